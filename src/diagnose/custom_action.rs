@@ -1,0 +1,273 @@
+//! `custom-action-failed`: a custom action returned an error (`CustomAction X returned actual
+//! error code N`, errors 1720–1723, script runtime errors 2738/2739).
+//!
+//! Reports the action's name, its type decoded from `ActionType` (deferred/immediate,
+//! impersonated/elevated, DLL/EXE/script), the error code and the action's own output lines.
+
+use super::evidence::{message_code, SessionView};
+use super::fixes::{rerun_logged, Fix, FixValues};
+use super::{Confidence, Finding};
+use crate::model::EventKind;
+
+/// What `ActionType` says about a custom action.
+struct ActionType {
+    kind: &'static str,
+    deferred: bool,
+    rollback: bool,
+    commit: bool,
+    no_impersonate: bool,
+}
+
+fn decode_action_type(t: u32) -> ActionType {
+    let kind = match t & 0x3F {
+        1 | 17 => "DLL",
+        2 | 18 | 34 | 50 => "EXE",
+        5 | 21 | 37 | 53 => "JScript",
+        6 | 22 | 38 | 54 => "VBScript",
+        19 => "error message",
+        35 | 51 => "set property/directory",
+        _ => "custom",
+    };
+    ActionType {
+        kind,
+        deferred: t & 0x400 != 0,
+        rollback: t & 0x100 != 0,
+        commit: t & 0x200 != 0,
+        no_impersonate: t & 0x800 != 0,
+    }
+}
+
+/// Failing custom actions found in a session: (name, code, index of the failure line).
+fn failures(v: &SessionView) -> Vec<(String, Option<i64>, usize)> {
+    let mut out: Vec<(String, Option<i64>, usize)> = Vec::new();
+    for (i, e) in v.events().iter().enumerate() {
+        let found = match &e.kind {
+            EventKind::CustomActionReturned { action, code } if *code != 0 => {
+                Some((action.clone(), Some(*code)))
+            }
+            kind => match message_code(kind) {
+                Some(c @ (1720..=1723 | 2738 | 2739))
+                    if !matches!(kind, EventKind::Note { .. }) =>
+                {
+                    Some((action_named_in(&e.text).unwrap_or_default(), Some(c as i64)))
+                }
+                _ => None,
+            },
+        };
+        if let Some((name, code)) = found {
+            if !out.iter().any(|(n, _, _)| !name.is_empty() && *n == name) {
+                out.push((name, code, i));
+            }
+        }
+    }
+    out
+}
+
+/// `… Action RegisterService, location: …` / `Action: X` inside 172x messages.
+fn action_named_in(text: &str) -> Option<String> {
+    let i = text.find("Action ")?;
+    let rest = &text[i + 7..];
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
+    (!name.is_empty()).then_some(name)
+}
+
+pub fn custom_action_failed(v: &SessionView) -> Vec<Finding> {
+    let values = FixValues::of(v);
+    failures(v)
+        .into_iter()
+        .map(|(name, code, at)| describe(v, &values, &name, code, at))
+        .collect()
+}
+
+fn describe(
+    v: &SessionView,
+    values: &FixValues,
+    name: &str,
+    code: Option<i64>,
+    at: usize,
+) -> Finding {
+    let events = v.events();
+    let scheduled = events[..at]
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, e)| match &e.kind {
+            EventKind::CustomActionScheduled {
+                action,
+                action_type,
+            } if action == name => Some((i, *action_type)),
+            _ => None,
+        });
+    let started = events[..at]
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, e)| match &e.kind {
+            EventKind::ActionStart { action } if action == name => Some(i),
+            _ => None,
+        });
+    let begin = scheduled
+        .map(|(i, _)| i)
+        .or(started)
+        .unwrap_or(at.saturating_sub(40));
+    let server = events[begin..at]
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, e)| match &e.kind {
+            EventKind::CustomActionServer { bitness, context } => {
+                Some((begin + i, format!("{bitness} {context}")))
+            }
+            _ => None,
+        });
+    let invoked = events[begin..at]
+        .iter()
+        .enumerate()
+        .find_map(|(i, e)| match &e.kind {
+            EventKind::CustomActionInvoked { dll, entry_point } => {
+                Some((begin + i, dll.clone(), entry_point.clone()))
+            }
+            _ => None,
+        });
+    let prefix = format!("{name}:");
+    let mut output: Vec<usize> = (begin..at)
+        .filter(|&i| {
+            matches!(events[i].kind, EventKind::Text) && !events[i].text.starts_with("MSI (")
+        })
+        .collect();
+    output.extend(v.indices(|e| matches!(e.kind, EventKind::Text) && e.text.starts_with(&prefix)));
+    output.sort_unstable();
+    output.dedup();
+    let output: Vec<usize> = output
+        .into_iter()
+        .rev()
+        .take(20)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+
+    let kind = scheduled.and_then(|(_, t)| t).map(decode_action_type);
+    let mut traits = Vec::new();
+    match &kind {
+        Some(t) => {
+            traits.push(t.kind.to_string());
+            traits.push(if t.rollback {
+                "rollback".into()
+            } else if t.commit {
+                "commit".into()
+            } else if t.deferred {
+                "deferred".into()
+            } else {
+                "immediate".into()
+            });
+            if t.deferred {
+                traits.push(if t.no_impersonate {
+                    "runs as SYSTEM".into()
+                } else {
+                    "impersonates the user".into()
+                });
+            }
+        }
+        None if scheduled.is_some() => traits.push("deferred".into()),
+        None => traits.push("immediate".into()),
+    }
+    if let Some((_, ctx)) = &server {
+        traits.push(format!("{ctx} custom action server"));
+    }
+    let code_text = code.map_or("an error".to_string(), |c| format!("error code {c}"));
+    let failed_action = v.first_failed_action().filter(|(i, _)| *i >= at);
+    let output_words = if output.is_empty() {
+        " It wrote no output of its own to the log.".to_string()
+    } else {
+        " Its own output lines are cited below; they usually hold the real error.".to_string()
+    };
+    let hresults: Vec<String> = output
+        .iter()
+        .flat_map(|&i| hex_codes(&events[i].text))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut cited = vec![at];
+    cited.extend(scheduled.map(|(i, _)| i));
+    cited.extend(invoked.as_ref().map(|(i, _, _)| *i));
+    cited.extend(server.as_ref().map(|(i, _)| *i));
+    cited.extend(output.iter().copied());
+    cited.extend(failed_action.map(|(i, _)| i));
+    cited.extend(v.exit_event());
+    let display_name = if name.is_empty() {
+        "A custom action"
+    } else {
+        name
+    };
+    let mut fixes = Vec::new();
+    for h in &hresults {
+        fixes.push(Fix::cmd(
+            format!("Decode the error {h} the custom action reported"),
+            format!("msidiag explain {h}"),
+        ));
+    }
+    if let Some((_, dll, entry)) = &invoked {
+        fixes.push(Fix::text(format!(
+            "The action runs {entry} from {dll} (extracted from the package's Binary table): give the vendor the cited lines, or fix what they name (permissions, missing service or file) and retry"
+        )));
+    } else {
+        fixes.push(Fix::text("Give the package vendor the cited lines, or fix what the custom action's output names (permissions, missing prerequisite, running service) and retry"));
+    }
+    fixes.push(rerun_logged(values));
+    Finding {
+        id: "custom-action-failed",
+        title: format!("Custom action {display_name} failed with {code_text}"),
+        confidence: if code.is_some() { Confidence::High } else { Confidence::Medium },
+        summary: format!(
+            "{display_name} ({}) returned {code_text}{}, which stopped the {} and started the rollback.{output_words}",
+            traits.join(", "),
+            failed_action.map(|(_, a)| format!(" inside {a}")).unwrap_or_default(),
+            values.operation.as_str(),
+        ),
+        session: Some(v.session.id.clone()),
+        product: v.session.product.clone(),
+        evidence: v.evidence(&cited),
+        fixes,
+    }
+}
+
+/// `0x80070005`-style codes in free text.
+fn hex_codes(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(p) = lower[from..].find("0x") {
+        let start = from + p;
+        let digits: String = lower[start + 2..]
+            .chars()
+            .take_while(|c| c.is_ascii_hexdigit())
+            .collect();
+        if digits.len() == 8 {
+            out.push(format!("0x{}", digits.to_ascii_uppercase()));
+        }
+        from = start + 2;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_types() {
+        let t = decode_action_type(3073);
+        assert_eq!(t.kind, "DLL");
+        assert!(t.deferred && t.no_impersonate && !t.rollback);
+        let t = decode_action_type(1);
+        assert!(!t.deferred);
+        assert_eq!(
+            hex_codes("Error 0x80070005: failed 0x1"),
+            vec!["0x80070005".to_string()]
+        );
+    }
+}

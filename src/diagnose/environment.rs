@@ -1,0 +1,413 @@
+//! Failures caused by the machine rather than the package: another install running (1618/1500),
+//! files in use, missing privileges (1925/1303/1730), a service that would not start (1920),
+//! policy (1625), a missing source package (1612/1706) and an unwritable TEMP (1632/2336).
+//!
+//! Each rule cites the lines that carry the code and fills its fixes from them.
+
+use super::evidence::SessionView;
+use super::fixes::{find_running_install, rerun_elevated, rerun_logged, Fix, FixValues};
+use super::{Confidence, Finding};
+use crate::model::EventKind;
+
+fn finding(
+    v: &SessionView,
+    id: &'static str,
+    title: String,
+    confidence: Confidence,
+    summary: String,
+    cited: &[usize],
+    fixes: Vec<Fix>,
+) -> Finding {
+    let mut cited = cited.to_vec();
+    cited.extend(v.exit_event());
+    Finding {
+        id,
+        title,
+        confidence,
+        summary,
+        session: Some(v.session.id.clone()),
+        product: v.session.product.clone(),
+        evidence: v.evidence(&cited),
+        fixes,
+    }
+}
+
+fn exit_is(v: &SessionView, codes: &[i64]) -> bool {
+    v.session.exit_code.is_some_and(|c| codes.contains(&c))
+        || v.session.facts.status.is_some_and(|c| codes.contains(&c))
+}
+
+/// The message text of the first cited `Error N.`-style event, for quoting.
+fn quoted(v: &SessionView, idx: &[usize]) -> Option<String> {
+    idx.iter().find_map(|&i| match &v.event(i).kind {
+        EventKind::Error { code, message } => Some(format!("Error {code}. {message}")),
+        EventKind::ProductMessage { message, .. } => Some(message.clone()),
+        EventKind::Info { code, message } => Some(format!("Info {code}. {message}")),
+        _ => None,
+    })
+}
+
+pub fn another_install(v: &SessionView) -> Vec<Finding> {
+    let mut cited = v.error_events(&[1500]);
+    cited.extend(v.indices(|e| matches!(&e.kind, EventKind::MsiMessage { message } if message.contains("Failed to grab execution mutex"))));
+    if cited.is_empty() && !exit_is(v, &[1618]) {
+        return Vec::new();
+    }
+    vec![finding(
+        v,
+        "another-install",
+        "Another installation was already in progress".to_string(),
+        if cited.is_empty() { Confidence::Medium } else { Confidence::High },
+        format!(
+            "Windows Installer runs one installation at a time (the _MSIExecute mutex). When the {} of {} started, another \
+             installation held it, so this one stopped with 1618 without changing anything.",
+            v.session.operation.as_str(),
+            v.product_label()
+        ),
+        &cited,
+        {
+            let mut f = find_running_install();
+            f.push(rerun_logged(&FixValues::of(v)));
+            f
+        },
+    )]
+}
+
+/// `The file X is being held in use by the following process: Name: N, Id: I` → (file, name, id).
+fn held_file(message: &str) -> Option<(String, String, String)> {
+    let file = message
+        .strip_prefix("The file ")?
+        .split(" is being held in use")
+        .next()?
+        .to_string();
+    let name = message
+        .split("Name: ")
+        .nth(1)?
+        .split(',')
+        .next()?
+        .trim()
+        .to_string();
+    let id = message
+        .split("Id: ")
+        .nth(1)?
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .to_string();
+    Some((file, name, id))
+}
+
+pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
+    if !(v.failed()
+        || v.session.outcome == crate::timeline::Outcome::SuccessRebootRequired
+        || v.session.truncated)
+    {
+        return Vec::new();
+    }
+    let info = v.indices(|e| matches!(e.kind, EventKind::Info { code: 1603, .. }));
+    let mut cited = info.clone();
+    cited.extend(v.error_events(&[1306]));
+    cited.extend(v.indices(|e| matches!(&e.kind, EventKind::MsiMessage { message } if message.starts_with("RESTART MANAGER:") && message.contains("in use"))));
+    if cited.is_empty() {
+        return Vec::new();
+    }
+    let held: Vec<(String, String, String)> = info
+        .iter()
+        .filter_map(|&i| match &v.event(i).kind {
+            EventKind::Info { message, .. } => held_file(message),
+            _ => None,
+        })
+        .collect();
+    let mut fixes = Vec::new();
+    for (file, name, id) in &held {
+        fixes.push(Fix::cmd(
+            format!("Check whether {name} (PID {id}) still holds {file}"),
+            format!("tasklist /fi \"PID eq {id}\""),
+        ));
+        fixes.push(Fix::cmd(
+            format!("Close {name} (or stop its service), then retry"),
+            format!("taskkill /PID {id}"),
+        ));
+    }
+    if held.is_empty() {
+        fixes.push(Fix::text("Close the applications that use the product's files (or restart the machine), then retry"));
+    }
+    fixes.push(rerun_logged(&FixValues::of(v)));
+    let what = if held.is_empty() {
+        "files the installer had to replace were in use".to_string()
+    } else {
+        held.iter()
+            .map(|(f, n, i)| format!("{f} was held by {n} (PID {i})"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    vec![finding(
+        v,
+        "files-in-use",
+        "Files to be replaced were in use".to_string(),
+        if v.failed() {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        },
+        format!(
+            "During the {} of {}, {what}.",
+            v.session.operation.as_str(),
+            v.product_label()
+        ),
+        &cited,
+        fixes,
+    )]
+}
+
+pub fn insufficient_privileges(v: &SessionView) -> Vec<Finding> {
+    let mut cited = v.error_events(&[1925, 1303, 1730]);
+    cited.extend(v.indices(|e| match &e.kind {
+        EventKind::Error {
+            code: 1401 | 1402 | 1404 | 1406 | 1310 | 1321,
+            message,
+        } => {
+            let m = message.to_ascii_lowercase();
+            m.contains("system error 5") || m.contains("access is denied")
+        }
+        _ => false,
+    }));
+    if cited.is_empty() {
+        return Vec::new();
+    }
+    let values = FixValues::of(v);
+    let text = quoted(v, &cited)
+        .unwrap_or_else(|| "the installer lacked the rights it needed".to_string());
+    let mut fixes = vec![rerun_elevated(&values)];
+    if let Some(dir) = cited.iter().find_map(|&i| match &v.event(i).kind {
+        EventKind::Error {
+            code: 1303,
+            message,
+        } => message
+            .rsplit_once(": ")
+            .map(|(_, d)| d.trim_end_matches('.').to_string()),
+        _ => None,
+    }) {
+        fixes.push(Fix::cmd(
+            "Inspect the permissions of the folder it could not access",
+            format!("icacls \"{dir}\""),
+        ));
+    }
+    vec![finding(
+        v,
+        "insufficient-privileges",
+        "The installer lacked the rights it needed".to_string(),
+        Confidence::High,
+        format!(
+            "Windows Installer stopped with \"{text}\". The {} was run{} without the rights the package needs (usually: not from an elevated prompt, or by a standard user).",
+            values.operation.as_str(),
+            values.user.as_deref().map(|u| format!(" by {u}")).unwrap_or_default()
+        ),
+        &cited,
+        fixes,
+    )]
+}
+
+pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
+    let cited = v.error_events(&[1920, 1923]);
+    if cited.is_empty() {
+        return Vec::new();
+    }
+    let (display, key) = cited
+        .iter()
+        .find_map(|&i| match &v.event(i).kind {
+            EventKind::Note {
+                code: 1920 | 1923,
+                args,
+            } if !args.is_empty() => Some((
+                args[0].clone(),
+                args.get(1).cloned().filter(|k| !k.is_empty()),
+            )),
+            _ => None,
+        })
+        .or_else(|| {
+            let text = quoted(v, &cited)?;
+            let display = text.split('\'').nth(1)?.to_string();
+            let key = text
+                .split('(')
+                .nth(1)?
+                .split(')')
+                .next()
+                .map(str::to_string);
+            Some((display, key))
+        })
+        .unwrap_or_else(|| ("the service".to_string(), None));
+    let key_or = key.clone().unwrap_or_else(|| "<service name>".to_string());
+    vec![finding(
+        v,
+        "service-start-failed",
+        format!("Service '{display}' failed to start"),
+        Confidence::High,
+        format!(
+            "The package installs the service '{display}'{} and Windows could not start it (error 1920): usually its account lacks the \"Log on as a service\" right or a password, a dependency is missing, or the service exits at start.{}",
+            key.as_deref().map(|k| format!(" ({k})")).unwrap_or_default(),
+            if v.session.truncated { " The log ends while the error dialog was waiting for an answer." } else { "" }
+        ),
+        &cited,
+        vec![
+            Fix::cmd("Show the service's configuration (account, binary path, dependencies)", format!("sc qc {key_or}")),
+            Fix::cmd("Start it by hand to see Windows' own error", format!("sc start {key_or}")),
+            Fix::text(format!("Read the System event log (Service Control Manager events 7000, 7009, 7038) for {key_or} at the time of the install")),
+            rerun_elevated(&FixValues::of(v)),
+        ],
+    )]
+}
+
+pub fn policy_blocked(v: &SessionView) -> Vec<Finding> {
+    let mut cited = v.error_events(&[1625, 1643, 1644]);
+    cited.extend(v.indices(|e| e.text.contains("forbidden by system policy")));
+    if cited.is_empty() && !exit_is(v, &[1625, 1643, 1644]) {
+        return Vec::new();
+    }
+    let policy = v.session.facts.policy("DisableMSI").cloned();
+    cited.extend(policy.as_ref().map(|p| p.event));
+    let setting = policy
+        .as_ref()
+        .map(|p| {
+            format!(
+                " The log shows the machine policy DisableMSI = {}.",
+                p.value
+            )
+        })
+        .unwrap_or_default();
+    vec![finding(
+        v,
+        "policy-blocked",
+        "The installation was blocked by system policy".to_string(),
+        Confidence::High,
+        format!("Windows Installer refused the {} because a system policy forbids it (1625).{setting} Software Restriction or AppLocker rules can do the same.", v.session.operation.as_str()),
+        &cited,
+        vec![
+            Fix::cmd("Read the Windows Installer policies", "reg query \"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\Installer\""),
+            Fix::text("Ask the administrators who own the Group Policy to allow the install (DisableMSI = 0 or not set), run `gpupdate /force`, then retry"),
+            rerun_logged(&FixValues::of(v)),
+        ],
+    )]
+}
+
+pub fn source_missing(v: &SessionView) -> Vec<Finding> {
+    let mut cited = v.error_events(&[1706, 1612]);
+    cited.extend(v.indices(|e| matches!(&e.kind, EventKind::MsiMessage { message } if message.starts_with("SOURCEMGMT:") && message.contains("invalid"))));
+    if cited.is_empty() && !exit_is(v, &[1612]) {
+        return Vec::new();
+    }
+    let package = cited.iter().find_map(|&i| {
+        let t = &v.event(i).text;
+        let start = t.find("package '")? + 9;
+        Some(t[start..].split('\'').next()?.to_string())
+    });
+    let values = FixValues::of(v);
+    let pkg = package
+        .clone()
+        .unwrap_or_else(|| "<original .msi>".to_string());
+    let mut fixes = vec![Fix::text(format!(
+        "Find the original package {pkg} of the same version ({}) — installation media, download or deployment share",
+        v.session.version.clone().unwrap_or_else(|| "the installed version".into())
+    ))];
+    fixes.push(match (&values.product_code, values.operation) {
+        (_, crate::model::Operation::Uninstall) => Fix::cmd(
+            "Uninstall pointing at that package",
+            format!(
+                "msiexec /x \"<folder>\\{pkg}\" /l*v \"%TEMP%\\{}\"",
+                values.log_name
+            ),
+        ),
+        _ => Fix::cmd(
+            "Repair pointing at that package so it becomes the new source",
+            format!(
+                "msiexec /fvomus \"<folder>\\{pkg}\" /l*v \"%TEMP%\\{}\"",
+                values.log_name
+            ),
+        ),
+    });
+    vec![finding(
+        v,
+        "source-missing",
+        "The original installation package could not be found".to_string(),
+        Confidence::High,
+        format!(
+            "The {} needed files from the original package{} but no registered source location had it (1706/1612). The cached copy in C:\\Windows\\Installer is not enough for this operation.",
+            values.operation.as_str(),
+            package.map(|p| format!(" '{p}'")).unwrap_or_default()
+        ),
+        &cited,
+        fixes,
+    )]
+}
+
+pub fn temp_unwritable(v: &SessionView) -> Vec<Finding> {
+    let cited = v.error_events(&[2336, 1632]);
+    if cited.is_empty() && !exit_is(v, &[1632]) {
+        return Vec::new();
+    }
+    let path = cited.iter().find_map(|&i| match &v.event(i).kind {
+        EventKind::Note { code: 2336, args } => args.get(1).filter(|p| !p.is_empty()).cloned(),
+        EventKind::DebugError {
+            code: 2336,
+            message,
+        } => {
+            let p = message.split("on path ").nth(1)?;
+            Some(p.split(". ").next()?.trim_end_matches('.').to_string())
+        }
+        _ => None,
+    });
+    let temp = v.property("TempFolder");
+    let mut all = cited.clone();
+    all.extend(temp.as_ref().map(|t| t.event));
+    let folder = path
+        .clone()
+        .or_else(|| temp.as_ref().map(|t| t.value.trim().to_string()))
+        .unwrap_or_else(|| "%TEMP%".into());
+    let is_system_temp = folder.to_ascii_lowercase().contains("\\windows\\temp");
+    let mut fixes = vec![Fix::cmd(
+        "Check that the folder exists and who may write to it",
+        format!("dir \"{folder}\" && icacls \"{folder}\""),
+    )];
+    if is_system_temp {
+        fixes.extend(super::fixes::folder_acl_fixes("C:\\Windows\\Temp"));
+    } else {
+        fixes.push(Fix::cmd(
+            "See where TEMP and TMP point for this user",
+            "reg query HKCU\\Environment /v TEMP & reg query HKCU\\Environment /v TMP",
+        ));
+        fixes.push(Fix::cmd(
+            "Point TEMP and TMP back to the default folder, then sign out and in again",
+            "setx TEMP \"%USERPROFILE%\\AppData\\Local\\Temp\" & setx TMP \"%USERPROFILE%\\AppData\\Local\\Temp\"",
+        ));
+    }
+    fixes.push(rerun_logged(&FixValues::of(v)));
+    vec![finding(
+        v,
+        "temp-unwritable",
+        format!("The installer could not write to its TEMP folder {folder}"),
+        Confidence::High,
+        format!(
+            "Windows Installer could not create a temporary file in {folder} (2336/1632){}. Without it the install cannot extract its scripts and custom actions.",
+            temp.map(|t| format!("; the session's TempFolder property is {}", t.value.trim())).unwrap_or_default()
+        ),
+        &all,
+        fixes,
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_held_file() {
+        let m = "The file C:\\Program Files\\N\\ntray.exe is being held in use by the following process: Name: ntray, Id: 6120, Window Title: 'Northwind Tray'.";
+        assert_eq!(
+            held_file(m),
+            Some((
+                "C:\\Program Files\\N\\ntray.exe".into(),
+                "ntray".into(),
+                "6120".into()
+            ))
+        );
+    }
+}

@@ -1,0 +1,197 @@
+//! Helpers shared by the rules: a read-only view of a session with queries over its events
+//! (error codes, failing actions, context lines) and the `Evidence` type cited by findings.
+//!
+//! Queries only; no rule logic lives here.
+
+use serde::Serialize;
+
+use crate::model::{Event, EventKind, Timestamp};
+use crate::timeline::{InstallSession, Sourced};
+
+/// One cited place: file, line (or record), time and the exact text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub path: String,
+    pub line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<u64>,
+    /// Local time as written in the source (ISO 8601 without zone), when known.
+    pub time: Option<String>,
+    pub text: String,
+}
+
+impl Evidence {
+    pub fn from_event(e: &Event) -> Evidence {
+        Evidence {
+            path: e.origin.path.to_string(),
+            line: e.origin.line,
+            record: e.origin.record,
+            time: e.time.as_ref().map(format_time),
+            text: e.text.clone(),
+        }
+    }
+}
+
+fn format_time(t: &Timestamp) -> String {
+    match t {
+        Timestamp::Utc(t) => t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        Timestamp::Local(t) => t.format("%Y-%m-%dT%H:%M:%S%.3f").to_string(),
+        Timestamp::LocalTimeOfDay(t) => t.format("%H:%M:%S%.3f").to_string(),
+    }
+}
+
+/// Internal notes present in healthy logs: never evidence of a failure by themselves.
+pub const NOISE_NOTES: &[u32] = &[1402, 1707, 1708, 2205, 2228, 2262, 2318, 2727, 2835];
+
+/// A session with the queries rules need.
+pub struct SessionView<'a> {
+    pub session: &'a InstallSession,
+}
+
+impl<'a> SessionView<'a> {
+    pub fn new(session: &'a InstallSession) -> Self {
+        SessionView { session }
+    }
+
+    pub fn events(&self) -> &'a [Event] {
+        &self.session.events
+    }
+
+    pub fn event(&self, i: usize) -> &'a Event {
+        &self.session.events[i]
+    }
+
+    pub fn evidence(&self, indices: &[usize]) -> Vec<Evidence> {
+        let mut idx: Vec<usize> = indices.to_vec();
+        idx.sort_unstable();
+        idx.dedup();
+        idx.into_iter()
+            .map(|i| Evidence::from_event(self.event(i)))
+            .collect()
+    }
+
+    /// Indices of events that report error `code` as a Windows Installer message
+    /// (`Note: 1: N`, `DEBUG: Error N`, `Error N.`, the internal-error dialog, `Product: X -- Error N.`).
+    pub fn error_events(&self, codes: &[u32]) -> Vec<usize> {
+        self.indices(|e| message_code(&e.kind).is_some_and(|c| codes.contains(&c)))
+    }
+
+    pub fn indices(&self, pred: impl Fn(&Event) -> bool) -> Vec<usize> {
+        self.events()
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| pred(e))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The first `Action ended …. Return value 3.`
+    pub fn first_failed_action(&self) -> Option<(usize, &'a str)> {
+        self.events()
+            .iter()
+            .enumerate()
+            .find_map(|(i, e)| match &e.kind {
+                EventKind::ActionEnded {
+                    action,
+                    return_value: 3,
+                } => Some((i, action.as_str())),
+                _ => None,
+            })
+    }
+
+    /// The `MainEngineThread is returning N` line, if any.
+    pub fn exit_event(&self) -> Option<usize> {
+        self.session.facts.exit_code.as_ref().map(|s| s.event)
+    }
+
+    /// The `Windows Installer installed the product … status` line, if any.
+    pub fn outcome_event(&self) -> Option<usize> {
+        self.session.facts.outcome_line
+    }
+
+    /// Up to `max` events before `before` that say something about a failure: errors,
+    /// non-noise notes, custom-action output and other free text.
+    pub fn context_before(&self, before: usize, max: usize) -> Vec<usize> {
+        let start = before.saturating_sub(400);
+        let mut out: Vec<usize> = (start..before)
+            .rev()
+            .filter(|&i| is_telling(&self.event(i).kind))
+            .take(max)
+            .collect();
+        out.reverse();
+        out
+    }
+
+    pub fn property(&self, name: &str) -> Option<Sourced<String>> {
+        self.session.facts.property(name)
+    }
+
+    pub fn product_label(&self) -> String {
+        self.session
+            .product
+            .clone()
+            .unwrap_or_else(|| "the product".to_string())
+    }
+
+    pub fn failed(&self) -> bool {
+        self.session.outcome.is_failure()
+    }
+}
+
+/// The Windows Installer message number an event reports, if it reports one.
+pub fn message_code(kind: &EventKind) -> Option<u32> {
+    match kind {
+        EventKind::Note { code, .. }
+        | EventKind::DebugError { code, .. }
+        | EventKind::Error { code, .. }
+        | EventKind::InternalErrorDialog { code } => Some(*code),
+        EventKind::ProductMessage { message, .. } => product_message_code(message),
+        _ => None,
+    }
+}
+
+/// `Error 1925. …` or the internal-error text inside a `Product: X -- …` message.
+pub fn product_message_code(message: &str) -> Option<u32> {
+    if let Some(rest) = message.strip_prefix("Error ") {
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if !digits.is_empty() && rest[digits.len()..].starts_with('.') {
+            return digits.parse().ok();
+        }
+    }
+    let i = message.find("The error code is ")?;
+    let digits: String = message[i + 18..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+fn is_telling(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Note { code, args } => {
+            !NOISE_NOTES.contains(code) && !is_benign_ipi_note(*code, args)
+        }
+        EventKind::DebugError { code, .. } => !NOISE_NOTES.contains(code),
+        EventKind::Error { .. }
+        | EventKind::Warning { .. }
+        | EventKind::InternalErrorDialog { .. }
+        | EventKind::CustomActionReturned { .. }
+        | EventKind::ProductMessage { .. }
+        | EventKind::Text => true,
+        EventKind::MsiMessage { message } => {
+            let m = message.to_ascii_lowercase();
+            m.contains("error") || m.contains("fail") || m.contains("denied")
+        }
+        _ => false,
+    }
+}
+
+/// `Note: 1: 2203 2: …inprogressinstallinfo.ipi 3: -2147287038` (file not found) is in every healthy log.
+pub fn is_benign_ipi_note(code: u32, args: &[String]) -> bool {
+    code == 2203
+        && args.first().is_some_and(|p| {
+            p.to_ascii_lowercase()
+                .ends_with("inprogressinstallinfo.ipi")
+        })
+        && args.get(1).is_some_and(|h| h.trim() != "-2147287035")
+}

@@ -1,0 +1,43 @@
+//! The general rule, used only when no specific rule explains a failed session: the first
+//! `Return value 3` and the errors and output just above it (the practitioners' reading recipe).
+
+use super::evidence::SessionView;
+use super::fixes::{rerun_logged, FixValues};
+use super::{Confidence, Finding};
+
+pub fn first_failure(v: &SessionView) -> Vec<Finding> {
+    if !v.failed() {
+        return Vec::new();
+    }
+    let failed = v.first_failed_action();
+    let anchor = failed
+        .map(|(i, _)| i)
+        .or(v.exit_event())
+        .unwrap_or(v.events().len());
+    let mut cited = v.context_before(anchor, 15);
+    cited.extend(failed.map(|(i, _)| i));
+    cited.extend(v.exit_event());
+    let what = match failed {
+        Some((_, a)) => format!("The first action to fail was {a}; the lines above it (cited) are where the cause usually is."),
+        None => "No action reported failure (no `Return value 3`); the cited lines are the last errors before the end.".to_string(),
+    };
+    vec![Finding {
+        id: "first-failure",
+        title: match failed {
+            Some((_, a)) => format!("{} failed in {a}", v.product_label()),
+            None => format!("{} failed", v.product_label()),
+        },
+        confidence: Confidence::Low,
+        summary: format!(
+            "No specific cause was recognised for this failed {} (exit code {}). {what}",
+            v.session.operation.as_str(),
+            v.session
+                .exit_code
+                .map_or("unknown".to_string(), |c| c.to_string())
+        ),
+        session: Some(v.session.id.clone()),
+        product: v.session.product.clone(),
+        evidence: v.evidence(&cited),
+        fixes: vec![rerun_logged(&FixValues::of(v))],
+    }]
+}

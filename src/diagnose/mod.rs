@@ -1,0 +1,89 @@
+//! Rules over install sessions that produce findings: a root cause, a confidence, the evidence
+//! (file:line and exact text) and fixes filled with the real values from the evidence.
+//!
+//! One file per root-cause family; each rule reads a session and returns findings. Rules must
+//! derive every finding from parsed events (never from file names) and must not print.
+
+mod conditions;
+mod custom_action;
+mod environment;
+mod evidence;
+mod fixes;
+mod generic;
+mod ipi;
+
+use serde::Serialize;
+
+pub use evidence::{Evidence, SessionView};
+pub use fixes::Fix;
+
+use crate::timeline::InstallSession;
+
+/// How sure a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// One diagnosed cause (or symptom) with its evidence and fixes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// Stable id, e.g. `ipi-access-denied`.
+    pub id: &'static str,
+    pub title: String,
+    pub confidence: Confidence,
+    /// Plain-words explanation, including why this cause and not a competing one.
+    pub summary: String,
+    /// The session it explains (`S1`, …).
+    pub session: Option<String>,
+    pub product: Option<String>,
+    pub evidence: Vec<Evidence>,
+    pub fixes: Vec<Fix>,
+}
+
+/// A rule: reads one session, returns zero or more findings.
+type Rule = fn(&SessionView) -> Vec<Finding>;
+
+/// The specific rules, run on every session. The general rule runs only when none fires.
+const RULES: &[Rule] = &[
+    ipi::ipi_access_denied,
+    ipi::error_2503_without_ipi,
+    custom_action::custom_action_failed,
+    conditions::downgrade_blocked,
+    conditions::launch_condition,
+    environment::another_install,
+    environment::files_in_use,
+    environment::insufficient_privileges,
+    environment::service_start_failed,
+    environment::policy_blocked,
+    environment::source_missing,
+    environment::temp_unwritable,
+];
+
+/// Runs every rule on every session; findings are ordered by session, then confidence.
+pub fn run(sessions: &[InstallSession]) -> Vec<Finding> {
+    let mut all = Vec::new();
+    for session in sessions {
+        let view = SessionView::new(session);
+        let mut found: Vec<Finding> = RULES.iter().flat_map(|rule| rule(&view)).collect();
+        if found.is_empty() {
+            found = generic::first_failure(&view);
+        }
+        found.sort_by(|a, b| b.confidence.cmp(&a.confidence));
+        all.extend(found);
+    }
+    all
+}

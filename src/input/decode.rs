@@ -1,0 +1,157 @@
+//! Turns the raw bytes of a text input into a `String`, detecting the encoding from the bytes.
+//!
+//! Handles UTF-16LE (with or without BOM), UTF-16BE with BOM, UTF-8 (with or without BOM) and
+//! falls back to Windows-1252 ("ANSI"). It must not guess from file names and must never fail:
+//! undecodable bytes become U+FFFD and are counted so the caller can report them.
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use serde::Serialize;
+
+/// The encoding a text input was read with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TextEncoding {
+    #[serde(rename = "utf-16le")]
+    Utf16LeBom,
+    #[serde(rename = "utf-16le-nobom")]
+    Utf16LeNoBom,
+    #[serde(rename = "utf-16be")]
+    Utf16BeBom,
+    #[serde(rename = "utf-8-bom")]
+    Utf8Bom,
+    #[serde(rename = "utf-8")]
+    Utf8,
+    #[serde(rename = "windows-1252")]
+    Windows1252,
+}
+
+impl TextEncoding {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TextEncoding::Utf16LeBom => "utf-16le",
+            TextEncoding::Utf16LeNoBom => "utf-16le-nobom",
+            TextEncoding::Utf16BeBom => "utf-16be",
+            TextEncoding::Utf8Bom => "utf-8-bom",
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Windows1252 => "windows-1252",
+        }
+    }
+
+    fn codec(&self) -> &'static Encoding {
+        match self {
+            TextEncoding::Utf16LeBom | TextEncoding::Utf16LeNoBom => UTF_16LE,
+            TextEncoding::Utf16BeBom => UTF_16BE,
+            TextEncoding::Utf8Bom | TextEncoding::Utf8 => UTF_8,
+            TextEncoding::Windows1252 => WINDOWS_1252,
+        }
+    }
+
+    fn bom_len(&self) -> usize {
+        match self {
+            TextEncoding::Utf16LeBom | TextEncoding::Utf16BeBom => 2,
+            TextEncoding::Utf8Bom => 3,
+            _ => 0,
+        }
+    }
+}
+
+/// Decoded text plus what was learnt while decoding.
+#[derive(Debug)]
+pub struct DecodedText {
+    pub text: String,
+    pub encoding: TextEncoding,
+    /// True when some bytes could not be decoded and were replaced.
+    pub had_errors: bool,
+}
+
+/// Detects the encoding of `bytes` from BOMs and byte statistics.
+pub fn detect(bytes: &[u8]) -> TextEncoding {
+    if bytes.starts_with(&[0xFF, 0xFE]) {
+        return TextEncoding::Utf16LeBom;
+    }
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        return TextEncoding::Utf16BeBom;
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return TextEncoding::Utf8Bom;
+    }
+    if looks_like_utf16le(bytes) {
+        return TextEncoding::Utf16LeNoBom;
+    }
+    let sample = &bytes[..bytes.len().min(1 << 20)];
+    match std::str::from_utf8(sample) {
+        Ok(_) => TextEncoding::Utf8,
+        // A UTF-8 sequence cut by the sample boundary is still UTF-8.
+        Err(e) if e.error_len().is_none() => TextEncoding::Utf8,
+        Err(_) => TextEncoding::Windows1252,
+    }
+}
+
+/// ASCII-heavy UTF-16LE text has a zero in most odd positions and few in even ones.
+fn looks_like_utf16le(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    if sample.len() < 8 {
+        return false;
+    }
+    let pairs = sample.len() / 2;
+    let odd_zero = sample.chunks_exact(2).filter(|p| p[1] == 0).count();
+    let even_zero = sample.chunks_exact(2).filter(|p| p[0] == 0).count();
+    odd_zero * 10 >= pairs * 7 && even_zero * 10 <= pairs
+}
+
+/// Decodes `bytes` with the detected encoding.
+pub fn decode(bytes: &[u8]) -> DecodedText {
+    let encoding = detect(bytes);
+    let body = &bytes[encoding.bom_len()..];
+    let (text, had_errors) = encoding.codec().decode_without_bom_handling(body);
+    DecodedText {
+        text: text.into_owned(),
+        encoding,
+        had_errors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf16le(s: &str, bom: bool) -> Vec<u8> {
+        let mut out = if bom { vec![0xFF, 0xFE] } else { vec![] };
+        for u in s.encode_utf16() {
+            out.extend_from_slice(&u.to_le_bytes());
+        }
+        out
+    }
+
+    #[test]
+    fn detects_each_encoding() {
+        let s = "=== Verbose logging started: 5/24/2020  11:04:55 ===\r\n";
+        assert_eq!(detect(&utf16le(s, true)), TextEncoding::Utf16LeBom);
+        assert_eq!(detect(&utf16le(s, false)), TextEncoding::Utf16LeNoBom);
+        assert_eq!(detect(s.as_bytes()), TextEncoding::Utf8);
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(s.as_bytes());
+        assert_eq!(detect(&bom), TextEncoding::Utf8Bom);
+        assert_eq!(
+            detect(b"Soci\xe9t\xe9 Exemple\r\n"),
+            TextEncoding::Windows1252
+        );
+    }
+
+    #[test]
+    fn decodes_without_bom_and_keeps_accents() {
+        let d = decode(&utf16le("Société", true));
+        assert_eq!(d.text, "Société");
+        let d = decode(b"Soci\xe9t\xe9");
+        assert_eq!(d.text, "Société");
+        assert_eq!(d.encoding, TextEncoding::Windows1252);
+    }
+
+    #[test]
+    fn odd_length_utf16_is_not_fatal() {
+        let mut b = utf16le("abcdefgh", true);
+        b.push(0x41);
+        let d = decode(&b);
+        assert!(d.text.starts_with("abcdefgh"));
+        assert!(d.had_errors);
+    }
+}

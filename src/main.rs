@@ -1,0 +1,143 @@
+//! The `msidiag` command line: a thin clap front end over the library.
+//!
+//! Exit status: 0 = the analysis ran (with or without findings); 2 = bad usage or no readable
+//! input; 1 = internal error. Single-file problems are reported, never fatal.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use msidiag::sources::msilog::DateOrder;
+use msidiag::{analyze, report, Options, TzSpec};
+
+#[derive(Parser)]
+#[command(
+    name = "msidiag",
+    version,
+    about = "Why did this Windows Installer (MSI) install fail? Offline diagnosis from verbose MSI logs."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DateOrderArg {
+    /// month/day/year (en-US)
+    Mdy,
+    /// day/month/year
+    Dmy,
+    /// year/month/day
+    Ymd,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse log files and folders (recursively) and explain the failed installs.
+    Analyze {
+        /// Files or folders to read (the kind of each file is detected from its content).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Write the JSON report (schema msidiag/1) to FILE, or `-` for stdout (then no text summary).
+        #[arg(long, value_name = "FILE|-")]
+        json: Option<String>,
+        /// Time zone of the machine the logs come from: an offset like +05:30 or a name like Europe/Berlin.
+        #[arg(long, value_name = "+HH:MM|IANA")]
+        tz: Option<String>,
+        /// Worker threads (default: all cores).
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+        /// Day/month order of MSI log dates when they are ambiguous (e.g. 08-03-2021).
+        #[arg(long, value_enum)]
+        date_order: Option<DateOrderArg>,
+    },
+    /// Explain a Windows Installer error or exit code, an event ID or an HRESULT (-2147287035, 0x80070643).
+    Explain {
+        /// The code to explain.
+        #[arg(allow_hyphen_values = true)]
+        code: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("msidiag: internal error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Analyze {
+            paths,
+            json,
+            tz,
+            threads,
+            date_order,
+        } => {
+            let tz = match tz.map(|t| t.parse::<TzSpec>()).transpose() {
+                Ok(tz) => tz,
+                Err(e) => {
+                    eprintln!("msidiag: --tz: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            if threads == Some(0) {
+                eprintln!("msidiag: --threads must be at least 1");
+                return Ok(ExitCode::from(2));
+            }
+            let options = Options {
+                tz,
+                threads,
+                date_order: date_order.map(|d| match d {
+                    DateOrderArg::Mdy => DateOrder::MonthDayYear,
+                    DateOrderArg::Dmy => DateOrder::DayMonthYear,
+                    DateOrderArg::Ymd => DateOrder::YearMonthDay,
+                }),
+            };
+            let analysis = analyze(&paths, &options)?;
+            let json_to_stdout = json.as_deref() == Some("-");
+            if let Some(target) = &json {
+                let text = report::json::render(&analysis);
+                if json_to_stdout {
+                    let mut out = std::io::stdout().lock();
+                    writeln!(out, "{text}")?;
+                } else if let Err(e) = std::fs::write(target, text + "\n") {
+                    eprintln!("msidiag: cannot write {target}: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            }
+            if !json_to_stdout {
+                print!("{}", report::text::render(&analysis));
+            }
+            if !analysis.any_usable_input() {
+                eprintln!("msidiag: no readable input among the paths given");
+                return Ok(ExitCode::from(2));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { code, json } => match msidiag::kb::explain::explain(&code) {
+            Ok(explanation) => {
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&explanation)?);
+                } else {
+                    print!("{}", explanation.to_text());
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("msidiag explain: {e}");
+                Ok(ExitCode::from(2))
+            }
+        },
+    }
+}

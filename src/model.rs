@@ -1,0 +1,279 @@
+//! The shared event model: what every source parser produces and every later stage reads.
+//!
+//! An [`Event`] is one fact read from one input (a log line, an event record, a Procmon row),
+//! with its [`Origin`] so that every finding can cite the exact place it came from.
+//! This module holds plain data only: it must not parse, correlate or decide anything.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
+use serde::Serialize;
+
+/// Where an event was read: the input file and the line, record or byte offset inside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// The input path as the user gave it (or `archive.zip!inner/path`).
+    pub path: Arc<str>,
+    /// 1-based physical line number for text inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// Record id for event logs and captures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<u64>,
+}
+
+impl Origin {
+    pub fn line(path: &Arc<str>, line: u64) -> Self {
+        Origin {
+            path: path.clone(),
+            line: Some(line),
+            record: None,
+        }
+    }
+
+    /// `path:line` or `path#record`, for humans.
+    pub fn display(&self) -> String {
+        match (self.line, self.record) {
+            (Some(l), _) => format!("{}:{}", self.path, l),
+            (None, Some(r)) => format!("{}#{}", self.path, r),
+            _ => self.path.to_string(),
+        }
+    }
+}
+
+/// When an event happened, in the clock of its source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "clock", content = "at", rename_all = "kebab-case")]
+pub enum Timestamp {
+    /// A true UTC instant (event logs, PML captures).
+    Utc(DateTime<Utc>),
+    /// Local wall-clock time with a date (MSI logs: header date + per-line time).
+    Local(NaiveDateTime),
+    /// Local wall-clock time without a date (Procmon CSV `Time of Day`).
+    LocalTimeOfDay(NaiveTime),
+}
+
+impl Timestamp {
+    /// The wall-clock reading as written in the source, without zone.
+    pub fn naive(&self) -> Option<NaiveDateTime> {
+        match self {
+            Timestamp::Utc(t) => Some(t.naive_utc()),
+            Timestamp::Local(t) => Some(*t),
+            Timestamp::LocalTimeOfDay(_) => None,
+        }
+    }
+}
+
+/// Which side of Windows Installer wrote an MSI log line: `(c)` client, `(s)` server, others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    Client,
+    Server,
+    /// Any other context letter (`a`, `N`, …) as written.
+    Other(char),
+}
+
+impl Side {
+    pub fn from_letter(c: char) -> Side {
+        match c {
+            'c' | 'C' => Side::Client,
+            's' | 'S' => Side::Server,
+            other => Side::Other(other),
+        }
+    }
+}
+
+/// A process id as far as the source knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pid {
+    /// The full process id (event logs, Procmon).
+    Full(u32),
+    /// Only the low byte (MSI log `(PP:TT)` prefix): a weak key.
+    LowByte(u8),
+}
+
+/// The MSI log line prefix `MSI (s) (PP:TT) [..]` facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MsiThread {
+    pub side: Side,
+    pub pid_low: u8,
+    pub tid_low: u8,
+    /// `!` separator: the line was written from a custom-action thread.
+    pub custom_action_thread: bool,
+}
+
+/// Where a policy value was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicyScope {
+    Machine,
+    User,
+}
+
+/// What kind of install the engine reports in its status line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Operation {
+    Install,
+    Uninstall,
+    Repair,
+    Unknown,
+}
+
+impl Operation {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Operation::Install => "install",
+            Operation::Uninstall => "uninstall",
+            Operation::Repair => "repair",
+            Operation::Unknown => "unknown",
+        }
+    }
+}
+
+/// The meaning of one event. Variants are added by each source; unknown lines stay `Text`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum EventKind {
+    /// `=== Verbose logging started: … ===` (or the non-verbose variant).
+    LogStarted {
+        verbose: bool,
+        build: Option<String>,
+        calling_process: Option<String>,
+    },
+    /// `=== Logging started: … ===` inside a verbose log (the engine side starts logging).
+    EngineLoggingStarted,
+    /// `=== Logging stopped: … ===` / `=== Verbose logging stopped: … ===`.
+    LogStopped {
+        verbose: bool,
+    },
+    ActionStart {
+        action: String,
+    },
+    ActionEnded {
+        action: String,
+        return_value: u8,
+    },
+    DoingAction {
+        action: String,
+    },
+    /// `Note: 1: N 2: … 3: …` — an internal error record; `args[0]` is field 2.
+    Note {
+        code: u32,
+        args: Vec<String>,
+    },
+    /// `DEBUG: Error N:  text`.
+    DebugError {
+        code: u32,
+        message: String,
+    },
+    /// `Error N. text` (authored message shown to the user).
+    Error {
+        code: u32,
+        message: String,
+    },
+    /// `Info N. text`.
+    Info {
+        code: u32,
+        message: String,
+    },
+    /// `Warning N. text`.
+    Warning {
+        code: u32,
+        message: String,
+    },
+    /// `The installer has encountered an unexpected error … The error code is N.`
+    InternalErrorDialog {
+        code: u32,
+    },
+    /// `Product: X -- message` (the text written to the Application event log).
+    ProductMessage {
+        product: String,
+        message: String,
+    },
+    /// `CustomAction X returned actual error code N`.
+    CustomActionReturned {
+        action: String,
+        code: i64,
+    },
+    /// `Executing op: CustomActionSchedule(Action=X,ActionType=N,…)` and similar.
+    CustomActionScheduled {
+        action: String,
+        action_type: Option<u32>,
+    },
+    /// `Invoking remote custom action. DLL: X, Entrypoint: Y`.
+    CustomActionInvoked {
+        dll: String,
+        entry_point: String,
+    },
+    /// `Hello, I'm your 32bit Impersonated custom action server.`
+    CustomActionServer {
+        bitness: String,
+        context: String,
+    },
+    /// `MainEngineThread is returning N`.
+    EngineReturned {
+        code: i64,
+    },
+    /// `Back from server. Return value: N`.
+    BackFromServer {
+        code: i64,
+    },
+    /// `Windows Installer installed the product. … status: N.`
+    ProductOutcome {
+        operation: Operation,
+        product: String,
+        version: Option<String>,
+        language: Option<String>,
+        manufacturer: Option<String>,
+        status: i64,
+    },
+    /// `Property(S): Name = value` from the end-of-session dumps.
+    Property {
+        scope: char,
+        name: String,
+        value: String,
+    },
+    /// `PROPERTY CHANGE: Adding X property. Its value is 'v'.` and `MSI_LUA: Setting X property to v`.
+    PropertyChange {
+        name: String,
+        value: Option<String>,
+    },
+    /// `Machine policy value 'X' is N`.
+    PolicyValue {
+        scope: PolicyScope,
+        name: String,
+        value: String,
+    },
+    /// `Running Script: C:\Windows\Installer\MSIxxxx.tmp`.
+    RunningScript {
+        path: String,
+    },
+    /// `******* RunEngine:` block (package path, action, command line).
+    RunEngine {
+        product: Option<String>,
+        action: Option<String>,
+        command_line: Option<String>,
+    },
+    /// Any other `MSI (x)` line.
+    MsiMessage {
+        message: String,
+    },
+    /// A line without the MSI prefix that no pattern claims (custom-action output, dialogs…).
+    Text,
+}
+
+/// One fact read from one input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub origin: Origin,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread: Option<MsiThread>,
+    pub kind: EventKind,
+    /// The exact text of the line (continuation lines joined with `\n`).
+    pub text: String,
+}

@@ -1,0 +1,158 @@
+//! The terminal summary: per session the verdict, then each finding (most likely first) with
+//! its evidence and fixes, then the inputs and notes. Plain text; control characters from the
+//! inputs are shown escaped so a hostile log cannot drive the terminal.
+
+use std::fmt::Write;
+
+use crate::diagnose::Finding;
+use crate::Analysis;
+
+/// Longest evidence line shown before it is shortened.
+const MAX_EVIDENCE_CHARS: usize = 240;
+
+/// Replaces control characters (ESC, BEL, CR…) with visible escapes.
+pub fn neutralise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\t' => out.push(' '),
+            c if c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn shorten(s: &str) -> String {
+    let one_line = s.lines().next().unwrap_or("");
+    let clean = neutralise(one_line);
+    if clean.chars().count() <= MAX_EVIDENCE_CHARS {
+        if s.lines().nth(1).is_some() {
+            return format!("{clean} …");
+        }
+        return clean;
+    }
+    let cut: String = clean.chars().take(MAX_EVIDENCE_CHARS).collect();
+    format!("{cut}…")
+}
+
+fn finding_block(out: &mut String, f: &Finding) {
+    let _ = writeln!(
+        out,
+        "  [{}] {} — {}",
+        f.confidence.as_str(),
+        f.id,
+        neutralise(&f.title)
+    );
+    let _ = writeln!(out, "      {}", neutralise(&f.summary));
+    if !f.evidence.is_empty() {
+        let _ = writeln!(out, "      Evidence:");
+        for e in &f.evidence {
+            let place = match (e.line, e.record) {
+                (Some(l), _) => format!("{}:{l}", e.path),
+                (None, Some(r)) => format!("{}#{r}", e.path),
+                _ => e.path.clone(),
+            };
+            let _ = writeln!(out, "        {}  {}", neutralise(&place), shorten(&e.text));
+        }
+    }
+    if !f.fixes.is_empty() {
+        let _ = writeln!(out, "      Fix:");
+        for (n, fix) in f.fixes.iter().enumerate() {
+            let _ = writeln!(out, "        {}. {}", n + 1, neutralise(&fix.description));
+            if let Some(c) = &fix.command {
+                let _ = writeln!(out, "             {}", neutralise(c));
+            }
+        }
+    }
+}
+
+/// Renders the whole analysis for a terminal.
+pub fn render(a: &Analysis) -> String {
+    let mut out = String::new();
+    let failed = a.sessions.iter().filter(|s| s.outcome.is_failure()).count();
+    let _ = writeln!(
+        out,
+        "msidiag: {} input(s), {} install session(s) ({} failed), {} finding(s)",
+        a.inputs.len(),
+        a.sessions.len(),
+        failed,
+        a.findings.len()
+    );
+    for s in &a.sessions {
+        let _ = writeln!(out);
+        let when = match (s.started, s.ended) {
+            (Some(b), Some(e)) => format!(
+                "{} → {}",
+                b.format("%Y-%m-%d %H:%M:%S"),
+                e.format("%Y-%m-%d %H:%M:%S")
+            ),
+            (Some(b), None) => b.format("%Y-%m-%d %H:%M:%S").to_string(),
+            _ => "time unknown".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "{}  {} {}  {}  {}{}  {}",
+            s.id,
+            neutralise(s.product.as_deref().unwrap_or("(unknown product)")),
+            neutralise(s.version.as_deref().unwrap_or("")),
+            s.operation.as_str(),
+            s.outcome.as_str().to_uppercase(),
+            s.exit_code
+                .map(|c| format!(" (exit {c})"))
+                .unwrap_or_default(),
+            when
+        );
+        let _ = writeln!(
+            out,
+            "  from {}:{}-{}",
+            neutralise(&s.path),
+            s.first_line,
+            s.last_line
+        );
+        let findings: Vec<&Finding> = a
+            .findings
+            .iter()
+            .filter(|f| f.session.as_deref() == Some(&s.id))
+            .collect();
+        if findings.is_empty() && s.outcome.is_failure() {
+            let _ = writeln!(out, "  No cause found in these inputs.");
+        }
+        for f in findings {
+            finding_block(&mut out, f);
+        }
+    }
+    let _ = writeln!(out, "\nInputs:");
+    for i in &a.inputs {
+        let _ = writeln!(
+            out,
+            "  {}  {} {} {}",
+            neutralise(&i.path),
+            i.kind,
+            i.encoding.unwrap_or("-"),
+            i.status
+        );
+        for p in &i.problems {
+            let _ = writeln!(out, "    ! {}", neutralise(p));
+        }
+    }
+    if !a.notes.is_empty() {
+        let _ = writeln!(out, "\nNotes:");
+        for n in &a.notes {
+            let _ = writeln!(out, "  - {}", neutralise(n));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(neutralise("a\x1b[31mb\x07"), "a\\x1b[31mb\\x07");
+    }
+}

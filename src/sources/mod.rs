@@ -1,0 +1,4 @@
+//! Source readers: one module per input format, each turning bytes into events.
+//! A reader must not depend on another reader or on later stages.
+
+pub mod msilog;

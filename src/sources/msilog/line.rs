@@ -1,0 +1,731 @@
+//! The verbose MSI log line grammar: one physical line in, its prefix facts and meaning out.
+//!
+//! This is the hand-written part of the product (domain.md §2.4–2.5). It classifies a single
+//! line; it must not keep state across lines (sessions, dates, continuations live in
+//! `session.rs`) and must never panic on any input.
+
+use chrono::NaiveTime;
+
+use crate::model::{EventKind, MsiThread, Operation, PolicyScope, Side};
+
+/// What one physical line says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedLine {
+    /// Time of day written on the line, if any.
+    pub time: Option<NaiveTime>,
+    pub thread: Option<MsiThread>,
+    pub kind: EventKind,
+    /// True when the line opens a record (false: it may continue the previous one).
+    pub starts_record: bool,
+}
+
+/// A `=== … ===` banner line with its date and time still as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Banner<'a> {
+    pub kind: BannerKind,
+    pub date: &'a str,
+    pub time: &'a str,
+    pub build: Option<&'a str>,
+    pub calling_process: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BannerKind {
+    VerboseStarted,
+    Started,
+    Stopped,
+    VerboseStopped,
+}
+
+/// Parses `=== Verbose logging started: 5/24/2020  11:04:55  Build type: … ===` and friends.
+pub fn parse_banner(line: &str) -> Option<Banner<'_>> {
+    let rest = line.trim_end().strip_prefix("=== ")?;
+    let (kind, rest) = if let Some(r) = rest.strip_prefix("Verbose logging started: ") {
+        (BannerKind::VerboseStarted, r)
+    } else if let Some(r) = rest.strip_prefix("Verbose logging stopped: ") {
+        (BannerKind::VerboseStopped, r)
+    } else if let Some(r) = rest.strip_prefix("Logging started: ") {
+        (BannerKind::Started, r)
+    } else if let Some(r) = rest.strip_prefix("Logging stopped: ") {
+        (BannerKind::Stopped, r)
+    } else {
+        return None;
+    };
+    let rest = rest.strip_suffix("===").unwrap_or(rest).trim();
+    let mut parts = rest.split_whitespace();
+    let date = parts.next().unwrap_or("");
+    let time = parts.next().unwrap_or("");
+    let build = rest
+        .find("Build type: ")
+        .map(|i| &rest[i + 12..])
+        .map(|s| s.split("  Calling process:").next().unwrap_or(s).trim());
+    let calling_process = rest
+        .find("Calling process: ")
+        .map(|i| rest[i + 17..].trim());
+    Some(Banner {
+        kind,
+        date,
+        time,
+        build,
+        calling_process,
+    })
+}
+
+/// Classifies one physical line (without its line terminator).
+pub fn parse_line(line: &str) -> ParsedLine {
+    if let Some(rest) = line.strip_prefix("MSI (") {
+        if let Some(parsed) = parse_msi_prefixed(rest) {
+            return parsed;
+        }
+    }
+    let kind = classify_bare(line);
+    let starts_record = !matches!(kind, EventKind::Text) || starts_like_record(line);
+    let time = match &kind {
+        EventKind::ActionStart { .. } | EventKind::ActionEnded { .. } => action_time(line),
+        _ => None,
+    };
+    ParsedLine {
+        time,
+        thread: None,
+        kind,
+        starts_record,
+    }
+}
+
+/// Free-text lines that are clearly their own record (custom-action output, banners).
+fn starts_like_record(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.len() != line.len() {
+        // Indented lines continue something (RunEngine block, wrapped values).
+        return false;
+    }
+    // `Name: text` style output from custom actions, or `--> ` markers, etc.
+    !line.is_empty()
+}
+
+fn parse_msi_prefixed(rest: &str) -> Option<ParsedLine> {
+    // rest: `s) (PP:TT) [HH:MM:SS:mmm]: message`
+    let mut chars = rest.chars();
+    let ctx = chars.next()?;
+    let rest = rest.get(ctx.len_utf8()..)?.strip_prefix(") (")?;
+    let close = rest.find(')')?;
+    let ids = &rest[..close];
+    let (sep_pos, custom_action_thread) = match (ids.find(':'), ids.find('!')) {
+        (Some(p), _) => (p, false),
+        (None, Some(p)) => (p, true),
+        (None, None) => return None,
+    };
+    let pid_low = low_byte_hex(&ids[..sep_pos])?;
+    let tid_low = low_byte_hex(&ids[sep_pos + 1..])?;
+    let mut rest = &rest[close + 1..];
+    let mut time = None;
+    if let Some(r) = rest.strip_prefix(" [") {
+        let end = r.find(']')?;
+        time = parse_bracket_time(&r[..end]);
+        rest = &r[end + 1..];
+    }
+    let message = rest.strip_prefix(": ").or_else(|| rest.strip_prefix(':'))?;
+    Some(ParsedLine {
+        time,
+        thread: Some(MsiThread {
+            side: Side::from_letter(ctx),
+            pid_low,
+            tid_low,
+            custom_action_thread,
+        }),
+        kind: classify_msi_message(message),
+        starts_record: true,
+    })
+}
+
+fn low_byte_hex(s: &str) -> Option<u8> {
+    if s.is_empty() || s.len() > 8 {
+        return None;
+    }
+    u32::from_str_radix(s, 16).ok().map(|v| (v & 0xFF) as u8)
+}
+
+/// `HH:MM:SS:mmm` (milliseconds after a colon; a dot is accepted too).
+fn parse_bracket_time(s: &str) -> Option<NaiveTime> {
+    let mut it = s.split([':', '.']);
+    let h: u32 = it.next()?.trim().parse().ok()?;
+    let m: u32 = it.next()?.parse().ok()?;
+    let sec: u32 = it.next()?.parse().ok()?;
+    let ms: u32 = it.next().and_then(|x| x.parse().ok()).unwrap_or(0);
+    NaiveTime::from_hms_milli_opt(h, m, sec, ms.min(999))
+}
+
+/// `H:MM:SS` as used in `Action start 8:32:13: X.`.
+pub fn parse_hms(s: &str) -> Option<NaiveTime> {
+    let mut it = s.trim().split(':');
+    let h: u32 = it.next()?.parse().ok()?;
+    let m: u32 = it.next()?.parse().ok()?;
+    let sec: u32 = it.next()?.parse().ok()?;
+    if it.next().is_some() {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h, m, sec)
+}
+
+fn action_time(line: &str) -> Option<NaiveTime> {
+    let rest = line
+        .strip_prefix("Action start ")
+        .or_else(|| line.strip_prefix("Action ended "))?;
+    let end = rest.find(": ")?;
+    parse_hms(&rest[..end])
+}
+
+/// Classifies a line that has no `MSI (x)` prefix.
+fn classify_bare(line: &str) -> EventKind {
+    if let Some(rest) = line.strip_prefix("Action start ") {
+        if let Some((_, name)) = rest.split_once(": ") {
+            return EventKind::ActionStart {
+                action: name.trim_end().trim_end_matches('.').to_string(),
+            };
+        }
+    }
+    if let Some(rest) = line.strip_prefix("Action ended ") {
+        if let Some((_, tail)) = rest.split_once(": ") {
+            if let Some((name, ret)) = tail.rsplit_once(". Return value ") {
+                if let Ok(return_value) = ret.trim_end().trim_end_matches('.').parse() {
+                    return EventKind::ActionEnded {
+                        action: name.to_string(),
+                        return_value,
+                    };
+                }
+            }
+        }
+    }
+    if let Some(rest) = line.strip_prefix("Property(") {
+        let mut chars = rest.chars();
+        if let (Some(scope), Some(')'), Some(':')) = (chars.next(), chars.next(), chars.next()) {
+            let body = chars.as_str().strip_prefix(' ').unwrap_or(chars.as_str());
+            let (name, value) = body.split_once(" = ").unwrap_or((body.trim_end(), ""));
+            return EventKind::Property {
+                scope,
+                name: name.to_string(),
+                value: value.to_string(),
+            };
+        }
+    }
+    if let Some(rest) = line.strip_prefix("DEBUG: Error ") {
+        if let Some((code, msg)) = rest.split_once(':') {
+            if let Ok(code) = code.trim().parse() {
+                return EventKind::DebugError {
+                    code,
+                    message: msg.trim().to_string(),
+                };
+            }
+        }
+    }
+    if let Some(kind) = numbered_message(line) {
+        return kind;
+    }
+    if let Some(rest) = line.strip_prefix("CustomAction ") {
+        if let Some((name, tail)) = rest.split_once(" returned actual error code ") {
+            let code = tail.split_whitespace().next().and_then(|c| c.parse().ok());
+            if let Some(code) = code {
+                return EventKind::CustomActionReturned {
+                    action: name.to_string(),
+                    code,
+                };
+            }
+        }
+    }
+    if let Some(code) = internal_error_dialog_code(line) {
+        return EventKind::InternalErrorDialog { code };
+    }
+    EventKind::Text
+}
+
+/// `Error 1925. text`, `Info 1603. text`, `Warning 1946. text` (also without the space after `.`).
+fn numbered_message(line: &str) -> Option<EventKind> {
+    let (which, rest) = if let Some(r) = line.strip_prefix("Error ") {
+        (0, r)
+    } else if let Some(r) = line.strip_prefix("Info ") {
+        (1, r)
+    } else if let Some(r) = line.strip_prefix("Warning ") {
+        (2, r)
+    } else {
+        return None;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 6 || rest.as_bytes().get(digits) != Some(&b'.') {
+        return None;
+    }
+    let code: u32 = rest[..digits].parse().ok()?;
+    let message = rest[digits + 1..].trim().to_string();
+    Some(match which {
+        0 => EventKind::Error { code, message },
+        1 => EventKind::Info { code, message },
+        _ => EventKind::Warning { code, message },
+    })
+}
+
+/// `… unexpected error … The error code is 2503. The arguments are: …`.
+fn internal_error_dialog_code(text: &str) -> Option<u32> {
+    if !text.contains("unexpected error") {
+        return None;
+    }
+    let i = text.find("The error code is ")?;
+    let rest = &text[i + 18..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    rest[..digits].parse().ok()
+}
+
+/// Classifies the message part of an `MSI (x) (..) [..]: message` line.
+fn classify_msi_message(msg: &str) -> EventKind {
+    if let Some(rest) = msg.strip_prefix("Note: 1: ") {
+        return parse_note(rest);
+    }
+    if let Some(rest) = msg.strip_prefix("Product: ") {
+        if let Some((product, message)) = rest.split_once(" -- ") {
+            return EventKind::ProductMessage {
+                product: product.to_string(),
+                message: message.trim_end().to_string(),
+            };
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("MainEngineThread is returning ") {
+        if let Ok(code) = rest.trim().parse() {
+            return EventKind::EngineReturned { code };
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("Back from server. Return value: ") {
+        if let Ok(code) = rest.trim().parse() {
+            return EventKind::BackFromServer { code };
+        }
+    }
+    if msg.starts_with("Windows Installer ") {
+        if let Some(kind) = parse_product_outcome(msg) {
+            return kind;
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("PROPERTY CHANGE: ") {
+        if let Some(kind) = parse_property_change(rest) {
+            return kind;
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("MSI_LUA: Setting ") {
+        if let Some((name, tail)) = rest.split_once(" property to ") {
+            let value = tail.split_whitespace().next().unwrap_or("").to_string();
+            return EventKind::PropertyChange {
+                name: name.to_string(),
+                value: Some(value),
+            };
+        }
+    }
+    for (prefix, scope) in [
+        ("Machine policy value '", PolicyScope::Machine),
+        ("User policy value '", PolicyScope::User),
+    ] {
+        if let Some(rest) = msg.strip_prefix(prefix) {
+            if let Some((name, value)) = rest.split_once("' is ") {
+                return EventKind::PolicyValue {
+                    scope,
+                    name: name.to_string(),
+                    value: value.trim().trim_matches('\'').to_string(),
+                };
+            }
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("Running Script: ") {
+        return EventKind::RunningScript {
+            path: rest.trim().to_string(),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("Doing action: ") {
+        return EventKind::DoingAction {
+            action: rest.trim().to_string(),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("Executing op: ") {
+        if let Some(kind) = parse_custom_action_schedule(rest) {
+            return kind;
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("Invoking remote custom action. DLL: ") {
+        if let Some((dll, entry)) = rest.split_once(", Entrypoint: ") {
+            return EventKind::CustomActionInvoked {
+                dll: dll.to_string(),
+                entry_point: entry.trim().to_string(),
+            };
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("Hello, I'm your ") {
+        let mut words = rest.split_whitespace();
+        if let (Some(bitness), Some(context)) = (words.next(), words.next()) {
+            return EventKind::CustomActionServer {
+                bitness: bitness.to_string(),
+                context: context.to_string(),
+            };
+        }
+    }
+    if msg.trim_end() == "******* RunEngine:" {
+        return EventKind::RunEngine {
+            product: None,
+            action: None,
+            command_line: None,
+        };
+    }
+    if let Some(EventKind::Error { code, message }) = numbered_message(msg) {
+        return EventKind::Error { code, message };
+    }
+    EventKind::MsiMessage {
+        message: msg.to_string(),
+    }
+}
+
+/// `1: 2203 2: C:\…\x.ipi 3: -2147287035` → code 2203, args [path, hresult].
+fn parse_note(rest: &str) -> EventKind {
+    let rest = rest.trim_end();
+    let code_end = rest.find(' ').unwrap_or(rest.len());
+    let Ok(code) = rest[..code_end].parse() else {
+        return EventKind::MsiMessage {
+            message: format!("Note: 1: {rest}"),
+        };
+    };
+    let mut args = Vec::new();
+    let mut tail = &rest[code_end..];
+    let mut field = 2;
+    while let Some(start) = tail.find(&format!(" {field}: ")).or_else(|| {
+        // A trailing empty field: `… 2: ` at the very end.
+        let marker = format!(" {field}:");
+        tail.ends_with(&marker).then(|| tail.len() - marker.len())
+    }) {
+        let after = start + format!(" {field}:").len();
+        let body = tail.get(after..).unwrap_or("");
+        let body = body.strip_prefix(' ').unwrap_or(body);
+        let next = format!(" {}: ", field + 1);
+        let next_end = format!(" {}:", field + 1);
+        let end = body
+            .find(&next)
+            .or_else(|| {
+                body.ends_with(&next_end)
+                    .then(|| body.len() - next_end.len())
+            })
+            .unwrap_or(body.len());
+        args.push(body[..end].trim().to_string());
+        tail = &body[end..];
+        field += 1;
+        if field > 32 {
+            break;
+        }
+    }
+    EventKind::Note { code, args }
+}
+
+fn parse_product_outcome(msg: &str) -> Option<EventKind> {
+    let rest = msg.strip_prefix("Windows Installer ")?;
+    let (operation, rest) = if let Some(r) = rest.strip_prefix("installed the product. ") {
+        (Operation::Install, r)
+    } else if let Some(r) = rest.strip_prefix("removed the product. ") {
+        (Operation::Uninstall, r)
+    } else if let Some(r) = rest.strip_prefix("reconfigured the product. ") {
+        (Operation::Repair, r)
+    } else {
+        return None;
+    };
+    let field = |label: &str, next: &[&str]| -> Option<String> {
+        let start = rest.find(label)? + label.len();
+        let tail = &rest[start..];
+        let end = next
+            .iter()
+            .filter_map(|n| tail.find(n))
+            .min()
+            .unwrap_or(tail.len());
+        Some(tail[..end].trim_end_matches('.').trim().to_string())
+    };
+    let status_text = rest.rsplit_once("status: ")?.1;
+    let status = status_text.trim().trim_end_matches('.').parse().ok()?;
+    Some(EventKind::ProductOutcome {
+        operation,
+        product: field("Product Name: ", &[". Product Version: "])?,
+        version: field("Product Version: ", &[". Product Language: "]),
+        language: field("Product Language: ", &[". Manufacturer: "]),
+        manufacturer: field(
+            "Manufacturer: ",
+            &[
+                ". Installation success",
+                ". Removal success",
+                ". Reconfiguration success",
+                ". Configuration success",
+            ],
+        ),
+        status,
+    })
+}
+
+/// `Adding X property. Its value is 'v'.` / `Modifying X property. Its current value is 'a'. Its new value: 'b'.`
+/// / `Deleting X property. Its current value is 'v'.`
+fn parse_property_change(rest: &str) -> Option<EventKind> {
+    if let Some(r) = rest.strip_prefix("Adding ") {
+        let (name, tail) = r.split_once(" property. Its value is '")?;
+        return Some(EventKind::PropertyChange {
+            name: name.to_string(),
+            value: Some(quoted_value(tail)),
+        });
+    }
+    if let Some(r) = rest.strip_prefix("Modifying ") {
+        let (name, tail) = r.split_once(" property. ")?;
+        let value = tail
+            .split_once("Its new value: '")
+            .map(|(_, v)| quoted_value(v));
+        return Some(EventKind::PropertyChange {
+            name: name.to_string(),
+            value,
+        });
+    }
+    if let Some(r) = rest.strip_prefix("Deleting ") {
+        let (name, _) = r.split_once(" property.")?;
+        return Some(EventKind::PropertyChange {
+            name: name.to_string(),
+            value: None,
+        });
+    }
+    None
+}
+
+fn quoted_value(tail: &str) -> String {
+    let t = tail.trim_end();
+    let t = t.strip_suffix('.').unwrap_or(t);
+    t.strip_suffix('\'').unwrap_or(t).to_string()
+}
+
+/// `CustomActionSchedule(Action=X,ActionType=3073,Source=…)` and the rollback/commit variants.
+fn parse_custom_action_schedule(op: &str) -> Option<EventKind> {
+    let open = op.find('(')?;
+    let name = &op[..open];
+    if !name.starts_with("CustomAction") || !name.ends_with("Schedule") {
+        return None;
+    }
+    let args = &op[open + 1..];
+    let value = |key: &str| -> Option<&str> {
+        let i = args.find(key)? + key.len();
+        let tail = &args[i..];
+        let end = tail.find([',', ')']).unwrap_or(tail.len());
+        Some(&tail[..end])
+    };
+    Some(EventKind::CustomActionScheduled {
+        action: value("Action=")?.to_string(),
+        action_type: value("ActionType=").and_then(|t| t.parse().ok()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_with_time_and_ca_thread() {
+        let p = parse_line("MSI (s) (C8!50) [01:49:43:906]: Product: Datadog Agent -- A password was not provided.");
+        let t = p.thread.unwrap();
+        assert_eq!(t.side, Side::Server);
+        assert_eq!((t.pid_low, t.tid_low), (0xC8, 0x50));
+        assert!(t.custom_action_thread);
+        assert_eq!(p.time, NaiveTime::from_hms_milli_opt(1, 49, 43, 906));
+        assert_eq!(
+            p.kind,
+            EventKind::ProductMessage {
+                product: "Datadog Agent".into(),
+                message: "A password was not provided.".into()
+            }
+        );
+    }
+
+    #[test]
+    fn prefix_without_timestamp() {
+        let p = parse_line("MSI (s) (40:A4): Doing action: InstallFiles");
+        assert!(p.time.is_none());
+        assert_eq!(
+            p.kind,
+            EventKind::DoingAction {
+                action: "InstallFiles".into()
+            }
+        );
+    }
+
+    #[test]
+    fn note_arguments_keep_paths_and_empty_fields() {
+        let p = parse_line("MSI (s) (A0:C8) [08:32:13:154]: Note: 1: 2203 2: C:\\Windows\\Installer\\inprogressinstallinfo.ipi 3: -2147287035 ");
+        assert_eq!(
+            p.kind,
+            EventKind::Note {
+                code: 2203,
+                args: vec![
+                    "C:\\Windows\\Installer\\inprogressinstallinfo.ipi".into(),
+                    "-2147287035".into()
+                ]
+            }
+        );
+        let p = parse_line("MSI (s) (D0:A0) [21:24:36:689]: Note: 1: 2265 2:  3: -2147287035 ");
+        assert_eq!(
+            p.kind,
+            EventKind::Note {
+                code: 2265,
+                args: vec!["".into(), "-2147287035".into()]
+            }
+        );
+        let p = parse_line("MSI (s) (D0:A0) [21:24:36:691]: Note: 1: 2318 2:  ");
+        assert_eq!(
+            p.kind,
+            EventKind::Note {
+                code: 2318,
+                args: vec!["".into()]
+            }
+        );
+        let p = parse_line("MSI (s) (40:A4) [1:2:3:4]: Note: 1: 2503");
+        assert_eq!(
+            p.kind,
+            EventKind::Note {
+                code: 2503,
+                args: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn action_lines() {
+        let p = parse_line("Action ended 11:05:25: InstallExecute. Return value 3.");
+        assert_eq!(
+            p.kind,
+            EventKind::ActionEnded {
+                action: "InstallExecute".into(),
+                return_value: 3
+            }
+        );
+        assert_eq!(p.time, NaiveTime::from_hms_opt(11, 5, 25));
+        let p = parse_line("Action start 8:32:13: InstallFinalize.");
+        assert_eq!(
+            p.kind,
+            EventKind::ActionStart {
+                action: "InstallFinalize".into()
+            }
+        );
+    }
+
+    #[test]
+    fn outcome_line_with_dots_in_name() {
+        let p = parse_line("MSI (s) (A0:C8) [08:32:14:003]: Windows Installer installed the product. Product Name: Contoso Tool 2.0. Product Version: 1.2.3. Product Language: 1033. Manufacturer: Contoso Ltd.. Installation success or error status: 1603.");
+        match p.kind {
+            EventKind::ProductOutcome {
+                operation,
+                product,
+                version,
+                status,
+                manufacturer,
+                ..
+            } => {
+                assert_eq!(operation, Operation::Install);
+                assert_eq!(product, "Contoso Tool 2.0");
+                assert_eq!(version.as_deref(), Some("1.2.3"));
+                assert_eq!(manufacturer.as_deref(), Some("Contoso Ltd"));
+                assert_eq!(status, 1603);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn messages_and_errors() {
+        assert_eq!(
+            parse_line("DEBUG: Error 2503:  Called RunScript when not marked in progress.").kind,
+            EventKind::DebugError {
+                code: 2503,
+                message: "Called RunScript when not marked in progress.".into()
+            }
+        );
+        assert_eq!(
+            parse_line("Info 1603. The file C:\\x.dll is being held in use").kind,
+            EventKind::Info {
+                code: 1603,
+                message: "The file C:\\x.dll is being held in use".into()
+            }
+        );
+        assert_eq!(
+            parse_line("CustomAction MbamDeferred returned actual error code 1603 (note this may not be 100% accurate)").kind,
+            EventKind::CustomActionReturned { action: "MbamDeferred".into(), code: 1603 }
+        );
+        assert_eq!(
+            parse_line("The installer has encountered an unexpected error installing this package. This may indicate a problem with this package. The error code is 2503. The arguments are: , , ").kind,
+            EventKind::InternalErrorDialog { code: 2503 }
+        );
+        assert_eq!(parse_line("Error 19 is bad").kind, EventKind::Text);
+    }
+
+    #[test]
+    fn property_forms() {
+        assert_eq!(
+            parse_line("Property(S): TempFolder = C:\\Users\\x\\AppData\\Local\\Temp\\").kind,
+            EventKind::Property {
+                scope: 'S',
+                name: "TempFolder".into(),
+                value: "C:\\Users\\x\\AppData\\Local\\Temp\\".into()
+            }
+        );
+        assert_eq!(
+            parse_line("MSI (s) (B8:80) [11:05:22:740]: PROPERTY CHANGE: Adding MsiRunningElevated property. Its value is '1'.").kind,
+            EventKind::PropertyChange { name: "MsiRunningElevated".into(), value: Some("1".into()) }
+        );
+        assert_eq!(
+            parse_line("MSI (s) (18:A8) [09:12:53:862]: MSI_LUA: Setting MsiRunningElevated property to 1 because the install is already running elevated.").kind,
+            EventKind::PropertyChange { name: "MsiRunningElevated".into(), value: Some("1".into()) }
+        );
+        assert_eq!(
+            parse_line(
+                "MSI (c) (9C:20) [11:04:55:849]: Machine policy value 'DisableUserInstalls' is 0"
+            )
+            .kind,
+            EventKind::PolicyValue {
+                scope: PolicyScope::Machine,
+                name: "DisableUserInstalls".into(),
+                value: "0".into()
+            }
+        );
+    }
+
+    #[test]
+    fn custom_action_schedule() {
+        let p = parse_line("MSI (s) (D0:A0) [21:24:36:744]: Executing op: CustomActionSchedule(Action=WixFailWhenDeferred,ActionType=1025,Source=BinaryData,Target=WixFailWhenDeferred,)");
+        assert_eq!(
+            p.kind,
+            EventKind::CustomActionScheduled {
+                action: "WixFailWhenDeferred".into(),
+                action_type: Some(1025)
+            }
+        );
+    }
+
+    #[test]
+    fn banners() {
+        let b = parse_banner("=== Verbose logging started: 5/24/2020  11:04:55  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===").unwrap();
+        assert_eq!(b.kind, BannerKind::VerboseStarted);
+        assert_eq!((b.date, b.time), ("5/24/2020", "11:04:55"));
+        assert_eq!(b.build, Some("SHIP UNICODE 5.00.10011.00"));
+        assert_eq!(
+            b.calling_process,
+            Some("C:\\Windows\\system32\\msiexec.exe")
+        );
+        let b = parse_banner("=== Logging stopped: 31.01.2022  21:24:37 ===").unwrap();
+        assert_eq!(b.kind, BannerKind::Stopped);
+        assert_eq!(b.date, "31.01.2022");
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for s in [
+            "MSI (",
+            "MSI (s",
+            "MSI (s) (",
+            "MSI (é) (ZZ:1) [",
+            "Action ended : . Return value x.",
+            "Property(",
+            "Note: 1:",
+            "=== ",
+            "MSI (s) (1:2) [99:99:99:999]: Note: 1: 2 2:",
+        ] {
+            let _ = parse_line(s);
+            let _ = parse_banner(s);
+        }
+    }
+}

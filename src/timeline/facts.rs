@@ -1,0 +1,244 @@
+//! Per-session facts distilled from events: properties, elevation, policies, package, outcome.
+//!
+//! Each fact keeps the index of the event it came from so rules can cite it. This module reads
+//! events only; it must not decide causes (that is `diagnose`).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::model::{Event, EventKind, Operation, PolicyScope};
+
+/// A value and the event (index into the session's events) it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub event: usize,
+}
+
+/// How the install ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Success,
+    SuccessRebootRequired,
+    Failure,
+    Cancelled,
+    Unknown,
+}
+
+impl Outcome {
+    pub fn from_code(code: i64) -> Outcome {
+        match code {
+            0 => Outcome::Success,
+            3010 | 1641 => Outcome::SuccessRebootRequired,
+            1602 => Outcome::Cancelled,
+            _ => Outcome::Failure,
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::SuccessRebootRequired => "success-reboot-required",
+            Outcome::Failure => "failure",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Unknown => "unknown",
+        }
+    }
+
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Outcome::Failure | Outcome::Cancelled)
+    }
+}
+
+/// Facts of one session, each with the event that shows it.
+#[derive(Debug, Default, Clone)]
+pub struct SessionFacts {
+    /// Server-side dump (`Property(S)`), by exact name.
+    pub server_properties: HashMap<String, Sourced<String>>,
+    /// Client-side dump (`Property(C)`) and any other scope.
+    pub client_properties: HashMap<String, Sourced<String>>,
+    /// Last `PROPERTY CHANGE` / `MSI_LUA: Setting` value by name (`None` = deleted).
+    pub changes: HashMap<String, Sourced<Option<String>>>,
+    pub policies: Vec<(PolicyScope, String, Sourced<String>)>,
+    pub package: Option<Sourced<String>>,
+    pub exit_code: Option<Sourced<i64>>,
+    pub outcome_line: Option<usize>,
+    pub product_name: Option<Sourced<String>>,
+    pub version: Option<String>,
+    pub manufacturer: Option<String>,
+    pub status: Option<i64>,
+    pub operation_from_outcome: Option<Operation>,
+}
+
+impl SessionFacts {
+    pub fn from_events(events: &[Event]) -> SessionFacts {
+        let mut f = SessionFacts::default();
+        for (i, e) in events.iter().enumerate() {
+            match &e.kind {
+                EventKind::Property { scope, name, value } => {
+                    let map = if *scope == 'S' {
+                        &mut f.server_properties
+                    } else {
+                        &mut f.client_properties
+                    };
+                    map.insert(
+                        name.clone(),
+                        Sourced {
+                            value: value.clone(),
+                            event: i,
+                        },
+                    );
+                }
+                EventKind::PropertyChange { name, value } => {
+                    f.changes.insert(
+                        name.clone(),
+                        Sourced {
+                            value: value.clone(),
+                            event: i,
+                        },
+                    );
+                }
+                EventKind::PolicyValue { scope, name, value } => {
+                    f.policies.push((
+                        *scope,
+                        name.clone(),
+                        Sourced {
+                            value: value.clone(),
+                            event: i,
+                        },
+                    ));
+                }
+                EventKind::EngineReturned { code } => {
+                    f.exit_code = Some(Sourced {
+                        value: *code,
+                        event: i,
+                    });
+                }
+                EventKind::ProductOutcome {
+                    operation,
+                    product,
+                    version,
+                    manufacturer,
+                    status,
+                    ..
+                } => {
+                    f.outcome_line = Some(i);
+                    f.product_name = Some(Sourced {
+                        value: product.clone(),
+                        event: i,
+                    });
+                    f.version = version.clone();
+                    f.manufacturer = manufacturer.clone();
+                    f.status = Some(*status);
+                    f.operation_from_outcome = Some(*operation);
+                }
+                EventKind::RunEngine {
+                    product: Some(p), ..
+                } if f.package.is_none() && !p.is_empty() => {
+                    f.package = Some(Sourced {
+                        value: p.clone(),
+                        event: i,
+                    });
+                }
+                EventKind::MsiMessage { message } => {
+                    if let Some(p) = message.strip_prefix("Original package ==> ") {
+                        f.package = Some(Sourced {
+                            value: p.trim().to_string(),
+                            event: i,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// A property's final value: server dump, then client dump, then the last change.
+    pub fn property(&self, name: &str) -> Option<Sourced<String>> {
+        self.server_properties
+            .get(name)
+            .or_else(|| self.client_properties.get(name))
+            .cloned()
+            .or_else(|| {
+                let c = self.changes.get(name)?;
+                Some(Sourced {
+                    value: c.value.clone()?,
+                    event: c.event,
+                })
+            })
+    }
+
+    /// True if the property is `1` anywhere (dump or change): used for elevation facts.
+    pub fn flag(&self, name: &str) -> Option<Sourced<bool>> {
+        let from = |s: &Sourced<String>| Sourced {
+            value: s.value.trim() == "1",
+            event: s.event,
+        };
+        let mut seen: Option<Sourced<bool>> = None;
+        for s in [
+            self.server_properties.get(name),
+            self.client_properties.get(name),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let v = from(s);
+            if v.value {
+                return Some(v);
+            }
+            seen.get_or_insert(v);
+        }
+        if let Some(c) = self.changes.get(name) {
+            let v = Sourced {
+                value: c.value.as_deref().map(str::trim) == Some("1"),
+                event: c.event,
+            };
+            if v.value {
+                return Some(v);
+            }
+            seen.get_or_insert(v);
+        }
+        seen
+    }
+
+    /// The value of a machine or user policy as logged.
+    pub fn policy(&self, name: &str) -> Option<&Sourced<String>> {
+        self.policies
+            .iter()
+            .rev()
+            .find(|(_, n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, _, v)| v)
+    }
+
+    /// What the session was doing: from the outcome line, else from REMOVE/REINSTALL/Installed.
+    pub fn operation(&self) -> Operation {
+        if let Some(op) = self.operation_from_outcome {
+            return op;
+        }
+        if self
+            .property("REMOVE")
+            .is_some_and(|p| p.value.eq_ignore_ascii_case("ALL"))
+        {
+            return Operation::Uninstall;
+        }
+        if self
+            .property("REINSTALL")
+            .is_some_and(|p| !p.value.is_empty())
+        {
+            return Operation::Repair;
+        }
+        if self
+            .property("Installed")
+            .is_some_and(|p| !p.value.is_empty())
+        {
+            return Operation::Repair;
+        }
+        if self.property("ProductCode").is_some() || self.package.is_some() {
+            return Operation::Install;
+        }
+        Operation::Unknown
+    }
+}
