@@ -193,10 +193,16 @@ pub enum EventKind {
         product: String,
         message: String,
     },
-    /// `CustomAction X returned actual error code N`.
+    /// `CustomAction X returned actual error code N` (`ignored`: "… will be translated to
+    /// success due to continue marking", i.e. the package tolerates the error).
     CustomActionReturned {
         action: String,
         code: i64,
+        ignored: bool,
+    },
+    /// `Action 20:46:20: Name. Description` — the progress text of an action.
+    ActionText {
+        action: String,
     },
     /// `Executing op: CustomActionSchedule(Action=X,ActionType=N,…)` and similar.
     CustomActionScheduled {

@@ -42,7 +42,7 @@ fn failures(v: &SessionView) -> Vec<(String, Option<i64>, usize)> {
     let mut out: Vec<(String, Option<i64>, usize)> = Vec::new();
     for (i, e) in v.events().iter().enumerate() {
         let found = match &e.kind {
-            EventKind::CustomActionReturned { action, code } if *code != 0 => {
+            EventKind::CustomActionReturned { action, code, ignored: false } if *code != 0 => {
                 Some((action.clone(), Some(*code)))
             }
             kind => match message_code(kind) {
@@ -75,6 +75,9 @@ fn action_named_in(text: &str) -> Option<String> {
 }
 
 pub fn custom_action_failed(v: &SessionView) -> Vec<Finding> {
+    if !(v.failed() || v.session.truncated) {
+        return Vec::new();
+    }
     let values = FixValues::of(v);
     failures(v)
         .into_iter()

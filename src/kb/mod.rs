@@ -1,13 +1,29 @@
-//! Temporary placeholder until the knowledge base lands.
-pub mod explain {
-    #[derive(serde::Serialize)]
-    pub struct Explanation;
-    impl Explanation {
-        pub fn to_text(&self) -> String {
-            String::new()
-        }
-    }
-    pub fn explain(_s: &str) -> Result<Explanation, String> {
-        Err("not ready".into())
-    }
-}
+//! Knowledge base: what Windows Installer codes mean and what usually fixes them.
+//!
+//! What it does:
+//! - [`tables`]: the Windows Installer error-message table (545 rows) and the msiexec
+//!   exit-code table (59 rows), embedded from `data/*.tsv` (Microsoft docs, CC BY 4.0, see
+//!   `data/ATTRIBUTION.md`) and parsed once on first use; template rendering for
+//!   `Note: 1: N 2: … 3: …` records.
+//! - [`hresult`]: parsing of codes as logs print them (`1603`, `-2147287035`, `0x80070643`)
+//!   and decoding of HRESULT / Win32 / NTSTATUS values from small hand-checked tables.
+//! - [`advice`]: hand-written common causes and concrete fixes per code and table.
+//! - [`explain`]: the `msidiag explain <CODE>` answer — every meaning of a number, each
+//!   saying in which context it applies, as plain text or serde-serializable data.
+//!
+//! What it must not do: read files or the network at run time, depend on anything but
+//! `std` and `serde`, know about log parsing or the timeline (callers pass numbers in),
+//! panic on any input, or invent a code, symbol or text that is not in a public source.
+
+pub mod advice;
+pub mod explain;
+pub mod hresult;
+pub mod tables;
+
+pub use advice::{exit_code_advice, hresult_advice, message_advice, win32_advice, Advice};
+pub use explain::{explain, Explanation, Section};
+pub use hresult::{code_bits, hresult, ntstatus, parse_code, win32_error, Hresult};
+pub use tables::{
+    all_exit_codes, all_msi_messages, exit_code, msi_message, msi_messages, render_message,
+    render_template, ExitCode, MsiMessage,
+};

@@ -196,6 +196,16 @@ fn classify_bare(line: &str) -> EventKind {
             }
         }
     }
+    if let Some(rest) = line.strip_prefix("Action ") {
+        if let Some((time, tail)) = rest.split_once(": ") {
+            if parse_hms(time).is_some() {
+                let name = tail.split('.').next().unwrap_or("").trim();
+                return EventKind::ActionText {
+                    action: name.to_string(),
+                };
+            }
+        }
+    }
     if let Some(rest) = line.strip_prefix("Property(") {
         let mut chars = rest.chars();
         if let (Some(scope), Some(')'), Some(':')) = (chars.next(), chars.next(), chars.next()) {
@@ -228,6 +238,7 @@ fn classify_bare(line: &str) -> EventKind {
                 return EventKind::CustomActionReturned {
                     action: name.to_string(),
                     code,
+                    ignored: tail.contains("translated to success"),
                 };
             }
         }
@@ -644,7 +655,15 @@ mod tests {
         );
         assert_eq!(
             parse_line("CustomAction MbamDeferred returned actual error code 1603 (note this may not be 100% accurate)").kind,
-            EventKind::CustomActionReturned { action: "MbamDeferred".into(), code: 1603 }
+            EventKind::CustomActionReturned { action: "MbamDeferred".into(), code: 1603, ignored: false }
+        );
+        assert_eq!(
+            parse_line("CustomAction WixRemoveFoldersEx returned actual error code 1603 but will be translated to success due to continue marking").kind,
+            EventKind::CustomActionReturned { action: "WixRemoveFoldersEx".into(), code: 1603, ignored: true }
+        );
+        assert_eq!(
+            parse_line("Action 20:46:20: MigrateFeatureStates. Migrating feature states from related applications").kind,
+            EventKind::ActionText { action: "MigrateFeatureStates".into() }
         );
         assert_eq!(
             parse_line("The installer has encountered an unexpected error installing this package. This may indicate a problem with this package. The error code is 2503. The arguments are: , , ").kind,
