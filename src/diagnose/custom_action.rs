@@ -42,9 +42,11 @@ fn failures(v: &SessionView) -> Vec<(String, Option<i64>, usize)> {
     let mut out: Vec<(String, Option<i64>, usize)> = Vec::new();
     for (i, e) in v.events().iter().enumerate() {
         let found = match &e.kind {
-            EventKind::CustomActionReturned { action, code, ignored: false } if *code != 0 => {
-                Some((action.clone(), Some(*code)))
-            }
+            EventKind::CustomActionReturned {
+                action,
+                code,
+                ignored: false,
+            } if *code != 0 => Some((action.clone(), Some(*code))),
             kind => match message_code(kind) {
                 Some(c @ (1720..=1723 | 2738 | 2739))
                     if !matches!(kind, EventKind::Note { .. }) =>

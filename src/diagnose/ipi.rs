@@ -98,8 +98,7 @@ pub fn ipi_access_denied(v: &SessionView) -> Vec<Finding> {
     cited.extend(
         v.indices(|e| matches!(e.kind, EventKind::RunningScript { .. }))
             .into_iter()
-            .filter(|&i| i < first_note)
-            .last(),
+            .rfind(|&i| i < first_note),
     );
     cited.extend(errors.iter().copied());
     cited.extend(v.first_failed_action().map(|(i, _)| i));

@@ -82,7 +82,7 @@ pub fn run(sessions: &[InstallSession]) -> Vec<Finding> {
         if found.is_empty() {
             found = generic::first_failure(&view);
         }
-        found.sort_by(|a, b| b.confidence.cmp(&a.confidence));
+        found.sort_by_key(|f| std::cmp::Reverse(f.confidence));
         all.extend(found);
     }
     all

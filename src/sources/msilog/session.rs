@@ -176,12 +176,8 @@ fn finish_session(path: &Arc<str>, pending: PendingSession, options: SessionOpti
             clock.rebase(date, tod);
         } else if let Some(tod) = line.parsed.time {
             clock.advance(tod);
-        } else if !line.parsed.starts_record && join_continuation(&mut events, &line) {
+        } else if is_continuation(&line, &events) && join_continuation(&mut events, &line) {
             continue;
-        } else if matches!(line.parsed.kind, EventKind::Text) && continues_previous(&events) {
-            if join_continuation(&mut events, &line) {
-                continue;
-            }
         }
         let time = clock.now();
         if let Some(Timestamp::Local(t)) = time {
@@ -214,12 +210,15 @@ fn finish_session(path: &Arc<str>, pending: PendingSession, options: SessionOpti
     }
 }
 
-/// A bare text line continues a multi-line property value or the RunEngine block.
-fn continues_previous(events: &[Event]) -> bool {
-    matches!(
-        events.last().map(|e| &e.kind),
-        Some(EventKind::Property { .. }) | Some(EventKind::RunEngine { .. })
-    )
+/// An indented line, or a bare text line after a property value or the RunEngine block,
+/// continues the previous record.
+fn is_continuation(line: &PendingLine, events: &[Event]) -> bool {
+    !line.parsed.starts_record
+        || (matches!(line.parsed.kind, EventKind::Text)
+            && matches!(
+                events.last().map(|e| &e.kind),
+                Some(EventKind::Property { .. }) | Some(EventKind::RunEngine { .. })
+            ))
 }
 
 /// Appends `line` to the previous event. Returns false when there is nothing to join to.

@@ -1,0 +1,272 @@
+//! Runs the binary on every fixture case under `fixtures/cases/` and checks the findings,
+//! sessions and inputs against the case's `expected.json`, plus the JSON contract itself.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases")
+}
+
+fn run_json(path: &Path) -> Value {
+    let out = Command::cargo_bin("msidiag")
+        .unwrap()
+        .args(["analyze", "--json", "-"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{}: bad JSON: {e}", path.display()))
+}
+
+fn ids(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Every finding, session and input carries the fields the contract promises.
+fn check_contract(case: &str, r: &Value) {
+    assert_eq!(r["schema"], "msidiag/1", "{case}");
+    for i in r["inputs"].as_array().unwrap() {
+        for k in ["path", "kind", "encoding", "status", "problems"] {
+            assert!(i.get(k).is_some(), "{case}: input lacks {k}");
+        }
+    }
+    for s in r["sessions"].as_array().unwrap() {
+        for k in [
+            "source",
+            "product",
+            "product_code",
+            "version",
+            "operation",
+            "started",
+            "ended",
+            "outcome",
+            "exit_code",
+        ] {
+            assert!(s.get(k).is_some(), "{case}: session lacks {k}");
+        }
+    }
+    for f in r["findings"].as_array().unwrap() {
+        for k in [
+            "id",
+            "title",
+            "confidence",
+            "summary",
+            "product",
+            "evidence",
+            "fixes",
+        ] {
+            assert!(f.get(k).is_some(), "{case}: finding lacks {k}");
+        }
+        assert!(
+            ["high", "medium", "low"].contains(&f["confidence"].as_str().unwrap()),
+            "{case}"
+        );
+        let evidence = f["evidence"].as_array().unwrap();
+        assert!(!evidence.is_empty(), "{case}: {} has no evidence", f["id"]);
+        for e in evidence {
+            for k in ["path", "line", "time", "text"] {
+                assert!(e.get(k).is_some(), "{case}: evidence lacks {k}");
+            }
+            assert!(!e["text"].as_str().unwrap().is_empty(), "{case}");
+        }
+        assert!(
+            !f["fixes"].as_array().unwrap().is_empty(),
+            "{case}: {} has no fix",
+            f["id"]
+        );
+    }
+    assert!(r["notes"].is_array(), "{case}");
+}
+
+fn check_case(dir: &Path) -> Result<(), String> {
+    let case = dir.file_name().unwrap().to_string_lossy().to_string();
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap())
+            .map_err(|e| format!("{case}: expected.json: {e}"))?;
+    let r = run_json(dir);
+    check_contract(&case, &r);
+    let got = ids(&r);
+    for want in expected["findings"].as_array().unwrap() {
+        let want = want.as_str().unwrap();
+        if !got.iter().any(|g| g == want) {
+            return Err(format!("{case}: missing finding {want}; got {got:?}"));
+        }
+    }
+    for absent in expected["absent_findings"].as_array().into_iter().flatten() {
+        let absent = absent.as_str().unwrap();
+        if got.iter().any(|g| g == absent) {
+            return Err(format!("{case}: unexpected finding {absent}; got {got:?}"));
+        }
+    }
+    if expected["findings"].as_array().unwrap().is_empty() && !got.is_empty() {
+        return Err(format!("{case}: expected no finding, got {got:?}"));
+    }
+    for want in expected["inputs"].as_array().into_iter().flatten() {
+        let file = want["file"].as_str().unwrap();
+        let input = r["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["path"].as_str().unwrap().ends_with(file))
+            .ok_or_else(|| format!("{case}: no input {file}"))?;
+        for k in ["kind", "encoding", "status"] {
+            if want.get(k).is_some() && input[k] != want[k] {
+                return Err(format!(
+                    "{case}: input {file} {k} = {} (expected {})",
+                    input[k], want[k]
+                ));
+            }
+        }
+    }
+    if let Some(sessions) = expected["sessions"].as_array() {
+        let got_sessions = r["sessions"].as_array().unwrap();
+        if got_sessions.len() != sessions.len() {
+            return Err(format!(
+                "{case}: {} sessions, expected {}",
+                got_sessions.len(),
+                sessions.len()
+            ));
+        }
+        for (n, (want, got)) in sessions.iter().zip(got_sessions).enumerate() {
+            for (k, v) in want.as_object().unwrap() {
+                if got[k] != *v {
+                    return Err(format!(
+                        "{case}: session {} {k} = {} (expected {v})",
+                        n + 1,
+                        got[k]
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn every_fixture_case_matches_its_expectations() {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("expected.json").exists())
+        .collect();
+    dirs.sort();
+    assert!(
+        dirs.len() >= 10,
+        "expected at least 10 fixture cases, found {}",
+        dirs.len()
+    );
+    let failures: Vec<String> = dirs.iter().filter_map(|d| check_case(d).err()).collect();
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn no_input_is_exit_2_and_names_the_path() {
+    let out = Command::cargo_bin("msidiag")
+        .unwrap()
+        .args(["analyze", "/nonexistent/msidiag-missing.log"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("msidiag-missing.log"));
+}
+
+#[test]
+fn garbage_file_is_reported_and_other_inputs_still_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("setup.log"),
+        [0u8, 159, 146, 150, 1, 2, 3, 255, 0, 7],
+    )
+    .unwrap();
+    let out = Command::cargo_bin("msidiag")
+        .unwrap()
+        .args(["analyze", "--json", "-"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "only garbage: no readable input"
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["inputs"][0]["status"], "unrecognized");
+    assert!(r["inputs"][0]["problems"][0]
+        .as_str()
+        .unwrap()
+        .contains("setup.log"));
+
+    let case = cases_dir().join("deferred-ca-failure");
+    let out = Command::cargo_bin("msidiag")
+        .unwrap()
+        .args(["analyze", "--json", "-"])
+        .arg(dir.path())
+        .arg(&case)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(ids(&r).contains(&"custom-action-failed".to_string()));
+}
+
+#[test]
+fn bad_tz_is_a_usage_error() {
+    let out = Command::cargo_bin("msidiag")
+        .unwrap()
+        .args(["analyze", "--tz", "Mars/Base", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn tz_adds_utc_times() {
+    let case = cases_dir().join("midnight-non-us-date");
+    let out = Command::cargo_bin("msidiag")
+        .unwrap()
+        .args(["analyze", "--tz", "+05:30", "--json", "-"])
+        .arg(&case)
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["sessions"][0]["started"], "2025-11-24T23:59:41");
+    assert_eq!(r["sessions"][0]["started_utc"], "2025-11-24T18:29:41Z");
+}
+
+#[test]
+fn json_to_file_keeps_the_text_summary_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("report.json");
+    let out = Command::cargo_bin("msidiag")
+        .unwrap()
+        .args(["analyze", "--json"])
+        .arg(&target)
+        .arg(cases_dir().join("2503-not-elevated"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("not-elevated"), "{text}");
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(target).unwrap()).unwrap();
+    assert_eq!(r["schema"], "msidiag/1");
+}
