@@ -263,12 +263,35 @@ pub enum EventKind {
         action: Option<String>,
         command_line: Option<String>,
     },
+    /// A Windows event log record (EVTX) that a reader kept; see [`WinEvent`].
+    WinEvent(Box<WinEvent>),
     /// Any other `MSI (x)` line.
     MsiMessage {
         message: String,
     },
     /// A line without the MSI prefix that no pattern claims (custom-action output, dialogs…).
     Text,
+}
+
+/// One event log record as read, before interpretation: positional `Data` values in order
+/// (`(NULL)` kept as written), named data as `name=value` pairs, and the `Binary` hex if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WinEvent {
+    pub channel: String,
+    pub provider: String,
+    pub event_id: u32,
+    pub record_id: u64,
+    pub computer: String,
+    /// `Security UserID` SID, when present.
+    pub user_sid: Option<String>,
+    /// `Execution ProcessID`, when present and not 0.
+    pub process_id: Option<u32>,
+    /// Unnamed `<Data>` values in order (MsiInstaller and other classic providers).
+    pub data: Vec<String>,
+    /// Named `<Data Name="x">` values in order (SCM, Application Error, …).
+    pub named: Vec<(String, String)>,
+    /// `<Binary>` as upper-case hex, when present.
+    pub binary: Option<String>,
 }
 
 /// One fact read from one input.
