@@ -126,6 +126,10 @@ pub fn ipi_access_denied(v: &SessionView) -> Vec<Finding> {
     let elevation = Elevation::of(v);
     let mut cause_cited = notes.clone();
     cause_cited.extend(elevation.cited());
+    // Who ran it and for whom: the context an elevation verdict needs.
+    for name in ["LogonUser", "ALLUSERS", "MSIINSTALLPERUSER"] {
+        cause_cited.extend(v.property(name).map(|p| p.event));
+    }
     let cause = if yes(elevation.running_elevated) {
         let mut c = finding(
             v,
