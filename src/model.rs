@@ -265,6 +265,8 @@ pub enum EventKind {
     },
     /// A Windows event log record (EVTX) that a reader kept; see [`WinEvent`].
     WinEvent(Box<WinEvent>),
+    /// A Process Monitor operation (CSV row or PML record); see [`ProcmonOp`].
+    Procmon(Box<ProcmonOp>),
     /// Any other `MSI (x)` line.
     MsiMessage {
         message: String,
@@ -292,6 +294,29 @@ pub struct WinEvent {
     pub named: Vec<(String, String)>,
     /// `<Binary>` as upper-case hex, when present.
     pub binary: Option<String>,
+}
+
+/// One Process Monitor operation as exported/captured. Fields absent from a CSV export are
+/// `None`/empty; `result` is Procmon's own name (`ACCESS DENIED`) or hex for unknown statuses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProcmonOp {
+    pub process_name: String,
+    pub pid: u32,
+    pub tid: Option<u32>,
+    /// `File System`, `Registry`, `Process`, `Network`, `Profiling` when known.
+    pub event_class: Option<String>,
+    pub operation: String,
+    pub path: String,
+    pub result: String,
+    pub detail: String,
+    pub user: Option<String>,
+    pub integrity: Option<String>,
+    pub command_line: Option<String>,
+    pub image_path: Option<String>,
+    pub parent_pid: Option<u32>,
+    /// TEMP and TMP from a `Process Start` environment block.
+    pub env_temp: Option<String>,
+    pub env_tmp: Option<String>,
 }
 
 /// One fact read from one input.
