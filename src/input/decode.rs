@@ -110,6 +110,43 @@ pub fn decode(bytes: &[u8]) -> DecodedText {
     }
 }
 
+/// Decodes `bytes` (in `encoding`) piece by piece and calls `on_line` for every physical line
+/// (split on `\n`, the `\r` left in place), without holding the whole text in memory.
+/// Returns true when some bytes had to be replaced.
+pub fn decode_lines(bytes: &[u8], encoding: TextEncoding, mut on_line: impl FnMut(&str)) -> bool {
+    const CHUNK: usize = 1 << 20;
+    let body = &bytes[encoding.bom_len().min(bytes.len())..];
+    let mut decoder = encoding.codec().new_decoder_without_bom_handling();
+    let mut buf = String::with_capacity(CHUNK * 3 + 16);
+    let mut had_errors = false;
+    let mut pos = 0;
+    loop {
+        let end = (pos + CHUNK).min(body.len());
+        let last = end == body.len();
+        let needed = decoder.max_utf8_buffer_length(end - pos).unwrap_or(CHUNK * 3);
+        buf.reserve(needed);
+        let (_, read, errors) = decoder.decode_to_string(&body[pos..end], &mut buf, last);
+        had_errors |= errors;
+        pos += read;
+        let consumed = match buf.rfind('\n') {
+            Some(nl) if !last => {
+                buf[..nl].split('\n').for_each(&mut on_line);
+                nl + 1
+            }
+            _ if last => {
+                buf.split('\n').for_each(&mut on_line);
+                buf.len()
+            }
+            _ => 0,
+        };
+        buf.drain(..consumed);
+        if last && pos >= body.len() {
+            break;
+        }
+    }
+    had_errors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +181,21 @@ mod tests {
         let d = decode(b"Soci\xe9t\xe9");
         assert_eq!(d.text, "Société");
         assert_eq!(d.encoding, TextEncoding::Windows1252);
+    }
+
+    #[test]
+    fn line_streaming_matches_whole_decoding() {
+        let text: String = (0..200_000).map(|i| format!("line {i} é\r\n")).collect();
+        for bytes in [utf16le(&text, true), text.clone().into_bytes()] {
+            let enc = detect(&bytes);
+            let mut lines = Vec::new();
+            let errors = decode_lines(&bytes, enc, |l| lines.push(l.to_string()));
+            assert!(!errors);
+            assert_eq!(lines.join("\n"), text);
+        }
+        let mut n = 0;
+        decode_lines(b"", TextEncoding::Utf8, |_| n += 1);
+        assert_eq!(n, 1);
     }
 
     #[test]

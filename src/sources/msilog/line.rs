@@ -17,6 +17,9 @@ pub struct ParsedLine {
     pub kind: EventKind,
     /// True when the line opens a record (false: it may continue the previous one).
     pub starts_record: bool,
+    /// An ordinary engine line (component, feature, script op…) no rule reads: its time
+    /// counts for the clock, the line itself is not kept (`kind` is then an empty `MsiMessage`).
+    pub routine: bool,
 }
 
 /// A `=== … ===` banner line with its date and time still as text.
@@ -89,6 +92,7 @@ pub fn parse_line(line: &str) -> ParsedLine {
         thread: None,
         kind,
         starts_record,
+        routine: false,
     }
 }
 
@@ -125,6 +129,8 @@ fn parse_msi_prefixed(rest: &str) -> Option<ParsedLine> {
         rest = &r[end + 1..];
     }
     let message = rest.strip_prefix(": ").or_else(|| rest.strip_prefix(':'))?;
+    let kind = classify_msi_message(message);
+    let routine = matches!(&kind, EventKind::MsiMessage { message } if message.is_empty());
     Some(ParsedLine {
         time,
         thread: Some(MsiThread {
@@ -133,8 +139,9 @@ fn parse_msi_prefixed(rest: &str) -> Option<ParsedLine> {
             tid_low,
             custom_action_thread,
         }),
-        kind: classify_msi_message(message),
+        kind,
         starts_record: true,
+        routine,
     })
 }
 
@@ -383,9 +390,22 @@ fn classify_msi_message(msg: &str) -> EventKind {
         return EventKind::Error { code, message };
     }
     EventKind::MsiMessage {
-        message: msg.to_string(),
+        message: if worth_keeping(msg) { msg.to_string() } else { String::new() },
     }
 }
+
+/// Engine messages that can matter to a diagnosis (errors, access, locks, sources, packages,
+/// custom-action servers, services, policy, elevation). The rest is routine and not kept.
+fn worth_keeping(msg: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "rror", "ail", "enied", "nvalid", "in use", "Original package", "Package we're running from",
+        "Found application", "mutex", "RESTART MANAGER", "SOURCEMGMT", "arning", "ustom Action", "ustom action",
+        "MSI_LUA", "olicy", "llow", "Executing op: Service", "not ", "Not ", "annot", "unable", "Unable",
+        "Rollback", "rollback", "Reboot", "reboot", "Restart", "Temp", "TEMP",
+    ];
+    MARKERS.iter().any(|m| msg.contains(m))
+}
+
 
 /// `1: 2203 2: C:\…\x.ipi 3: -2147287035` → code 2203, args [path, hresult].
 fn parse_note(rest: &str) -> EventKind {

@@ -10,7 +10,7 @@ pub mod session;
 
 use std::sync::Arc;
 
-use crate::input::decode::{decode, TextEncoding};
+use crate::input::decode::{detect, TextEncoding};
 pub use dates::{DateHint, DateOrder};
 pub use session::{LogSession, SessionOptions};
 
@@ -25,13 +25,15 @@ pub struct MsiLogFile {
 
 /// Reads one MSI log from its bytes.
 pub fn read(path: &Arc<str>, bytes: &[u8], options: SessionOptions) -> MsiLogFile {
-    let decoded = decode(bytes);
-    let sessions = session::split_sessions(path, &decoded.text, options);
+    let encoding = detect(bytes);
+    let mut splitter = session::Splitter::new(path, options);
+    let had_errors = crate::input::decode::decode_lines(bytes, encoding, |line| splitter.push_line(line));
+    let sessions = splitter.finish();
     let mut problems = Vec::new();
-    if decoded.had_errors {
+    if had_errors {
         problems.push(format!(
             "{path}: some bytes are not valid {} and were replaced",
-            decoded.encoding.as_str()
+            encoding.as_str()
         ));
     }
     for (i, s) in sessions.iter().enumerate() {
@@ -56,7 +58,7 @@ pub fn read(path: &Arc<str>, bytes: &[u8], options: SessionOptions) -> MsiLogFil
         }
     }
     MsiLogFile {
-        encoding: decoded.encoding,
+        encoding,
         sessions,
         problems,
     }

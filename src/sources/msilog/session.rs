@@ -29,40 +29,63 @@ pub struct LogSession {
     /// No closing banner: the process was killed or the copy was cut.
     pub truncated: bool,
     pub date_order: Option<DateOrderDecision>,
+    /// Routine engine lines read for their times but not kept as events.
+    pub routine_lines: u64,
     #[serde(skip)]
     pub events: Vec<Event>,
 }
 
-/// A line kept between the two passes: where it is, what it says, its raw text range.
-struct PendingLine<'a> {
+/// A line kept between the two passes: where it is, what it says, how many midnights passed.
+struct PendingLine {
     line_no: u64,
-    text: &'a str,
+    text: String,
     parsed: ParsedLine,
+    /// Days since the session's first timed line (midnight wraps seen so far).
+    day: u32,
     /// Banner date and time as written, for banners.
     banner: Option<(Option<RawDate>, Option<NaiveTime>)>,
 }
 
-struct PendingSession<'a> {
-    lines: Vec<PendingLine<'a>>,
+#[derive(Default)]
+struct PendingSession {
+    lines: Vec<PendingLine>,
     verbose: bool,
     has_header: bool,
     closed: bool,
     build: Option<String>,
     calling_process: Option<String>,
     lcid: Option<u32>,
+    first_line: u64,
+    last_line: u64,
+    /// Midnight tracking over every timed line, kept or routine.
+    day: u32,
+    last_tod: Option<NaiveTime>,
+    first_time: Option<(u32, NaiveTime)>,
+    last_time: Option<(u32, NaiveTime)>,
+    routine_lines: u64,
 }
 
-impl<'a> PendingSession<'a> {
-    fn new(verbose: bool, has_header: bool) -> Self {
+impl PendingSession {
+    fn new(verbose: bool, has_header: bool, line_no: u64) -> Self {
         PendingSession {
-            lines: Vec::new(),
             verbose,
             has_header,
-            closed: false,
-            build: None,
-            calling_process: None,
-            lcid: None,
+            first_line: line_no,
+            last_line: line_no,
+            ..Default::default()
         }
+    }
+
+    /// A time earlier than the previous one by more than an hour means midnight passed.
+    fn tick(&mut self, tod: NaiveTime) {
+        if let Some(last) = self.last_tod {
+            if last - tod > Duration::hours(1) {
+                self.day += 1;
+            }
+        }
+        self.last_tod = Some(tod);
+        self.first_time.get_or_insert((self.day, tod));
+        self.last_time = Some((self.day, tod));
     }
 }
 
@@ -72,84 +95,131 @@ pub struct SessionOptions {
     pub date_hint: DateHint,
 }
 
-/// Splits `text` into sessions and events. `path` is recorded in every event's origin.
-pub fn split_sessions(path: &Arc<str>, text: &str, options: SessionOptions) -> Vec<LogSession> {
-    let mut sessions: Vec<PendingSession> = Vec::new();
-    for (idx, raw) in text.split('\n').enumerate() {
+/// Line-by-line session splitter: feed physical lines in order, then `finish`.
+pub struct Splitter {
+    path: Arc<str>,
+    options: SessionOptions,
+    sessions: Vec<PendingSession>,
+    line_no: u64,
+}
+
+impl Splitter {
+    pub fn new(path: &Arc<str>, options: SessionOptions) -> Self {
+        Splitter {
+            path: path.clone(),
+            options,
+            sessions: Vec::new(),
+            line_no: 0,
+        }
+    }
+
+    /// Feeds one physical line (without `\n`; a trailing `\r` is removed here).
+    pub fn push_line(&mut self, raw: &str) {
+        self.line_no += 1;
+        let line_no = self.line_no;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
-        let line_no = idx as u64 + 1;
         if line.trim().is_empty() {
-            continue;
+            return;
         }
         if let Some(b) = parse_banner(line) {
-            let banner = Some((parse_raw_date(b.date), parse_hms(b.time)));
-            let open_verbose = sessions.last().is_some_and(|s| s.verbose && !s.closed);
-            let starts_new = match b.kind {
-                BannerKind::VerboseStarted => true,
-                BannerKind::Started => !open_verbose,
-                _ => sessions.is_empty(),
-            };
-            if starts_new {
-                let mut s = PendingSession::new(b.kind == BannerKind::VerboseStarted, true);
-                s.build = b.build.map(str::to_string);
-                s.calling_process = b.calling_process.map(str::to_string);
-                sessions.push(s);
-            }
-            let kind = match b.kind {
-                BannerKind::VerboseStarted => EventKind::LogStarted {
-                    verbose: true,
-                    build: b.build.map(str::to_string),
-                    calling_process: b.calling_process.map(str::to_string),
-                },
-                BannerKind::Started if starts_new => EventKind::LogStarted {
-                    verbose: false,
-                    build: None,
-                    calling_process: None,
-                },
-                BannerKind::Started => EventKind::EngineLoggingStarted,
-                BannerKind::Stopped => EventKind::LogStopped { verbose: false },
-                BannerKind::VerboseStopped => EventKind::LogStopped { verbose: true },
-            };
-            let current = sessions.last_mut().expect("a session was just ensured");
-            if matches!(b.kind, BannerKind::VerboseStopped)
-                || (matches!(b.kind, BannerKind::Stopped) && !current.verbose)
-            {
-                current.closed = true;
-            }
-            current.lines.push(PendingLine {
-                line_no,
-                text: line,
-                parsed: ParsedLine {
-                    time: None,
-                    thread: None,
-                    kind,
-                    starts_record: true,
-                },
-                banner,
-            });
-            continue;
+            self.push_banner(line_no, line, b);
+            return;
         }
-        if sessions.is_empty() {
-            sessions.push(PendingSession::new(false, false));
+        if self.sessions.is_empty() {
+            self.sessions.push(PendingSession::new(false, false, line_no));
         }
-        let current = sessions.last_mut().expect("a session exists");
+        let current = self.sessions.last_mut().expect("a session exists");
+        current.last_line = line_no;
         let parsed = parse_line(line);
+        if let Some(tod) = parsed.time {
+            current.tick(tod);
+        }
+        if parsed.routine {
+            current.routine_lines += 1;
+            return;
+        }
         if let EventKind::Property { name, value, .. } = &parsed.kind {
             if name == "UserLanguageID" {
                 current.lcid = value.trim().parse().ok();
             }
         }
+        let day = current.day;
         current.lines.push(PendingLine {
             line_no,
-            text: line,
+            text: line.to_string(),
             parsed,
+            day,
             banner: None,
         });
     }
-    sessions
-        .into_iter()
-        .map(|s| finish_session(path, s, options))
-        .collect()
+
+    fn push_banner(&mut self, line_no: u64, line: &str, b: super::line::Banner) {
+        let banner = Some((parse_raw_date(b.date), parse_hms(b.time)));
+        let open_verbose = self.sessions.last().is_some_and(|s| s.verbose && !s.closed);
+        let starts_new = match b.kind {
+            BannerKind::VerboseStarted => true,
+            BannerKind::Started => !open_verbose,
+            _ => self.sessions.is_empty(),
+        };
+        if starts_new {
+            let mut s = PendingSession::new(b.kind == BannerKind::VerboseStarted, true, line_no);
+            s.build = b.build.map(str::to_string);
+            s.calling_process = b.calling_process.map(str::to_string);
+            self.sessions.push(s);
+        }
+        let kind = match b.kind {
+            BannerKind::VerboseStarted => EventKind::LogStarted {
+                verbose: true,
+                build: b.build.map(str::to_string),
+                calling_process: b.calling_process.map(str::to_string),
+            },
+            BannerKind::Started if starts_new => EventKind::LogStarted {
+                verbose: false,
+                build: None,
+                calling_process: None,
+            },
+            BannerKind::Started => EventKind::EngineLoggingStarted,
+            BannerKind::Stopped => EventKind::LogStopped { verbose: false },
+            BannerKind::VerboseStopped => EventKind::LogStopped { verbose: true },
+        };
+        let current = self.sessions.last_mut().expect("a session was just ensured");
+        current.last_line = line_no;
+        if matches!(b.kind, BannerKind::VerboseStopped) || (matches!(b.kind, BannerKind::Stopped) && !current.verbose) {
+            current.closed = true;
+        }
+        if let Some(tod) = banner.and_then(|(_, t)| t) {
+            current.tick(tod);
+        }
+        let day = current.day;
+        current.lines.push(PendingLine {
+            line_no,
+            text: line.to_string(),
+            parsed: ParsedLine {
+                time: None,
+                thread: None,
+                kind,
+                starts_record: true,
+                routine: false,
+            },
+            day,
+            banner,
+        });
+    }
+
+    /// Ends the input: decides dates, builds the events of every session.
+    pub fn finish(self) -> Vec<LogSession> {
+        let Splitter { path, options, sessions, .. } = self;
+        sessions.into_iter().map(|s| finish_session(&path, s, options)).collect()
+    }
+}
+
+/// Splits a whole text into sessions (convenience over [`Splitter`]).
+pub fn split_sessions(path: &Arc<str>, text: &str, options: SessionOptions) -> Vec<LogSession> {
+    let mut splitter = Splitter::new(path, options);
+    for line in text.split('\n') {
+        splitter.push_line(line);
+    }
+    splitter.finish()
 }
 
 /// Second pass: decide the date order, give every line a timestamp, join continuations.
@@ -164,49 +234,59 @@ fn finish_session(path: &Arc<str>, pending: PendingSession, options: SessionOpti
         other => other,
     };
     let date_order = (!raw_dates.is_empty()).then(|| decide_order(&raw_dates, hint));
-    let mut clock = WallClock::default();
+    let order = date_order.as_ref().map(|d| d.order);
+    // The calendar date of day 0; banners re-anchor it (a pause of days leaves no trace in times).
+    let mut base: Option<NaiveDate> = None;
+    let mut first_base: Option<NaiveDate> = None;
+    let mut clock: Option<(u32, NaiveTime)> = None;
     let mut events: Vec<Event> = Vec::with_capacity(pending.lines.len());
-    let mut started = None;
-    let mut ended = None;
-    let first_line = pending.lines.first().map_or(0, |l| l.line_no);
-    let last_line = pending.lines.last().map_or(0, |l| l.line_no);
     for line in pending.lines {
         if let Some((raw_date, tod)) = line.banner {
-            let date = raw_date.and_then(|d| d.resolve(date_order.as_ref()?.order));
-            clock.rebase(date, tod);
+            if let Some(date) = raw_date.zip(order).and_then(|(d, o)| d.resolve(o)) {
+                base = date.checked_sub_days(chrono::Days::new(line.day as u64));
+                first_base.get_or_insert(base.unwrap_or(date));
+            }
+            if let Some(tod) = tod {
+                clock = Some((line.day, tod));
+            }
         } else if let Some(tod) = line.parsed.time {
-            clock.advance(tod);
+            clock = Some((line.day, tod));
         } else if is_continuation(&line, &events) && join_continuation(&mut events, &line) {
             continue;
         }
-        let time = clock.now();
-        if let Some(Timestamp::Local(t)) = time {
-            if started.is_none() {
-                started = Some(t);
-            }
-            ended = Some(t);
-        }
+        let time = clock.map(|(day, tod)| stamp(base, day, tod));
         events.push(Event {
             origin: Origin::line(path, line.line_no),
             time,
             thread: line.parsed.thread,
             kind: line.parsed.kind,
-            text: line.text.to_string(),
+            text: line.text,
         });
     }
-    let truncated = !pending.closed;
+    let local = |b: Option<NaiveDate>, t: Option<(u32, NaiveTime)>| match t.map(|(d, tod)| stamp(b, d, tod)) {
+        Some(Timestamp::Local(t)) => Some(t),
+        _ => None,
+    };
     LogSession {
-        first_line,
-        last_line,
+        first_line: pending.first_line,
+        last_line: pending.last_line,
         verbose: pending.verbose,
         has_header: pending.has_header,
         build: pending.build,
         calling_process: pending.calling_process,
-        started,
-        ended,
-        truncated,
+        started: local(first_base, pending.first_time),
+        ended: local(base, pending.last_time),
+        truncated: !pending.closed,
         date_order,
+        routine_lines: pending.routine_lines,
         events,
+    }
+}
+
+fn stamp(base: Option<NaiveDate>, day: u32, tod: NaiveTime) -> Timestamp {
+    match base.and_then(|b| b.checked_add_days(chrono::Days::new(day as u64))) {
+        Some(d) => Timestamp::Local(d.and_time(tod)),
+        None => Timestamp::LocalTimeOfDay(tod),
     }
 }
 
@@ -227,11 +307,11 @@ fn join_continuation(events: &mut [Event], line: &PendingLine) -> bool {
         return false;
     };
     prev.text.push('\n');
-    prev.text.push_str(line.text);
+    prev.text.push_str(&line.text);
     match &mut prev.kind {
         EventKind::Property { value, .. } => {
             value.push('\n');
-            value.push_str(line.text);
+            value.push_str(&line.text);
         }
         EventKind::RunEngine {
             product,
@@ -250,42 +330,6 @@ fn join_continuation(events: &mut [Event], line: &PendingLine) -> bool {
         _ => {}
     }
     true
-}
-
-/// Local wall-clock reconstruction: a base date plus times of day, with midnight wraps.
-#[derive(Default)]
-struct WallClock {
-    date: Option<NaiveDate>,
-    last: Option<NaiveTime>,
-}
-
-impl WallClock {
-    fn rebase(&mut self, date: Option<NaiveDate>, tod: Option<NaiveTime>) {
-        if date.is_some() {
-            self.date = date;
-        }
-        if tod.is_some() {
-            self.last = tod;
-        }
-    }
-
-    /// A time earlier than the last one by more than an hour means the day changed.
-    fn advance(&mut self, tod: NaiveTime) {
-        if let (Some(last), Some(date)) = (self.last, self.date) {
-            if last - tod > Duration::hours(1) {
-                self.date = date.succ_opt();
-            }
-        }
-        self.last = Some(tod);
-    }
-
-    fn now(&self) -> Option<Timestamp> {
-        let tod = self.last?;
-        Some(match self.date {
-            Some(d) => Timestamp::Local(d.and_time(tod)),
-            None => Timestamp::LocalTimeOfDay(tod),
-        })
-    }
 }
 
 #[cfg(test)]
