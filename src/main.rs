@@ -3,7 +3,7 @@
 //! Exit status: 0 = the analysis ran (with or without findings); 2 = bad usage or no readable
 //! input; 1 = internal error. Single-file problems are reported, never fatal.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -33,6 +33,26 @@ enum DateOrderArg {
     Ymd,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorArg {
+    fn enabled(self) -> bool {
+        match self {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Analyse log files and folders (recursively) and explain the failed installs.
@@ -52,6 +72,15 @@ enum Command {
         /// Day/month order of MSI log dates when they are ambiguous (e.g. 08-03-2021).
         #[arg(long, value_enum)]
         date_order: Option<DateOrderArg>,
+        /// Write the evidence of every finding as CSV (one row per evidence item).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Write the merged timeline of every session as CSV.
+        #[arg(long, value_name = "FILE")]
+        timeline_csv: Option<PathBuf>,
+        /// Colour in the terminal summary (auto: only on a terminal and without NO_COLOR).
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
     },
     /// Explain a Windows Installer error or exit code, an event ID or an HRESULT (-2147287035, 0x80070643).
     Explain {
@@ -83,6 +112,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tz,
             threads,
             date_order,
+            csv,
+            timeline_csv,
+            color,
         } => {
             let tz = match tz.map(|t| t.parse::<TzSpec>()).transpose() {
                 Ok(tz) => tz,
@@ -116,8 +148,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 }
             }
+            for (target, write) in [
+                (
+                    &csv,
+                    report::csv::write_findings
+                        as fn(&msidiag::Analysis, std::fs::File) -> std::io::Result<()>,
+                ),
+                (&timeline_csv, report::csv::write_timeline),
+            ] {
+                if let Some(path) = target {
+                    let result = std::fs::File::create(path).and_then(|f| write(&analysis, f));
+                    if let Err(e) = result {
+                        eprintln!("msidiag: cannot write {}: {e}", path.display());
+                        return Ok(ExitCode::from(2));
+                    }
+                }
+            }
             if !json_to_stdout {
-                print!("{}", report::text::render(&analysis));
+                let style = report::text::Style {
+                    color: color.enabled(),
+                };
+                print!("{}", report::text::render_styled(&analysis, style));
             }
             if !analysis.any_usable_input() {
                 eprintln!("msidiag: no readable input among the paths given");

@@ -123,7 +123,9 @@ pub fn decode_lines(bytes: &[u8], encoding: TextEncoding, mut on_line: impl FnMu
     loop {
         let end = (pos + CHUNK).min(body.len());
         let last = end == body.len();
-        let needed = decoder.max_utf8_buffer_length(end - pos).unwrap_or(CHUNK * 3);
+        let needed = decoder
+            .max_utf8_buffer_length(end - pos)
+            .unwrap_or(CHUNK * 3);
         buf.reserve(needed);
         let (_, read, errors) = decoder.decode_to_string(&body[pos..end], &mut buf, last);
         had_errors |= errors;

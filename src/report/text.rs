@@ -7,6 +7,46 @@ use std::fmt::Write;
 use crate::diagnose::Finding;
 use crate::Analysis;
 
+/// ANSI styling, or none.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn bold(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+    fn dim(&self, t: &str) -> String {
+        self.paint("2", t)
+    }
+    fn confidence(&self, c: crate::diagnose::Confidence) -> String {
+        let code = match c {
+            crate::diagnose::Confidence::High => "1;31",
+            crate::diagnose::Confidence::Medium => "33",
+            crate::diagnose::Confidence::Low => "36",
+        };
+        self.paint(code, &format!("[{}]", c.as_str()))
+    }
+    fn outcome(&self, o: crate::timeline::Outcome) -> String {
+        let text = o.as_str().to_uppercase();
+        match o {
+            crate::timeline::Outcome::Failure | crate::timeline::Outcome::Cancelled => {
+                self.paint("1;31", &text)
+            }
+            crate::timeline::Outcome::Unknown => self.paint("33", &text),
+            _ => self.paint("32", &text),
+        }
+    }
+}
+
 /// Longest evidence line shown before it is shortened.
 const MAX_EVIDENCE_CHARS: usize = 240;
 
@@ -38,12 +78,12 @@ fn shorten(s: &str) -> String {
     format!("{cut}…")
 }
 
-fn finding_block(out: &mut String, f: &Finding) {
+fn finding_block(out: &mut String, f: &Finding, st: Style) {
     let _ = writeln!(
         out,
-        "  [{}] {} — {}",
-        f.confidence.as_str(),
-        f.id,
+        "  {} {} — {}",
+        st.confidence(f.confidence),
+        st.bold(f.id),
         neutralise(&f.title)
     );
     let _ = writeln!(out, "      {}", neutralise(&f.summary));
@@ -55,7 +95,12 @@ fn finding_block(out: &mut String, f: &Finding) {
                 (None, Some(r)) => format!("{}#{r}", e.path),
                 _ => e.path.clone(),
             };
-            let _ = writeln!(out, "        {}  {}", neutralise(&place), shorten(&e.text));
+            let _ = writeln!(
+                out,
+                "        {}  {}",
+                st.dim(&neutralise(&place)),
+                shorten(&e.text)
+            );
         }
     }
     if !f.fixes.is_empty() {
@@ -63,14 +108,19 @@ fn finding_block(out: &mut String, f: &Finding) {
         for (n, fix) in f.fixes.iter().enumerate() {
             let _ = writeln!(out, "        {}. {}", n + 1, neutralise(&fix.description));
             if let Some(c) = &fix.command {
-                let _ = writeln!(out, "             {}", neutralise(c));
+                let _ = writeln!(out, "             {}", st.bold(&neutralise(c)));
             }
         }
     }
 }
 
-/// Renders the whole analysis for a terminal.
+/// Renders the whole analysis for a terminal, without colour.
 pub fn render(a: &Analysis) -> String {
+    render_styled(a, Style::default())
+}
+
+/// Renders the whole analysis for a terminal.
+pub fn render_styled(a: &Analysis, st: Style) -> String {
     let mut out = String::new();
     let failed = a.sessions.iter().filter(|s| s.outcome.is_failure()).count();
     let _ = writeln!(
@@ -95,11 +145,13 @@ pub fn render(a: &Analysis) -> String {
         let _ = writeln!(
             out,
             "{}  {} {}  {}  {}{}  {}",
-            s.id,
-            neutralise(s.product.as_deref().unwrap_or("(unknown product)")),
+            st.bold(&s.id),
+            st.bold(&neutralise(
+                s.product.as_deref().unwrap_or("(unknown product)")
+            )),
             neutralise(s.version.as_deref().unwrap_or("")),
             s.operation.as_str(),
-            s.outcome.as_str().to_uppercase(),
+            st.outcome(s.outcome),
             s.exit_code
                 .map(|c| format!(" (exit {c})"))
                 .unwrap_or_default(),
@@ -121,7 +173,7 @@ pub fn render(a: &Analysis) -> String {
             let _ = writeln!(out, "  No cause found in these inputs.");
         }
         for f in findings {
-            finding_block(&mut out, f);
+            finding_block(&mut out, f, st);
         }
     }
     let _ = writeln!(out, "\nInputs:");

@@ -390,7 +390,11 @@ fn classify_msi_message(msg: &str) -> EventKind {
         return EventKind::Error { code, message };
     }
     EventKind::MsiMessage {
-        message: if worth_keeping(msg) { msg.to_string() } else { String::new() },
+        message: if worth_keeping(msg) {
+            msg.to_string()
+        } else {
+            String::new()
+        },
     }
 }
 
@@ -398,14 +402,39 @@ fn classify_msi_message(msg: &str) -> EventKind {
 /// custom-action servers, services, policy, elevation). The rest is routine and not kept.
 fn worth_keeping(msg: &str) -> bool {
     const MARKERS: &[&str] = &[
-        "rror", "ail", "enied", "nvalid", "in use", "Original package", "Package we're running from",
-        "Found application", "mutex", "RESTART MANAGER", "SOURCEMGMT", "arning", "ustom Action", "ustom action",
-        "MSI_LUA", "olicy", "llow", "Executing op: Service", "not ", "Not ", "annot", "unable", "Unable",
-        "Rollback", "rollback", "Reboot", "reboot", "Restart", "Temp", "TEMP",
+        "rror",
+        "ail",
+        "enied",
+        "nvalid",
+        "in use",
+        "Original package",
+        "Package we're running from",
+        "Found application",
+        "mutex",
+        "RESTART MANAGER",
+        "SOURCEMGMT",
+        "arning",
+        "ustom Action",
+        "ustom action",
+        "MSI_LUA",
+        "olicy",
+        "llow",
+        "Executing op: Service",
+        "not ",
+        "Not ",
+        "annot",
+        "unable",
+        "Unable",
+        "Rollback",
+        "rollback",
+        "Reboot",
+        "reboot",
+        "Restart",
+        "Temp",
+        "TEMP",
     ];
     MARKERS.iter().any(|m| msg.contains(m))
 }
-
 
 /// `1: 2203 2: C:\…\x.ipi 3: -2147287035` → code 2203, args [path, hresult].
 fn parse_note(rest: &str) -> EventKind {

@@ -27,7 +27,8 @@ pub struct MsiLogFile {
 pub fn read(path: &Arc<str>, bytes: &[u8], options: SessionOptions) -> MsiLogFile {
     let encoding = detect(bytes);
     let mut splitter = session::Splitter::new(path, options);
-    let had_errors = crate::input::decode::decode_lines(bytes, encoding, |line| splitter.push_line(line));
+    let had_errors =
+        crate::input::decode::decode_lines(bytes, encoding, |line| splitter.push_line(line));
     let sessions = splitter.finish();
     let mut problems = Vec::new();
     if had_errors {

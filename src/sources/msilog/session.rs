@@ -126,7 +126,8 @@ impl Splitter {
             return;
         }
         if self.sessions.is_empty() {
-            self.sessions.push(PendingSession::new(false, false, line_no));
+            self.sessions
+                .push(PendingSession::new(false, false, line_no));
         }
         let current = self.sessions.last_mut().expect("a session exists");
         current.last_line = line_no;
@@ -182,9 +183,14 @@ impl Splitter {
             BannerKind::Stopped => EventKind::LogStopped { verbose: false },
             BannerKind::VerboseStopped => EventKind::LogStopped { verbose: true },
         };
-        let current = self.sessions.last_mut().expect("a session was just ensured");
+        let current = self
+            .sessions
+            .last_mut()
+            .expect("a session was just ensured");
         current.last_line = line_no;
-        if matches!(b.kind, BannerKind::VerboseStopped) || (matches!(b.kind, BannerKind::Stopped) && !current.verbose) {
+        if matches!(b.kind, BannerKind::VerboseStopped)
+            || (matches!(b.kind, BannerKind::Stopped) && !current.verbose)
+        {
             current.closed = true;
         }
         if let Some(tod) = banner.and_then(|(_, t)| t) {
@@ -208,8 +214,16 @@ impl Splitter {
 
     /// Ends the input: decides dates, builds the events of every session.
     pub fn finish(self) -> Vec<LogSession> {
-        let Splitter { path, options, sessions, .. } = self;
-        sessions.into_iter().map(|s| finish_session(&path, s, options)).collect()
+        let Splitter {
+            path,
+            options,
+            sessions,
+            ..
+        } = self;
+        sessions
+            .into_iter()
+            .map(|s| finish_session(&path, s, options))
+            .collect()
     }
 }
 
@@ -263,7 +277,9 @@ fn finish_session(path: &Arc<str>, pending: PendingSession, options: SessionOpti
             text: line.text,
         });
     }
-    let local = |b: Option<NaiveDate>, t: Option<(u32, NaiveTime)>| match t.map(|(d, tod)| stamp(b, d, tod)) {
+    let local = |b: Option<NaiveDate>, t: Option<(u32, NaiveTime)>| match t
+        .map(|(d, tod)| stamp(b, d, tod))
+    {
         Some(Timestamp::Local(t)) => Some(t),
         _ => None,
     };
