@@ -26,6 +26,7 @@ pub mod diagnose;
 pub mod input;
 pub mod kb;
 pub mod model;
+pub mod redact;
 pub mod report;
 pub mod sources;
 pub mod timeline;

@@ -78,6 +78,9 @@ enum Command {
         /// Write the merged timeline of every session as CSV.
         #[arg(long, value_name = "FILE")]
         timeline_csv: Option<PathBuf>,
+        /// Replace user names, SIDs, computer names and profile paths with placeholders in every output.
+        #[arg(long)]
+        redact: bool,
         /// Colour in the terminal summary (auto: only on a terminal and without NO_COLOR).
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
@@ -115,6 +118,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             csv,
             timeline_csv,
             color,
+            redact,
         } => {
             let tz = match tz.map(|t| t.parse::<TzSpec>()).transpose() {
                 Ok(tz) => tz,
@@ -136,7 +140,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     DateOrderArg::Ymd => DateOrder::YearMonthDay,
                 }),
             };
-            let analysis = analyze(&paths, &options)?;
+            let mut analysis = analyze(&paths, &options)?;
+            if redact {
+                msidiag::redact::Redactor::learn(&analysis).redact(&mut analysis);
+            }
             let json_to_stdout = json.as_deref() == Some("-");
             if let Some(target) = &json {
                 let text = report::json::render(&analysis);
