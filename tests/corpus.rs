@@ -24,7 +24,14 @@ fn manifest_exit_codes(corpus: &Path) -> HashMap<String, i64> {
                 return None;
             }
             let note = cols.get(6)?;
-            let code = note.split("MainEngineThread returns ").nth(1)?.split(';').next()?.trim().parse().ok()?;
+            let code = note
+                .split("MainEngineThread returns ")
+                .nth(1)?
+                .split(';')
+                .next()?
+                .trim()
+                .parse()
+                .ok()?;
             Some((cols[1].to_string(), code))
         })
         .collect()
@@ -49,7 +56,12 @@ fn corpus_msi_logs_read_cleanly_and_failures_are_explained() {
     for i in inputs {
         assert_eq!(i["kind"], "msilog", "{}", i["path"]);
         assert_eq!(i["status"], "ok", "{}: {:?}", i["path"], i["problems"]);
-        assert!(i["problems"].as_array().unwrap().is_empty(), "{}: {:?}", i["path"], i["problems"]);
+        assert!(
+            i["problems"].as_array().unwrap().is_empty(),
+            "{}: {:?}",
+            i["path"],
+            i["problems"]
+        );
     }
     let expected = manifest_exit_codes(&corpus);
     let sessions = r["sessions"].as_array().unwrap();
@@ -61,18 +73,28 @@ fn corpus_msi_logs_read_cleanly_and_failures_are_explained() {
         };
         checked += 1;
         assert_eq!(s["exit_code"].as_i64(), Some(*code), "{local}");
-        let ids: Vec<&str> = s["findings"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+        let ids: Vec<&str> = s["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap())
+            .collect();
         if *code == 0 {
             assert!(ids.is_empty(), "{local}: a successful log produced {ids:?}");
             continue;
         }
         let log = std::fs::read(corpus.join(local)).unwrap();
         let text: String = String::from_utf16_lossy(
-            &log[2..].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>(),
+            &log[2..]
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect::<Vec<_>>(),
         );
         let returned_line = text
             .lines()
-            .position(|l| l.contains("returned actual error code") && !l.contains("translated to success"))
+            .position(|l| {
+                l.contains("returned actual error code") && !l.contains("translated to success")
+            })
             .map(|i| i as u64 + 1)
             .unwrap_or_else(|| panic!("{local}: no failing custom action line"));
         let finding = r["findings"]
@@ -82,9 +104,16 @@ fn corpus_msi_logs_read_cleanly_and_failures_are_explained() {
             .find(|f| f["session"] == s["id"] && f["id"] == "custom-action-failed")
             .unwrap_or_else(|| panic!("{local}: no custom-action-failed finding ({ids:?})"));
         assert!(
-            finding["evidence"].as_array().unwrap().iter().any(|e| e["line"].as_u64() == Some(returned_line)),
+            finding["evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["line"].as_u64() == Some(returned_line)),
             "{local}: the finding does not cite line {returned_line}"
         );
     }
-    assert!(checked >= 50, "only {checked} sessions matched MANIFEST rows");
+    assert!(
+        checked >= 50,
+        "only {checked} sessions matched MANIFEST rows"
+    );
 }
