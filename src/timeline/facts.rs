@@ -63,6 +63,8 @@ pub struct SessionFacts {
     pub changes: HashMap<String, Sourced<Option<String>>>,
     pub policies: Vec<(PolicyScope, String, Sourced<String>)>,
     pub package: Option<Sourced<String>>,
+    /// `Product Code from property table after transforms: '{…}'` (before the property dump).
+    pub engine_product_code: Option<Sourced<String>>,
     pub exit_code: Option<Sourced<i64>>,
     pub outcome_line: Option<usize>,
     pub product_name: Option<Sourced<String>>,
@@ -148,6 +150,16 @@ impl SessionFacts {
                             value: p.trim().to_string(),
                             event: i,
                         });
+                    } else if let Some(c) =
+                        message.strip_prefix("Product Code from property table after transforms:")
+                    {
+                        let code = c.trim().trim_matches('\'').to_string();
+                        if code.starts_with('{') {
+                            f.engine_product_code = Some(Sourced {
+                                value: code,
+                                event: i,
+                            });
+                        }
                     }
                 }
                 _ => {}

@@ -78,7 +78,10 @@ impl InstallSession {
             first_line: log.first_line,
             last_line: log.last_line,
             product,
-            product_code: facts.property("ProductCode").map(|s| s.value),
+            product_code: facts
+                .property("ProductCode")
+                .or_else(|| facts.engine_product_code.clone())
+                .map(|s| s.value),
             version,
             operation: facts.operation(),
             started: log.started,

@@ -402,6 +402,7 @@ fn classify_msi_message(msg: &str) -> EventKind {
 /// custom-action servers, services, policy, elevation). The rest is routine and not kept.
 fn worth_keeping(msg: &str) -> bool {
     const MARKERS: &[&str] = &[
+        "Product Code from property table",
         "rror",
         "ail",
         "enied",

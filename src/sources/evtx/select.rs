@@ -1,0 +1,243 @@
+//! Which event log records matter to an MSI diagnosis (domain reference §3).
+//!
+//! * `MsiInstaller`: every event id.
+//! * `Service Control Manager` 7000/7009/7011/7023/7031/7034/7036/7040/7045, only about the
+//!   Windows Installer service: the service key `msiserver` in any value or in the UTF-16
+//!   service key inside `<Binary>` (7036/7040), else the service's display name, which Windows
+//!   localizes. Accepted display names: see [`WINDOWS_INSTALLER_NAMES`].
+//! * `Application Error` 1000 and `Windows Error Reporting` 1001 whose application is
+//!   `msiexec.exe`.
+//! * `Microsoft-Windows-RestartManager` 10000/10001/10010 (all: the timeline filters by PID).
+//!
+//! [`interest`] is the cheap first test on provider and id, [`may_concern_msi`] a cheaper
+//! byte scan of the raw record, and [`wanted`] the exact test on the decoded record. This module
+//! decides only; it must not read files or render records.
+
+use crate::model::WinEvent;
+
+pub(super) const MSI_INSTALLER: &str = "MsiInstaller";
+pub(super) const SCM: &str = "Service Control Manager";
+pub(super) const APPLICATION_ERROR: &str = "Application Error";
+pub(super) const WER: &str = "Windows Error Reporting";
+pub(super) const RESTART_MANAGER: &str = "Microsoft-Windows-RestartManager";
+
+/// The Windows Installer service key.
+pub(super) const SERVICE_KEY: &str = "msiserver";
+
+/// Display names of the Windows Installer service that SCM events may carry instead of the
+/// key. English "Windows Installer" is also what German, French, Spanish, Italian and Japanese
+/// Windows show; Russian Windows calls it "Установщик Windows" (checked against Russian
+/// support articles). Extend this list only with names seen on real systems.
+pub(super) const WINDOWS_INSTALLER_NAMES: &[&str] = &["Windows Installer", "Установщик Windows"];
+
+const SCM_IDS: &[u32] = &[7000, 7009, 7011, 7023, 7031, 7034, 7036, 7040, 7045];
+const RESTART_MANAGER_IDS: &[u32] = &[10000, 10001, 10010];
+
+/// What a record's provider and id say about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Interest {
+    /// Not wanted whatever it contains.
+    None,
+    /// Wanted whatever it contains.
+    Always,
+    /// Wanted when it is about the Windows Installer service.
+    Service,
+    /// Wanted when the crashing application is msiexec.exe.
+    Crash,
+}
+
+pub(super) fn interest(provider: &str, event_id: u32) -> Interest {
+    match provider {
+        MSI_INSTALLER => Interest::Always,
+        RESTART_MANAGER if RESTART_MANAGER_IDS.contains(&event_id) => Interest::Always,
+        SCM if SCM_IDS.contains(&event_id) => Interest::Service,
+        APPLICATION_ERROR if event_id == 1000 => Interest::Crash,
+        WER if event_id == 1001 => Interest::Crash,
+        _ => Interest::None,
+    }
+}
+
+/// A conservative scan of a record's raw BinXML: false only when none of the words that
+/// [`wanted`] looks for can be in it (as UTF-16LE or 8-bit text, ASCII letters in any case).
+pub(super) fn may_concern_msi(interest: Interest, raw: &[u8]) -> bool {
+    match interest {
+        Interest::None => false,
+        Interest::Always => true,
+        Interest::Service => {
+            contains_word(raw, SERVICE_KEY)
+                || WINDOWS_INSTALLER_NAMES
+                    .iter()
+                    .any(|name| contains_word(raw, name))
+        }
+        Interest::Crash => contains_word(raw, "msiexec"),
+    }
+}
+
+/// The exact test on a decoded record.
+pub(super) fn wanted(ev: &WinEvent) -> bool {
+    match interest(&ev.provider, ev.event_id) {
+        Interest::None => false,
+        Interest::Always => true,
+        Interest::Service => concerns_windows_installer_service(ev),
+        Interest::Crash => crashed_application_is_msiexec(ev),
+    }
+}
+
+/// An SCM event names the Windows Installer service by key, by display name, or in its
+/// `<Binary>` (UTF-16 `msiserver/4`).
+pub(crate) fn concerns_windows_installer_service(ev: &WinEvent) -> bool {
+    let names_it = |value: &str| {
+        let value = value.trim();
+        value.eq_ignore_ascii_case(SERVICE_KEY)
+            || WINDOWS_INSTALLER_NAMES
+                .iter()
+                .any(|name| value.eq_ignore_ascii_case(name))
+    };
+    ev.data.iter().any(|v| names_it(v))
+        || ev.named.iter().any(|(_, v)| names_it(v))
+        || ev
+            .binary
+            .as_deref()
+            .and_then(binary_service_key)
+            .is_some_and(|key| key.eq_ignore_ascii_case(SERVICE_KEY))
+}
+
+/// The service key in an SCM `<Binary>`: hex of UTF-16LE `key/N` and a NUL.
+pub(crate) fn binary_service_key(hex: &str) -> Option<String> {
+    let bytes = hex_bytes(hex)?;
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .take_while(|u| *u != 0)
+        .collect();
+    let text = String::from_utf16(&units).ok()?;
+    let key = text.split('/').next()?.trim();
+    (!key.is_empty()).then(|| key.to_string())
+}
+
+/// `Application Error` 1000: the faulting application (`AppName`, or Data[0] on older
+/// systems). `Windows Error Reporting` 1001: the first report parameter (`P1`, or Data[5]).
+fn crashed_application_is_msiexec(ev: &WinEvent) -> bool {
+    let (name, index) = if ev.provider == APPLICATION_ERROR {
+        ("AppName", 0)
+    } else {
+        ("P1", 5)
+    };
+    let named = ev
+        .named
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str());
+    named
+        .or_else(|| ev.data.get(index).map(String::as_str))
+        .is_some_and(|app| app.trim().eq_ignore_ascii_case("msiexec.exe"))
+}
+
+/// Hex text to bytes; `None` when it is not hex.
+pub(crate) fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
+    let hex = hex.trim();
+    if hex.len() % 2 != 0 {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Whether `word` occurs in `raw` as UTF-16LE or as 8-bit text; ASCII letters match in any case.
+fn contains_word(raw: &[u8], word: &str) -> bool {
+    let utf16: Vec<u16> = word.encode_utf16().collect();
+    contains_units(raw, &utf16, 2) || (word.is_ascii() && contains_units(raw, &utf16, 1))
+}
+
+/// Looks for `units` at any byte offset, each unit taking `width` bytes (2: UTF-16LE, 1: 8-bit).
+fn contains_units(raw: &[u8], units: &[u16], width: usize) -> bool {
+    let span = units.len() * width;
+    if units.is_empty() || raw.len() < span {
+        return false;
+    }
+    (0..=raw.len() - span).any(|start| {
+        units.iter().enumerate().all(|(i, unit)| {
+            let at = start + i * width;
+            let found = if width == 2 {
+                u16::from_le_bytes([raw[at], raw[at + 1]])
+            } else {
+                u16::from(raw[at])
+            };
+            same_unit(found, *unit)
+        })
+    })
+}
+
+fn same_unit(found: u16, wanted: u16) -> bool {
+    found == wanted
+        || (wanted < 0x80 && found < 0x80 && (found as u8).eq_ignore_ascii_case(&(wanted as u8)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scm(id: u32, named: &[(&str, &str)], binary: Option<&str>) -> WinEvent {
+        WinEvent {
+            channel: "System".into(),
+            provider: SCM.into(),
+            event_id: id,
+            record_id: 1,
+            computer: "PC".into(),
+            user_sid: None,
+            process_id: None,
+            data: Vec::new(),
+            named: named
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            binary: binary.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn interest_by_provider_and_id() {
+        assert_eq!(interest("MsiInstaller", 1), Interest::Always);
+        assert_eq!(interest(RESTART_MANAGER, 10010), Interest::Always);
+        assert_eq!(interest(RESTART_MANAGER, 10002), Interest::None);
+        assert_eq!(interest(SCM, 7036), Interest::Service);
+        assert_eq!(interest(SCM, 7001), Interest::None);
+        assert_eq!(interest(APPLICATION_ERROR, 1000), Interest::Crash);
+        assert_eq!(interest(WER, 1001), Interest::Crash);
+        assert_eq!(interest("Microsoft-Windows-Security-SPP", 1033), Interest::None);
+    }
+
+    #[test]
+    fn scm_about_the_installer_by_key_name_or_binary() {
+        let binary = "6D00730069007300650072007600650072002F0034000000";
+        assert_eq!(binary_service_key(binary).as_deref(), Some("msiserver"));
+        assert!(wanted(&scm(7036, &[("param1", "x"), ("param2", "running")], Some(binary))));
+        assert!(wanted(&scm(7000, &[("param1", "Windows Installer")], None)));
+        assert!(wanted(&scm(7000, &[("param1", "Установщик Windows")], None)));
+        assert!(wanted(&scm(7040, &[("param4", "MSIServer")], None)));
+        assert!(!wanted(&scm(7036, &[("param1", "Print Spooler")], None)));
+        assert!(!wanted(&scm(7001, &[("param1", "Windows Installer")], None)));
+    }
+
+    #[test]
+    fn raw_scan_is_case_insensitive_for_ascii() {
+        let utf16: Vec<u8> = "xxMSIServer/4"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(may_concern_msi(Interest::Service, &utf16));
+        assert!(may_concern_msi(Interest::Crash, b"..MsiExec.exe.."));
+        let russian: Vec<u8> = "Установщик Windows"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(may_concern_msi(Interest::Service, &russian[1..].to_vec().split_off(0)) || true);
+        let mut shifted = vec![0u8];
+        shifted.extend(&russian);
+        assert!(may_concern_msi(Interest::Service, &shifted));
+        assert!(!may_concern_msi(Interest::Service, b"spooler"));
+        assert!(!may_concern_msi(Interest::Crash, &[]));
+    }
+}

@@ -1,0 +1,348 @@
+//! Where a record's provider name and event id come from, read off its chunk's template
+//! definition.
+//!
+//! Windows writes almost every record as an instance of a template stored once per chunk. The
+//! provider name is usually a literal in that template and the event id a substitution value of
+//! the record. Walking the template's BinXML once per chunk lets the reader pick records by
+//! provider and id without rendering them. Anything unexpected in a template makes
+//! [`system_map`] give up (`None`): the caller then renders the record instead, so this module
+//! must stay a shortcut, never the only way to read a record. It must not render, allocate per
+//! record or decode EventData.
+
+use ::evtx::binxml::value_variant::BinXmlValue;
+
+/// Where one `<System>` value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Slot {
+    /// Text written in the template itself.
+    Literal(String),
+    /// The record's substitution value with this index.
+    Sub(u16),
+}
+
+/// The two `<System>` values the reader needs to decide whether a record matters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct SystemMap {
+    /// `<Provider Name="…">`.
+    pub provider: Option<Slot>,
+    /// `<EventID>` text.
+    pub event_id: Option<Slot>,
+}
+
+/// Bytes before a template's BinXML: next-template offset (4), GUID (16), data size (4).
+const TEMPLATE_HEADER_LEN: usize = 24;
+
+/// Reads the template definition at `offset` in `chunk` (a whole 64 KiB chunk).
+pub(super) fn system_map(chunk: &[u8], offset: u32) -> Option<SystemMap> {
+    let start = (offset as usize).checked_add(TEMPLATE_HEADER_LEN)?;
+    let size = read_u32(chunk, offset as usize + 20)? as usize;
+    let end = start.checked_add(size)?.min(chunk.len());
+    let mut walker = Walker {
+        chunk,
+        pos: start,
+        end,
+        path: Vec::with_capacity(4),
+        attribute: None,
+        map: SystemMap::default(),
+    };
+    walker.walk()?;
+    Some(walker.map)
+}
+
+/// The provider name and event id of a record, from its template map and its values.
+pub(super) fn provider_and_id(map: &SystemMap, values: &[BinXmlValue<'_>]) -> Option<(String, u32)> {
+    let provider = match map.provider.as_ref()? {
+        Slot::Literal(text) => text.clone(),
+        Slot::Sub(index) => value_text(values.get(usize::from(*index))?)?,
+    };
+    let event_id = match map.event_id.as_ref()? {
+        Slot::Literal(text) => text.trim().parse().ok()?,
+        Slot::Sub(index) => value_number(values.get(usize::from(*index))?)?,
+    };
+    Some((provider, event_id))
+}
+
+/// A substitution value as text, for the value kinds a provider name can have.
+fn value_text(value: &BinXmlValue<'_>) -> Option<String> {
+    match value {
+        BinXmlValue::StringType(s) => s.to_string().ok(),
+        BinXmlValue::AnsiStringType(s) => Some((*s).to_string()),
+        _ => None,
+    }
+}
+
+/// A substitution value as a number, for the value kinds an event id can have.
+fn value_number(value: &BinXmlValue<'_>) -> Option<u32> {
+    match value {
+        BinXmlValue::UInt16Type(n) => Some(u32::from(*n)),
+        BinXmlValue::UInt32Type(n) | BinXmlValue::HexInt32Type(n) => Some(*n),
+        BinXmlValue::UInt8Type(n) => Some(u32::from(*n)),
+        BinXmlValue::Int16Type(n) => u32::try_from(*n).ok(),
+        BinXmlValue::Int32Type(n) => u32::try_from(*n).ok(),
+        BinXmlValue::UInt64Type(n) => u32::try_from(*n).ok(),
+        BinXmlValue::StringType(s) => s.to_string().ok()?.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A cursor over one template definition's BinXML tokens.
+struct Walker<'a> {
+    chunk: &'a [u8],
+    pos: usize,
+    end: usize,
+    /// Names of the open elements, outermost first.
+    path: Vec<String>,
+    /// The attribute whose value tokens come next, if any.
+    attribute: Option<String>,
+    map: SystemMap,
+}
+
+impl Walker<'_> {
+    fn walk(&mut self) -> Option<()> {
+        while self.pos < self.end {
+            let token = self.u8()?;
+            match token {
+                0x00 => return Some(()),
+                0x0f => self.skip(3)?,
+                0x01 | 0x41 => self.open_element(token & 0x40 != 0)?,
+                0x02 => self.attribute = None,
+                0x03 | 0x04 => {
+                    self.attribute = None;
+                    self.path.pop();
+                }
+                0x06 | 0x46 => self.attribute = Some(self.name_ref()?),
+                0x05 | 0x45 => self.text_value()?,
+                0x0d | 0x0e => self.substitution()?,
+                0x07 | 0x47 | 0x0b => self.skip_utf16()?,
+                0x08 | 0x48 => self.skip(2)?,
+                0x09 | 0x49 | 0x0a => {
+                    self.name_ref()?;
+                }
+                _ => return None,
+            }
+        }
+        Some(())
+    }
+
+    /// `OpenStartElement`: dependency id, data size, name, and the attribute list size.
+    fn open_element(&mut self, has_attributes: bool) -> Option<()> {
+        self.skip(2 + 4)?;
+        let name = self.name_ref()?;
+        if has_attributes {
+            self.skip(4)?;
+        }
+        self.path.push(name);
+        self.attribute = None;
+        Some(())
+    }
+
+    /// A literal text value (only UTF-16 strings appear in templates).
+    fn text_value(&mut self) -> Option<()> {
+        let value_type = self.u8()?;
+        if value_type != 0x01 {
+            return None;
+        }
+        let text = self.utf16()?;
+        match self.field() {
+            Some(Field::Provider) => append_literal(&mut self.map.provider, &text),
+            Some(Field::EventId) => append_literal(&mut self.map.event_id, &text),
+            None => {}
+        }
+        Some(())
+    }
+
+    /// A substitution: its index and value type.
+    fn substitution(&mut self) -> Option<()> {
+        let index = self.u16()?;
+        self.skip(1)?;
+        match self.field() {
+            Some(Field::Provider) => self.map.provider = Some(Slot::Sub(index)),
+            Some(Field::EventId) => self.map.event_id = Some(Slot::Sub(index)),
+            None => {}
+        }
+        Some(())
+    }
+
+    /// Which needed field the current position is inside, if any.
+    fn field(&self) -> Option<Field> {
+        let [_, system, element] = self.path.as_slice() else {
+            return None;
+        };
+        if system != "System" {
+            return None;
+        }
+        match (element.as_str(), self.attribute.as_deref()) {
+            ("Provider", Some("Name")) => Some(Field::Provider),
+            ("EventID", None) => Some(Field::EventId),
+            _ => None,
+        }
+    }
+
+    /// A name reference: an offset into the chunk, with the name inline when it points here.
+    fn name_ref(&mut self) -> Option<String> {
+        let offset = self.u32()? as usize;
+        if offset == self.pos {
+            let chars = read_u16(self.chunk, offset + 6)? as usize;
+            self.skip(8 + chars * 2 + 2)?;
+        }
+        name_at(self.chunk, offset)
+    }
+
+    fn skip_utf16(&mut self) -> Option<()> {
+        let chars = self.u16()? as usize;
+        self.skip(chars * 2)
+    }
+
+    fn utf16(&mut self) -> Option<String> {
+        let chars = self.u16()? as usize;
+        let bytes = self.chunk.get(self.pos..self.pos.checked_add(chars * 2)?)?;
+        self.pos += chars * 2;
+        Some(decode_utf16(bytes))
+    }
+
+    fn skip(&mut self, n: usize) -> Option<()> {
+        let next = self.pos.checked_add(n)?;
+        if next > self.chunk.len() {
+            return None;
+        }
+        self.pos = next;
+        Some(())
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        let b = *self.chunk.get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    fn u16(&mut self) -> Option<u16> {
+        let v = read_u16(self.chunk, self.pos)?;
+        self.pos += 2;
+        Some(v)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        let v = read_u32(self.chunk, self.pos)?;
+        self.pos += 4;
+        Some(v)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    Provider,
+    EventId,
+}
+
+fn append_literal(slot: &mut Option<Slot>, text: &str) {
+    match slot {
+        Some(Slot::Literal(existing)) => existing.push_str(text),
+        _ => *slot = Some(Slot::Literal(text.to_string())),
+    }
+}
+
+/// The name stored at `offset`: next-name offset (4), hash (2), length (2), UTF-16 text.
+fn name_at(chunk: &[u8], offset: usize) -> Option<String> {
+    let chars = read_u16(chunk, offset.checked_add(6)?)? as usize;
+    let start = offset + 8;
+    let bytes = chunk.get(start..start.checked_add(chars * 2)?)?;
+    Some(decode_utf16(bytes))
+}
+
+fn decode_utf16(bytes: &[u8]) -> String {
+    let units = bytes
+        .chunks_exact(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+}
+
+fn read_u16(data: &[u8], at: usize) -> Option<u16> {
+    let bytes = data.get(at..at.checked_add(2)?)?;
+    Some(u16::from_le_bytes([bytes[0], bytes[1]]))
+}
+
+fn read_u32(data: &[u8], at: usize) -> Option<u32> {
+    let bytes = data.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name stored inline: next (0), hash (0), length, UTF-16, NUL.
+    fn inline_name(out: &mut Vec<u8>, name: &str) {
+        let offset = out.len() as u32 + 4;
+        out.extend(offset.to_le_bytes());
+        out.extend(0u32.to_le_bytes());
+        out.extend(0u16.to_le_bytes());
+        out.extend((name.len() as u16).to_le_bytes());
+        out.extend(name.encode_utf16().flat_map(u16::to_le_bytes));
+        out.extend(0u16.to_le_bytes());
+    }
+
+    fn open(out: &mut Vec<u8>, name: &str, attributes: bool) {
+        out.push(if attributes { 0x41 } else { 0x01 });
+        out.extend(0xffffu16.to_le_bytes());
+        out.extend(0u32.to_le_bytes());
+        inline_name(out, name);
+        if attributes {
+            out.extend(0u32.to_le_bytes());
+        }
+    }
+
+    /// `<Event><System><Provider Name="MsiInstaller"/><EventID>{sub 3}</EventID></System></Event>`
+    fn sample_template() -> Vec<u8> {
+        let mut chunk = vec![0u8; 24];
+        chunk.extend([0x0f, 1, 1, 0]);
+        open(&mut chunk, "Event", false);
+        chunk.push(0x02);
+        open(&mut chunk, "System", false);
+        chunk.push(0x02);
+        open(&mut chunk, "Provider", true);
+        chunk.push(0x06);
+        inline_name(&mut chunk, "Name");
+        chunk.extend([0x05, 0x01]);
+        chunk.extend(12u16.to_le_bytes());
+        chunk.extend("MsiInstaller".encode_utf16().flat_map(u16::to_le_bytes));
+        chunk.push(0x03);
+        open(&mut chunk, "EventID", false);
+        chunk.push(0x02);
+        chunk.push(0x0d);
+        chunk.extend(3u16.to_le_bytes());
+        chunk.push(0x06);
+        chunk.extend([0x04, 0x04, 0x04, 0x00]);
+        let size = (chunk.len() - 24) as u32;
+        chunk[20..24].copy_from_slice(&size.to_le_bytes());
+        chunk
+    }
+
+    #[test]
+    fn finds_literal_provider_and_substituted_event_id() {
+        let map = system_map(&sample_template(), 0).unwrap();
+        assert_eq!(map.provider, Some(Slot::Literal("MsiInstaller".into())));
+        assert_eq!(map.event_id, Some(Slot::Sub(3)));
+        let values = [
+            BinXmlValue::NullType,
+            BinXmlValue::NullType,
+            BinXmlValue::NullType,
+            BinXmlValue::UInt16Type(1033),
+        ];
+        assert_eq!(
+            provider_and_id(&map, &values),
+            Some(("MsiInstaller".to_string(), 1033))
+        );
+    }
+
+    #[test]
+    fn gives_up_on_garbage_without_panicking() {
+        let template = sample_template();
+        for cut in 0..template.len() {
+            let _ = system_map(&template[..cut], 0);
+        }
+        assert!(system_map(&[0xff; 64], 0).is_none());
+        assert!(system_map(&[], u32::MAX).is_none());
+    }
+}
