@@ -1,5 +1,6 @@
-//! Runs the binary on every fixture case under `fixtures/cases/` and checks the findings,
-//! sessions and inputs against the case's `expected.json`, plus the JSON contract itself.
+//! Runs the binary on every fixture case under `fixtures/cases/<case>/input` and checks the
+//! findings, sessions and inputs against `fixtures/cases/<case>/expected.json`, plus the JSON
+//! contract itself.
 
 use std::path::{Path, PathBuf};
 
@@ -98,7 +99,7 @@ fn check_case(dir: &Path) -> Result<(), String> {
     let expected: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap())
             .map_err(|e| format!("{case}: expected.json: {e}"))?;
-    let r = run_json(dir);
+    let r = run_json(&dir.join("input"));
     check_contract(&case, &r);
     let got = ids(&r);
     for want in expected["findings"].as_array().unwrap() {
@@ -216,7 +217,7 @@ fn garbage_file_is_reported_and_other_inputs_still_analysed() {
         .unwrap()
         .contains("setup.log"));
 
-    let case = cases_dir().join("deferred-ca-failure");
+    let case = cases_dir().join("deferred-ca-failure/input");
     let out = Command::cargo_bin("msidiag")
         .unwrap()
         .args(["analyze", "--json", "-"])
@@ -241,7 +242,7 @@ fn bad_tz_is_a_usage_error() {
 
 #[test]
 fn tz_adds_utc_times() {
-    let case = cases_dir().join("midnight-non-us-date");
+    let case = cases_dir().join("midnight-non-us-date/input");
     let out = Command::cargo_bin("msidiag")
         .unwrap()
         .args(["analyze", "--tz", "+05:30", "--json", "-"])
@@ -261,7 +262,7 @@ fn json_to_file_keeps_the_text_summary_on_stdout() {
         .unwrap()
         .args(["analyze", "--json"])
         .arg(&target)
-        .arg(cases_dir().join("2503-not-elevated"))
+        .arg(cases_dir().join("2503-not-elevated/input"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
