@@ -1,4 +1,5 @@
 //! Source readers: one module per input format, each turning bytes into events.
 //! A reader must not depend on another reader or on later stages.
 
+pub mod evtx;
 pub mod msilog;

@@ -9,6 +9,8 @@
 //! must stay a shortcut, never the only way to read a record. It must not render, allocate per
 //! record or decode EventData.
 
+use std::borrow::Cow;
+
 use ::evtx::binxml::value_variant::BinXmlValue;
 
 /// Where one `<System>` value comes from.
@@ -50,10 +52,13 @@ pub(super) fn system_map(chunk: &[u8], offset: u32) -> Option<SystemMap> {
 }
 
 /// The provider name and event id of a record, from its template map and its values.
-pub(super) fn provider_and_id(map: &SystemMap, values: &[BinXmlValue<'_>]) -> Option<(String, u32)> {
+pub(super) fn provider_and_id<'m>(
+    map: &'m SystemMap,
+    values: &[BinXmlValue<'_>],
+) -> Option<(Cow<'m, str>, u32)> {
     let provider = match map.provider.as_ref()? {
-        Slot::Literal(text) => text.clone(),
-        Slot::Sub(index) => value_text(values.get(usize::from(*index))?)?,
+        Slot::Literal(text) => Cow::Borrowed(text.as_str()),
+        Slot::Sub(index) => Cow::Owned(value_text(values.get(usize::from(*index))?)?),
     };
     let event_id = match map.event_id.as_ref()? {
         Slot::Literal(text) => text.trim().parse().ok()?,
@@ -332,7 +337,7 @@ mod tests {
         ];
         assert_eq!(
             provider_and_id(&map, &values),
-            Some(("MsiInstaller".to_string(), 1033))
+            Some((Cow::Borrowed("MsiInstaller"), 1033))
         );
     }
 

@@ -113,7 +113,11 @@ impl Reader {
         }
         self.stack.push(frame);
         if self_closing {
-            let name = self.stack.last().map(|f| f.name.clone()).unwrap_or_default();
+            let name = self
+                .stack
+                .last()
+                .map(|f| f.name.clone())
+                .unwrap_or_default();
             self.close(&name);
         }
     }
@@ -199,7 +203,10 @@ fn unescape(raw: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        match rest.find(';').and_then(|semi| Some((entity(&rest[1..semi])?, semi))) {
+        match rest
+            .find(';')
+            .and_then(|semi| Some((entity(&rest[1..semi])?, semi)))
+        {
             Some((c, semi)) => {
                 out.push(c);
                 rest = &rest[semi + 1..];

@@ -1,0 +1,149 @@
+//! Windows event logs (`.evtx`): bytes → the few records that matter to an MSI diagnosis.
+//!
+//! [`read`] splits the file into its 64 KiB chunks and reads them in parallel with the `evtx`
+//! crate. It keeps `MsiInstaller` records, Service Control Manager records about the Windows
+//! Installer service, `msiexec.exe` crashes and Restart Manager sessions (see `select.rs` for the
+//! exact list), each as an [`Event`] of kind [`EventKind::WinEvent`] with UTC time, record id
+//! and a one-line English text. Other records are judged from their template and skipped
+//! without being rendered. [`msi`] decodes what a kept record means.
+//!
+//! Damage never stops the reader: bad magic, bad CRCs, cut files and unreadable records each
+//! add one problem line naming the file and the chunk, and every readable record is kept.
+//! This module must not panic on any input, write anything, or interpret events beyond
+//! selecting them (the timeline correlates, the rules decide).
+//!
+//! [`EventKind::WinEvent`]: crate::model::EventKind::WinEvent
+
+mod chunk;
+pub mod msi;
+mod scan;
+mod select;
+mod template;
+mod text;
+mod xml;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+use ::evtx::EvtxFileHeader;
+use rayon::prelude::*;
+
+use crate::model::Event;
+
+use chunk::{describe, read_chunk, ChunkOutput, ChunkPlace, CHUNK_SIZE};
+
+pub use select::{SERVICE_KEY, WINDOWS_INSTALLER_NAMES};
+
+/// What one event log gave.
+#[derive(Debug, Default)]
+pub struct EvtxFile {
+    /// Kept records, in record id order.
+    pub events: Vec<Event>,
+    /// One line per problem met, each naming the file and the chunk or record.
+    pub problems: Vec<String>,
+    /// Records that could be read, kept or not.
+    pub records_total: u64,
+    /// Records kept (`events.len()`).
+    pub records_kept: u64,
+}
+
+const FILE_HEADER_SIZE: usize = 4096;
+
+/// Reads the event log `bytes` (the whole file); `path` names it in origins and problems.
+pub fn read(path: &Arc<str>, bytes: &[u8]) -> EvtxFile {
+    let mut problems = Vec::new();
+    let declared = file_header(path, bytes, &mut problems);
+    let chunks: Vec<&[u8]> = bytes
+        .get(FILE_HEADER_SIZE..)
+        .map(|rest| rest.chunks(CHUNK_SIZE).collect())
+        .unwrap_or_default();
+    let outputs: Vec<ChunkOutput> = chunks
+        .par_iter()
+        .enumerate()
+        .map(|(number, bytes)| {
+            let place = ChunkPlace {
+                path,
+                number,
+                past_declared: declared.is_some_and(|count| number >= usize::from(count)),
+            };
+            read_chunk_safely(&place, bytes)
+        })
+        .collect();
+    merge(problems, outputs)
+}
+
+/// Checks the file header; returns the chunk count it declares when it can be read.
+fn file_header(path: &Arc<str>, bytes: &[u8], problems: &mut Vec<String>) -> Option<u16> {
+    if bytes.len() < FILE_HEADER_SIZE {
+        problems.push(format!(
+            "{path}: the file ends inside its header ({} of {FILE_HEADER_SIZE} bytes): no records",
+            bytes.len()
+        ));
+    }
+    match EvtxFileHeader::from_bytes(bytes) {
+        Ok(header) => {
+            if !header.validate_checksum() {
+                problems.push(format!(
+                    "{path}: file header CRC32 mismatch, chunks read anyway"
+                ));
+            }
+            Some(header.chunk_count)
+        }
+        Err(e) if bytes.len() >= FILE_HEADER_SIZE => {
+            problems.push(format!(
+                "{path}: unreadable file header ({}), chunks read anyway",
+                describe(&e)
+            ));
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+/// Reads one chunk; a panic inside the parser costs that chunk only.
+fn read_chunk_safely(place: &ChunkPlace<'_>, bytes: &[u8]) -> ChunkOutput {
+    catch_unwind(AssertUnwindSafe(|| read_chunk(place, bytes))).unwrap_or_else(|_| ChunkOutput {
+        problems: vec![format!(
+            "{}: chunk {}: the EVTX parser failed on this chunk, skipped",
+            place.path, place.number
+        )],
+        ..ChunkOutput::default()
+    })
+}
+
+/// Joins the chunks' outputs: problems in chunk order, events sorted by record id.
+fn merge(mut problems: Vec<String>, outputs: Vec<ChunkOutput>) -> EvtxFile {
+    let mut events = Vec::new();
+    let mut records_total = 0;
+    for output in outputs {
+        events.extend(output.events);
+        problems.extend(output.problems);
+        records_total += output.records;
+    }
+    events.sort_by_key(|e| e.origin.record);
+    EvtxFile {
+        records_kept: events.len() as u64,
+        events,
+        problems,
+        records_total,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiny_and_garbage_inputs_give_problems_not_panics() {
+        let path: Arc<str> = Arc::from("x.evtx");
+        for bytes in [&b""[..], b"ElfFile\0", &[0xffu8; 5000][..]] {
+            let file = read(&path, bytes);
+            assert!(file.events.is_empty());
+            assert!(!file.problems.is_empty(), "{:?}", file.problems);
+        }
+        let mut zeros = b"ElfFile\0".to_vec();
+        zeros.resize(FILE_HEADER_SIZE + CHUNK_SIZE, 0);
+        let file = read(&path, &zeros);
+        assert_eq!(file.records_total, 0);
+    }
+}

@@ -1,0 +1,560 @@
+//! What a kept event log record says, decoded from its positional and named data: the
+//! MsiInstaller events (domain reference §3.1), the Service Control Manager events about the
+//! Windows Installer service and Application Error crashes (§3.3).
+//!
+//! Pure functions over one [`WinEvent`]; they must not correlate events, look at other
+//! records, or decide what a failure means (that is the timeline's and the rules' job).
+
+use crate::model::{Operation, WinEvent};
+
+use super::select::{self, APPLICATION_ERROR, MSI_INSTALLER, SCM};
+
+/// The meaning of one `MsiInstaller` event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MsiInstallerFact {
+    /// 1033 installed / 1034 removed / 1035 reconfigured, with the msiexec exit status.
+    ProductOutcome {
+        operation: Operation,
+        product: String,
+        version: Option<String>,
+        language: Option<String>,
+        manufacturer: Option<String>,
+        status: i64,
+        /// From `<Binary>`: hex of ASCII `{GUID}` followed by more hex.
+        product_code: Option<String>,
+    },
+    /// 1040 "Beginning a Windows Installer transaction: X. Client Process Id: N."
+    TransactionBegin { target: String, client_pid: u32 },
+    /// 1042 "Ending a Windows Installer transaction: X. Client Process Id: N."
+    TransactionEnd { target: String, client_pid: u32 },
+    /// 10005 (internal error; code from "The error code is N") and 11xxx (error N = id − 10000).
+    ProductError {
+        code: u32,
+        product: Option<String>,
+        message: String,
+    },
+    /// 1025: a file is held by a running process.
+    FileInUse {
+        product: String,
+        file: String,
+        process: String,
+        pid: Option<u32>,
+    },
+    /// 1038: reboot required; `kind` 1 immediate / 2 deferred, `reason` 0–4.
+    Reboot {
+        product: String,
+        kind: u32,
+        reason: u32,
+    },
+    /// 1024: a patch could not be installed.
+    UpdateFailed {
+        product: String,
+        update: String,
+        code: Option<i64>,
+    },
+    /// 1026–1028: an Installer configuration key or folder is not secured properly.
+    ConfigNotSecured { id: u32, detail: String },
+    /// 1004: a component's resource (file or registry path) does not exist.
+    ResourceMissing {
+        product: String,
+        feature: String,
+        component: String,
+        resource: String,
+    },
+    /// Any other MsiInstaller id, or a record that is not from MsiInstaller.
+    Other,
+}
+
+/// Decodes an `MsiInstaller` event; anything else is [`MsiInstallerFact::Other`].
+pub fn msi_fact(ev: &WinEvent) -> MsiInstallerFact {
+    if ev.provider != MSI_INSTALLER {
+        return MsiInstallerFact::Other;
+    }
+    match ev.event_id {
+        1033..=1035 => product_outcome(ev),
+        1040 | 1042 => transaction(ev),
+        10005 => internal_error(ev),
+        11000..=11999 => authored_error(ev),
+        1025 => file_in_use(ev),
+        1038 => reboot(ev),
+        1024 => update_failed(ev),
+        1026..=1028 => MsiInstallerFact::ConfigNotSecured {
+            id: ev.event_id,
+            detail: present_data(ev).join(" | "),
+        },
+        1004 => MsiInstallerFact::ResourceMissing {
+            product: data(ev, 0).to_string(),
+            feature: data(ev, 1).to_string(),
+            component: data(ev, 2).to_string(),
+            resource: data(ev, 3).to_string(),
+        },
+        _ => MsiInstallerFact::Other,
+    }
+}
+
+/// The Operation an outcome event id reports.
+pub(super) fn outcome_operation(event_id: u32) -> Operation {
+    match event_id {
+        1033 => Operation::Install,
+        1034 => Operation::Uninstall,
+        1035 => Operation::Repair,
+        _ => Operation::Unknown,
+    }
+}
+
+fn product_outcome(ev: &WinEvent) -> MsiInstallerFact {
+    MsiInstallerFact::ProductOutcome {
+        operation: outcome_operation(ev.event_id),
+        product: data(ev, 0).to_string(),
+        version: optional_data(ev, 1),
+        language: optional_data(ev, 2),
+        manufacturer: optional_data(ev, 4),
+        status: data(ev, 3).trim().parse().unwrap_or(0),
+        product_code: ev.binary.as_deref().and_then(product_code_from_binary),
+    }
+}
+
+fn transaction(ev: &WinEvent) -> MsiInstallerFact {
+    let target = data(ev, 0).to_string();
+    let client_pid = data(ev, 1).trim().parse().unwrap_or(0);
+    if ev.event_id == 1040 {
+        MsiInstallerFact::TransactionBegin { target, client_pid }
+    } else {
+        MsiInstallerFact::TransactionEnd { target, client_pid }
+    }
+}
+
+fn internal_error(ev: &WinEvent) -> MsiInstallerFact {
+    let text = data(ev, 0);
+    let (product, message) = split_product_message(text);
+    MsiInstallerFact::ProductError {
+        code: error_code_in_text(text).unwrap_or(0),
+        product,
+        message,
+    }
+}
+
+fn authored_error(ev: &WinEvent) -> MsiInstallerFact {
+    let (product, message) = split_product_message(data(ev, 0));
+    MsiInstallerFact::ProductError {
+        code: ev.event_id - 10000,
+        product,
+        message,
+    }
+}
+
+fn file_in_use(ev: &WinEvent) -> MsiInstallerFact {
+    MsiInstallerFact::FileInUse {
+        product: data(ev, 0).to_string(),
+        file: data(ev, 1).to_string(),
+        process: data(ev, 2).to_string(),
+        pid: data(ev, 3).trim().parse().ok(),
+    }
+}
+
+fn reboot(ev: &WinEvent) -> MsiInstallerFact {
+    MsiInstallerFact::Reboot {
+        product: data(ev, 0).to_string(),
+        kind: data(ev, 3).trim().parse().unwrap_or(0),
+        reason: data(ev, 4).trim().parse().unwrap_or(0),
+    }
+}
+
+fn update_failed(ev: &WinEvent) -> MsiInstallerFact {
+    MsiInstallerFact::UpdateFailed {
+        product: data(ev, 0).to_string(),
+        update: data(ev, 1).to_string(),
+        code: parse_code(data(ev, 2)),
+    }
+}
+
+/// `Product: X -- message` → (Some(X), message); other text → (None, text).
+fn split_product_message(text: &str) -> (Option<String>, String) {
+    let text = text.trim();
+    if let Some((product, message)) = text
+        .strip_prefix("Product: ")
+        .and_then(|rest| rest.split_once(" -- "))
+    {
+        return (Some(product.trim().to_string()), message.trim().to_string());
+    }
+    (None, text.to_string())
+}
+
+/// `… The error code is 2503. …` → 2503.
+fn error_code_in_text(text: &str) -> Option<u32> {
+    let after = text.split_once("error code is")?.1.trim_start();
+    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// A decimal or `0x` hex error code.
+fn parse_code(text: &str) -> Option<i64> {
+    let text = text.trim();
+    match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(hex) => i64::from_str_radix(hex, 16).ok(),
+        None => text.parse().ok(),
+    }
+}
+
+/// The ProductCode at the start of an MsiInstaller `<Binary>`: hex of ASCII `{GUID}` then more.
+pub fn product_code_from_binary(hex: &str) -> Option<String> {
+    let head = hex.trim().get(..76)?;
+    let bytes = select::hex_bytes(head)?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    is_braced_guid(text).then(|| text.to_ascii_uppercase())
+}
+
+fn is_braced_guid(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 38
+        && bytes[0] == b'{'
+        && bytes[37] == b'}'
+        && bytes[1..37].iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// Data[i], or "" when missing.
+fn data(ev: &WinEvent, i: usize) -> &str {
+    ev.data.get(i).map_or("", String::as_str)
+}
+
+/// Data[i] unless missing, empty or `(NULL)`.
+fn optional_data(ev: &WinEvent, i: usize) -> Option<String> {
+    let value = data(ev, i).trim();
+    (!value.is_empty() && value != "(NULL)").then(|| value.to_string())
+}
+
+/// The data values that say something (not empty, not `(NULL)`).
+pub(super) fn present_data(ev: &WinEvent) -> Vec<&str> {
+    ev.data
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty() && *v != "(NULL)")
+        .collect()
+}
+
+/// What a Service Control Manager event says about the Windows Installer service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceFact {
+    /// 7000: the service failed to start; `error` as Windows wrote it.
+    FailedToStart {
+        error: String,
+    },
+    /// 7009 / 7011: it did not connect or answer in time.
+    Timeout,
+    /// 7023: it stopped with an error.
+    Terminated {
+        error: String,
+    },
+    /// 7031 / 7034: it terminated unexpectedly, `times` so far.
+    Crashed {
+        times: Option<u32>,
+    },
+    /// 7036: it entered a state ("running", "stopped", localized).
+    StateChanged {
+        state: String,
+    },
+    /// 7040: someone changed its start type.
+    StartTypeChanged {
+        from: String,
+        to: String,
+    },
+    /// 7045: a service was installed (only kept when it is the Installer itself).
+    Installed {
+        name: String,
+        image: String,
+    },
+    Other,
+}
+
+/// Decodes an SCM event about the Windows Installer service; `None` for any other record.
+pub fn service_fact(ev: &WinEvent) -> Option<ServiceFact> {
+    if ev.provider != SCM || !select::concerns_windows_installer_service(ev) {
+        return None;
+    }
+    let fact = match ev.event_id {
+        7000 => ServiceFact::FailedToStart {
+            error: param(ev, 2).to_string(),
+        },
+        7009 | 7011 => ServiceFact::Timeout,
+        7023 => ServiceFact::Terminated {
+            error: param(ev, 2).to_string(),
+        },
+        7031 | 7034 => ServiceFact::Crashed {
+            times: param(ev, 2).trim().parse().ok(),
+        },
+        7036 => ServiceFact::StateChanged {
+            state: param(ev, 2).to_string(),
+        },
+        7040 => ServiceFact::StartTypeChanged {
+            from: param(ev, 2).to_string(),
+            to: param(ev, 3).to_string(),
+        },
+        7045 => ServiceFact::Installed {
+            name: named_or(ev, "ServiceName", 1).to_string(),
+            image: named_or(ev, "ImagePath", 2).to_string(),
+        },
+        _ => ServiceFact::Other,
+    };
+    Some(fact)
+}
+
+/// SCM parameter `%n` (1-based): named `paramN`, or unnamed Data[n−1] on older systems.
+pub(super) fn param(ev: &WinEvent, n: usize) -> &str {
+    named_or(ev, &format!("param{n}"), n)
+}
+
+/// Named value `name`, or unnamed Data[n−1].
+fn named_or<'a>(ev: &'a WinEvent, name: &str, n: usize) -> &'a str {
+    named(ev, name).unwrap_or_else(|| data(ev, n.saturating_sub(1)))
+}
+
+fn named<'a>(ev: &'a WinEvent, name: &str) -> Option<&'a str> {
+    ev.named
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// An `Application Error` 1000 crash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrashFact {
+    pub app: String,
+    pub module: String,
+    pub exception: String,
+    pub pid: Option<u32>,
+    pub module_path: Option<String>,
+}
+
+/// Decodes an `Application Error` 1000 event (named data on current Windows, positional on
+/// older); `None` for any other record.
+pub fn crash_fact(ev: &WinEvent) -> Option<CrashFact> {
+    if ev.provider != APPLICATION_ERROR || ev.event_id != 1000 {
+        return None;
+    }
+    let module_path = named_or(ev, "ModulePath", 12).trim();
+    Some(CrashFact {
+        app: named_or(ev, "AppName", 1).trim().to_string(),
+        module: named_or(ev, "ModuleName", 4).trim().to_string(),
+        exception: named_or(ev, "ExceptionCode", 7).trim().to_string(),
+        pid: parse_hex_pid(named_or(ev, "ProcessId", 9)),
+        module_path: (!module_path.is_empty()).then(|| module_path.to_string()),
+    })
+}
+
+/// Application Error writes the process id in hex, with or without `0x`.
+fn parse_hex_pid(text: &str) -> Option<u32> {
+    let text = text.trim();
+    let hex = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text);
+    u32::from_str_radix(hex, 16).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(provider: &str, id: u32, data: &[&str]) -> WinEvent {
+        WinEvent {
+            channel: "Application".into(),
+            provider: provider.into(),
+            event_id: id,
+            record_id: 7,
+            computer: "PC".into(),
+            user_sid: None,
+            process_id: None,
+            data: data.iter().map(|s| s.to_string()).collect(),
+            named: Vec::new(),
+            binary: None,
+        }
+    }
+
+    const CODE_HEX: &str = "7B36333944344130422D433643432D343235332D393242412D3639303944434145413743467D3030303032623262";
+
+    #[test]
+    fn product_outcome_with_product_code() {
+        let mut ev = event(
+            "MsiInstaller",
+            1033,
+            &[
+                "Contoso",
+                "1.2.3",
+                "1033",
+                "1603",
+                "Contoso Ltd",
+                "(NULL)",
+                "",
+            ],
+        );
+        ev.binary = Some(CODE_HEX.into());
+        assert_eq!(
+            msi_fact(&ev),
+            MsiInstallerFact::ProductOutcome {
+                operation: Operation::Install,
+                product: "Contoso".into(),
+                version: Some("1.2.3".into()),
+                language: Some("1033".into()),
+                manufacturer: Some("Contoso Ltd".into()),
+                status: 1603,
+                product_code: Some("{639D4A0B-C6CC-4253-92BA-6909DCAEA7CF}".into()),
+            }
+        );
+        assert_eq!(product_code_from_binary("7B36"), None);
+        assert_eq!(product_code_from_binary(&"30".repeat(40)), None);
+    }
+
+    #[test]
+    fn transactions_errors_and_files_in_use() {
+        let begin = event("MsiInstaller", 1040, &["C:\\a.msi", "8948", "(NULL)"]);
+        assert_eq!(
+            msi_fact(&begin),
+            MsiInstallerFact::TransactionBegin {
+                target: "C:\\a.msi".into(),
+                client_pid: 8948
+            }
+        );
+        let internal = event(
+            "MsiInstaller",
+            10005,
+            &["Product: Contoso -- The installer has encountered an unexpected error installing this package. This may indicate a problem with this package. The error code is 2503. The arguments are: , , "],
+        );
+        assert!(matches!(
+            msi_fact(&internal),
+            MsiInstallerFact::ProductError { code: 2503, product: Some(p), .. } if p == "Contoso"
+        ));
+        let failed = event(
+            "MsiInstaller",
+            11708,
+            &["Product: Contoso -- Installation failed."],
+        );
+        assert_eq!(
+            msi_fact(&failed),
+            MsiInstallerFact::ProductError {
+                code: 1708,
+                product: Some("Contoso".into()),
+                message: "Installation failed.".into()
+            }
+        );
+        let in_use = event(
+            "MsiInstaller",
+            1025,
+            &["Parallels Tools", "C:\\x.dll", "ctfmon", "4548"],
+        );
+        assert_eq!(
+            msi_fact(&in_use),
+            MsiInstallerFact::FileInUse {
+                product: "Parallels Tools".into(),
+                file: "C:\\x.dll".into(),
+                process: "ctfmon".into(),
+                pid: Some(4548)
+            }
+        );
+        let reboot = event(
+            "MsiInstaller",
+            1038,
+            &["Office", "16.0", "0", "2", "1", "Microsoft"],
+        );
+        assert_eq!(
+            msi_fact(&reboot),
+            MsiInstallerFact::Reboot {
+                product: "Office".into(),
+                kind: 2,
+                reason: 1
+            }
+        );
+        let patch = event("MsiInstaller", 1024, &["Office", "KB1", "0x80070643"]);
+        assert!(matches!(
+            msi_fact(&patch),
+            MsiInstallerFact::UpdateFailed {
+                code: Some(0x80070643),
+                ..
+            }
+        ));
+        assert_eq!(
+            msi_fact(&event("Other", 1033, &[])),
+            MsiInstallerFact::Other
+        );
+        assert_eq!(
+            msi_fact(&event("MsiInstaller", 1029, &["x"])),
+            MsiInstallerFact::Other
+        );
+    }
+
+    #[test]
+    fn service_facts_for_the_installer_only() {
+        let mut start = event(SCM, 7000, &[]);
+        start.named = vec![
+            ("param1".into(), "Windows Installer".into()),
+            ("param2".into(), "Access is denied.".into()),
+        ];
+        assert_eq!(
+            service_fact(&start),
+            Some(ServiceFact::FailedToStart {
+                error: "Access is denied.".into()
+            })
+        );
+        let old_style = event(
+            SCM,
+            7040,
+            &["Windows Installer", "demand start", "disabled", "msiserver"],
+        );
+        assert_eq!(
+            service_fact(&old_style),
+            Some(ServiceFact::StartTypeChanged {
+                from: "demand start".into(),
+                to: "disabled".into()
+            })
+        );
+        let spooler = event(SCM, 7000, &["Print Spooler", "x"]);
+        assert_eq!(service_fact(&spooler), None);
+    }
+
+    #[test]
+    fn crash_fact_named_and_positional() {
+        let positional = event(
+            APPLICATION_ERROR,
+            1000,
+            &[
+                "msiexec.exe",
+                "5.0",
+                "t",
+                "CustomAction.dll",
+                "1.0",
+                "t",
+                "c0000005",
+                "0x1",
+                "10c4",
+                "t",
+                "C:\\Windows\\System32\\msiexec.exe",
+                "C:\\Windows\\Installer\\MSI1.tmp",
+            ],
+        );
+        assert_eq!(
+            crash_fact(&positional),
+            Some(CrashFact {
+                app: "msiexec.exe".into(),
+                module: "CustomAction.dll".into(),
+                exception: "c0000005".into(),
+                pid: Some(0x10c4),
+                module_path: Some("C:\\Windows\\Installer\\MSI1.tmp".into()),
+            })
+        );
+        let mut named = event(APPLICATION_ERROR, 1000, &[]);
+        named.named = vec![
+            ("AppName".into(), "msiexec.exe".into()),
+            ("ModuleName".into(), "ntdll.dll".into()),
+            ("ExceptionCode".into(), "c0000374".into()),
+            ("ProcessId".into(), "0x1a2b".into()),
+        ];
+        let fact = crash_fact(&named).unwrap();
+        assert_eq!(fact.pid, Some(0x1a2b));
+        assert_eq!(fact.module_path, None);
+        assert_eq!(crash_fact(&event(WER, 1001, &[])), None);
+    }
+
+    use super::super::select::WER;
+}

@@ -1,0 +1,5 @@
+//! Shared support code for the integration tests (each test binary uses a different part, so
+//! unused items are expected). It must not hold tests itself.
+#![allow(dead_code)]
+
+pub mod evtx_writer;
