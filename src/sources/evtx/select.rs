@@ -138,7 +138,7 @@ fn crashed_application_is_msiexec(ev: &WinEvent) -> bool {
 /// Hex text to bytes; `None` when it is not hex.
 pub(crate) fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
     let hex = hex.trim();
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     (0..hex.len())
