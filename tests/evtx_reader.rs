@@ -493,7 +493,7 @@ fn never_panics_on_truncation_at_every_997th_byte() {
         assert!(
             len < FILE_HEADER_SIZE
                 || !file.problems.is_empty()
-                || (len - FILE_HEADER_SIZE) % CHUNK_SIZE == 0
+                || (len - FILE_HEADER_SIZE).is_multiple_of(CHUNK_SIZE)
         );
         last_total = file.records_total;
     }
