@@ -3,3 +3,4 @@
 
 pub mod evtx;
 pub mod msilog;
+pub mod procmon;

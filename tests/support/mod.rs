@@ -3,3 +3,4 @@
 #![allow(dead_code)]
 
 pub mod evtx_writer;
+pub mod pml_writer;

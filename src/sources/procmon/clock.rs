@@ -149,7 +149,10 @@ mod tests {
             parse_time_of_day("16:53:03,6001516"),
             Some(t(16, 53, 3, 600_151_600))
         );
-        assert_eq!(parse_time_of_day("07:27:31.5"), Some(t(7, 27, 31, 500_000_000)));
+        assert_eq!(
+            parse_time_of_day("07:27:31.5"),
+            Some(t(7, 27, 31, 500_000_000))
+        );
         assert_eq!(parse_time_of_day("13:00:00 PM"), None);
         assert_eq!(parse_time_of_day("25:00:00"), None);
         assert_eq!(parse_time_of_day("n/a"), None);

@@ -88,10 +88,7 @@ impl<'a> Cursor<'a> {
     /// UTF-16LE text up to a NUL character or the end.
     pub fn utf16_until_nul(&mut self) -> String {
         let rest = self.buf.get(self.pos..).unwrap_or(&[]);
-        let units = rest
-            .chunks_exact(2)
-            .take_while(|c| c != &[0, 0])
-            .count();
+        let units = rest.chunks_exact(2).take_while(|c| c != &[0, 0]).count();
         let text = utf16_text(&rest[..units * 2]);
         self.pos += (units * 2 + 2).min(rest.len());
         text

@@ -57,9 +57,9 @@ fn looks_like_key(key: &str) -> bool {
         && key.len() <= 40
         && !key.starts_with(' ')
         && !key.ends_with(' ')
-        && key
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '/' | '&' | '(' | ')' | '-' | '_' | '.'))
+        && key.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, ' ' | '/' | '&' | '(' | ')' | '-' | '_' | '.')
+        })
 }
 
 /// Byte index of the `, ` that starts the next `Key: ` pair in `s`.
@@ -198,7 +198,10 @@ mod tests {
         let f = lifecycle_facts("Process Start", d);
         assert_eq!(f.parent_pid, Some(3344));
         assert_eq!(f.command_line.as_deref(), Some("\"C:\\x.exe\" /a, b"));
-        assert_eq!(f.env_temp.as_deref(), Some("C:\\Users\\t\\AppData\\Local\\Temp"));
+        assert_eq!(
+            f.env_temp.as_deref(),
+            Some("C:\\Users\\t\\AppData\\Local\\Temp")
+        );
         assert_eq!(f.env_tmp.as_deref(), Some("C:\\Temp, x"));
     }
 

@@ -60,12 +60,13 @@ pub fn is_signal_result(result: &str) -> bool {
 /// `PendingFileRenameOperations`.
 pub fn is_installer_path(path: &str) -> bool {
     let normal = normalize_path(path);
-    FILE_PLACES.iter().any(|place| contains_component(&normal, place))
+    FILE_PLACES
+        .iter()
+        .any(|place| contains_component(&normal, place))
         || REGISTRY_PLACES
             .iter()
             .any(|place| contains_component(&normal, place))
-        || normal.starts_with("hkcr\\installer")
-            && component_ends(&normal, "hkcr\\installer".len())
+        || normal.starts_with("hkcr\\installer") && component_ends(&normal, "hkcr\\installer".len())
         || normal.contains("\\control\\session manager\\pendingfilerenameoperations")
 }
 
@@ -120,7 +121,9 @@ fn component_ends(s: &str, end: usize) -> bool {
 
 /// True for `msiexec.exe` in any case (client, service, custom-action server).
 pub fn is_msiexec(process_name: &[u8]) -> bool {
-    process_name.trim_ascii().eq_ignore_ascii_case(b"msiexec.exe")
+    process_name
+        .trim_ascii()
+        .eq_ignore_ascii_case(b"msiexec.exe")
 }
 
 /// True for the process life-cycle operations that are kept for tracked processes.
@@ -238,7 +241,9 @@ mod tests {
         assert!(is_installer_path(
             r"HKLM\SOFTWARE\Classes\Installer\Features"
         ));
-        assert!(is_installer_path(r"HKCU\Software\Microsoft\Installer\Products"));
+        assert!(is_installer_path(
+            r"HKCU\Software\Microsoft\Installer\Products"
+        ));
         assert!(!is_installer_path(
             r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Installers"
         ));
@@ -297,7 +302,12 @@ mod tests {
         assert!(!keep_row(false, b"Process Exit", ResultClass::Noise, ""));
         assert!(keep_row(true, b"CreateFile", ResultClass::Strong, r"C:\x"));
         assert!(keep_row(false, b"CreateFile", ResultClass::Strong, inst));
-        assert!(!keep_row(false, b"CreateFile", ResultClass::Strong, r"C:\x"));
+        assert!(!keep_row(
+            false,
+            b"CreateFile",
+            ResultClass::Strong,
+            r"C:\x"
+        ));
         assert!(keep_row(true, b"CreateFile", ResultClass::Weak, inst));
         assert!(!keep_row(true, b"CreateFile", ResultClass::Weak, r"C:\x"));
         assert!(!keep_row(false, b"CreateFile", ResultClass::Weak, inst));
