@@ -39,7 +39,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use diagnose::Finding;
-use input::discover::discover;
+use input::discover::{discover, load, FoundFile};
 use input::sniff::{sniff, InputKind};
 use sources::msilog::{self, DateHint, DateOrder, LogSession, SessionOptions};
 use timeline::InstallSession;
@@ -57,7 +57,7 @@ pub struct Options {
 }
 
 /// How one input was read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct InputReport {
     pub path: String,
     pub kind: &'static str,
@@ -79,6 +79,10 @@ impl InputReport {
 pub struct Analysis {
     pub inputs: Vec<InputReport>,
     pub sessions: Vec<InstallSession>,
+    /// Machine-wide records (Windows Installer service, msiexec crashes) outside every session.
+    pub machine_events: Vec<model::Event>,
+    /// How each source's clock was aligned.
+    pub clocks: Vec<timeline::ClockAlignment>,
     pub findings: Vec<Finding>,
     pub notes: Vec<String>,
     pub tz: Option<TzSpec>,
@@ -98,9 +102,14 @@ pub enum AnalyzeError {
     Threads(String),
 }
 
+/// What one file gave.
+#[derive(Default)]
 struct ReadInput {
     report: InputReport,
-    sessions: Vec<LogSession>,
+    log_sessions: Vec<LogSession>,
+    evtx_events: Vec<model::Event>,
+    procmon_events: Vec<model::Event>,
+    procmon_has_dates: bool,
 }
 
 /// Reads every input (files and folders, recursively), builds sessions and runs the rules.
@@ -117,106 +126,131 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Result<Analysis, Analyze
         found
             .files
             .par_iter()
-            .map(|f| read_one(&f.path, session_options))
+            .map(|f| read_one(f, session_options))
             .collect()
     });
     let mut inputs = Vec::with_capacity(read.len());
-    let mut logs = Vec::new();
+    let mut data = timeline::SourceData::default();
     for r in read {
-        if !r.sessions.is_empty() {
-            logs.push((Arc::<str>::from(r.report.path.as_str()), r.sessions));
+        let path = Arc::<str>::from(r.report.path.as_str());
+        if !r.log_sessions.is_empty() {
+            data.logs.push((path.clone(), r.log_sessions));
+        }
+        if !r.evtx_events.is_empty() {
+            data.evtx.push((path.clone(), r.evtx_events));
+        }
+        if !r.procmon_events.is_empty() {
+            data.procmon
+                .push((path, r.procmon_events, r.procmon_has_dates));
         }
         inputs.push(r.report);
     }
-    let sessions = timeline::build(logs);
-    let findings = pool.install(|| diagnose::run(&sessions));
+    let timeline = pool.install(|| timeline::build(data, options.tz.as_ref()));
+    let findings = pool.install(|| diagnose::run(&timeline));
     let mut notes: Vec<String> = found.problems;
-    notes.extend(clock_notes(options));
-    if sessions.iter().any(|s| !s.verbose) {
+    notes.extend(timeline.notes.iter().cloned());
+    if timeline
+        .sessions
+        .iter()
+        .any(|s| !s.verbose && s.log_events > 0)
+    {
         notes.push("Some sessions come from non-verbose logs: they lack most details. Collect logs with `msiexec /l*v`.".into());
     }
+    notes.extend(diagnose::missing_evidence_notes(
+        &timeline, &findings, &inputs,
+    ));
     Ok(Analysis {
         inputs,
-        sessions,
+        sessions: timeline.sessions,
+        machine_events: timeline.machine_events,
+        clocks: timeline.clocks,
         findings,
         notes,
         tz: options.tz.clone(),
     })
 }
 
-fn clock_notes(options: &Options) -> Vec<String> {
-    vec![match &options.tz {
-        Some(tz) => format!("MSI log times are local; --tz {tz} was used to convert them to UTC."),
-        None => "MSI log times are the machine's local time as written; no time zone was given (--tz) so they are not converted to UTC.".to_string(),
-    }]
-}
-
-fn read_one(path: &std::path::Path, options: SessionOptions) -> ReadInput {
-    let display: Arc<str> = Arc::from(path.display().to_string());
-    let mut report = InputReport {
-        path: display.to_string(),
-        kind: InputKind::Unknown.as_str(),
-        encoding: None,
-        status: "error",
-        problems: Vec::new(),
+fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
+    let display: Arc<str> = Arc::from(found.display.as_str());
+    let mut r = ReadInput {
+        report: InputReport {
+            path: display.to_string(),
+            kind: InputKind::Unknown.as_str(),
+            encoding: None,
+            status: "error",
+            problems: Vec::new(),
+        },
+        ..ReadInput::default()
     };
-    let bytes = match std::fs::read(path) {
+    let bytes = match load(found) {
         Ok(b) => b,
         Err(e) => {
-            report.problems.push(format!("{display}: cannot read: {e}"));
-            return ReadInput {
-                report,
-                sessions: Vec::new(),
-            };
+            r.report
+                .problems
+                .push(format!("{display}: cannot read: {e}"));
+            return r;
         }
     };
     let kind = sniff(&bytes);
-    report.kind = kind.as_str();
+    r.report.kind = kind.as_str();
+    r.report.status = "ok";
     match kind {
         InputKind::Msilog => {
             let file = msilog::read(&display, &bytes, options);
-            report.encoding = Some(file.encoding.as_str());
-            report.status = if file.sessions.iter().any(|s| s.truncated) {
-                "truncated"
-            } else {
-                "ok"
-            };
-            report.problems = file.problems;
-            ReadInput {
-                report,
-                sessions: file.sessions,
+            r.report.encoding = Some(file.encoding.as_str());
+            if file.sessions.iter().any(|s| s.truncated) {
+                r.report.status = "truncated";
             }
+            r.report.problems = file.problems;
+            r.log_sessions = file.sessions;
+        }
+        InputKind::Evtx => {
+            let file = sources::evtx::read(&display, &bytes);
+            r.report.problems = file.problems;
+            if file.records_total == 0 {
+                r.report.status = "error";
+                r.report
+                    .problems
+                    .push(format!("{display}: no readable event record"));
+            }
+            r.evtx_events = file.events;
+        }
+        InputKind::ProcmonCsv | InputKind::ProcmonPml => {
+            let file = if kind == InputKind::ProcmonCsv {
+                r.report.encoding = Some(input::decode::detect(&bytes).as_str());
+                sources::procmon::read_csv(&display, &bytes)
+            } else {
+                sources::procmon::read_pml(&display, &bytes)
+            };
+            r.report.problems = file.problems;
+            if file.rows_total == 0 {
+                r.report.status = "error";
+                r.report
+                    .problems
+                    .push(format!("{display}: no readable Process Monitor row"));
+            }
+            r.procmon_events = file.events;
+            r.procmon_has_dates = file.has_dates;
         }
         InputKind::Empty => {
-            report.status = "empty";
-            report
+            r.report.status = "empty";
+            r.report
                 .problems
                 .push(format!("{display}: the file is empty"));
-            ReadInput {
-                report,
-                sessions: Vec::new(),
-            }
         }
         InputKind::Unknown => {
-            report.status = "unrecognized";
-            report.problems.push(format!(
+            r.report.status = "unrecognized";
+            r.report.problems.push(format!(
                 "{display}: not a verbose MSI log, event log (.evtx) or Process Monitor capture (checked the content, not the name)"
             ));
-            ReadInput {
-                report,
-                sessions: Vec::new(),
-            }
         }
         other => {
-            report.status = "unsupported";
-            report.problems.push(format!(
+            r.report.status = "unsupported";
+            r.report.problems.push(format!(
                 "{display}: recognised as {} but this version does not analyse that kind yet",
                 other.as_str()
             ));
-            ReadInput {
-                report,
-                sessions: Vec::new(),
-            }
         }
     }
+    r
 }

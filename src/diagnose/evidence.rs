@@ -146,6 +146,10 @@ pub fn message_code(kind: &EventKind) -> Option<u32> {
         | EventKind::Error { code, .. }
         | EventKind::InternalErrorDialog { code } => Some(*code),
         EventKind::ProductMessage { message, .. } => product_message_code(message),
+        EventKind::WinEvent(w) => match crate::sources::evtx::msi::msi_fact(w) {
+            crate::sources::evtx::msi::MsiInstallerFact::ProductError { code, .. } => Some(code),
+            _ => None,
+        },
         _ => None,
     }
 }

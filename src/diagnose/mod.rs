@@ -11,13 +11,16 @@ mod evidence;
 mod fixes;
 mod generic;
 mod ipi;
+mod machine;
+mod missing;
 
 use serde::Serialize;
 
 pub use evidence::{Evidence, SessionView};
 pub use fixes::Fix;
 
-use crate::timeline::InstallSession;
+use crate::timeline::Timeline;
+use crate::InputReport;
 
 /// How sure a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -71,12 +74,14 @@ const RULES: &[Rule] = &[
     environment::policy_blocked,
     environment::source_missing,
     environment::temp_unwritable,
+    machine::session_machine_findings,
 ];
 
 /// Runs every rule on every session; findings are ordered by session, then confidence.
-pub fn run(sessions: &[InstallSession]) -> Vec<Finding> {
+/// Machine-wide records outside every session get their own findings (session `null`).
+pub fn run(timeline: &Timeline) -> Vec<Finding> {
     let mut all = Vec::new();
-    for session in sessions {
+    for session in &timeline.sessions {
         let view = SessionView::new(session);
         let mut found: Vec<Finding> = RULES.iter().flat_map(|rule| rule(&view)).collect();
         if found.is_empty() {
@@ -85,5 +90,16 @@ pub fn run(sessions: &[InstallSession]) -> Vec<Finding> {
         found.sort_by_key(|f| std::cmp::Reverse(f.confidence));
         all.extend(found);
     }
+    all.extend(machine::machine_findings(&timeline.machine_events));
     all
+}
+
+/// "Why nothing was found": for failed sessions without a specific finding, what the inputs
+/// lack and what to collect next time.
+pub fn missing_evidence_notes(
+    timeline: &Timeline,
+    findings: &[Finding],
+    inputs: &[InputReport],
+) -> Vec<String> {
+    missing::notes(timeline, findings, inputs)
 }

@@ -8,10 +8,34 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+/// Where a found file's bytes live.
+#[derive(Debug, Clone)]
+pub enum FileSource {
+    Disk(PathBuf),
+}
+
 /// A file found under the user's paths.
 #[derive(Debug, Clone)]
 pub struct FoundFile {
-    pub path: PathBuf,
+    /// How the file is named in reports (the path as given, or `archive.zip!inner/path`).
+    pub display: String,
+    pub source: FileSource,
+}
+
+impl FoundFile {
+    fn disk(path: PathBuf) -> Self {
+        FoundFile {
+            display: path.display().to_string(),
+            source: FileSource::Disk(path),
+        }
+    }
+}
+
+/// Reads a found file's bytes (read-only).
+pub fn load(found: &FoundFile) -> std::io::Result<Vec<u8>> {
+    match &found.source {
+        FileSource::Disk(p) => std::fs::read(p),
+    }
 }
 
 /// What discovery found and what it could not look at.
@@ -34,7 +58,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             }
         };
         if meta.is_file() {
-            out.files.push(FoundFile { path: root.clone() });
+            out.files.push(FoundFile::disk(root.clone()));
             continue;
         }
         walk_folder(root, &mut out);
@@ -46,9 +70,7 @@ fn walk_folder(root: &Path, out: &mut Discovery) {
     let walker = WalkDir::new(root).follow_links(false).sort_by_file_name();
     for entry in walker {
         match entry {
-            Ok(e) if e.file_type().is_file() => out.files.push(FoundFile {
-                path: e.into_path(),
-            }),
+            Ok(e) if e.file_type().is_file() => out.files.push(FoundFile::disk(e.into_path())),
             Ok(e) if e.file_type().is_symlink() => out.problems.push(format!(
                 "{}: symbolic link skipped (links are not followed)",
                 e.path().display()

@@ -1,7 +1,6 @@
 //! The JSON report, schema `msidiag/1` (documented in docs/json-schema.md). Field names are a
 //! contract: add fields, never rename or remove them.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 
 use crate::diagnose::Finding;
@@ -15,6 +14,7 @@ struct Report<'a> {
     schema: &'static str,
     tool_version: &'static str,
     inputs: &'a [InputReport],
+    clocks: &'a [crate::timeline::ClockAlignment],
     sessions: Vec<SessionJson>,
     findings: &'a [Finding],
     notes: &'a [String],
@@ -24,16 +24,7 @@ struct Report<'a> {
 struct SessionJson {
     #[serde(flatten)]
     summary: SessionSummary,
-    /// Only when `--tz` is given: the local times converted to UTC.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    started_utc: Option<DateTime<Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ended_utc: Option<DateTime<Utc>>,
     findings: Vec<&'static str>,
-}
-
-fn to_utc(a: &Analysis, t: Option<NaiveDateTime>) -> Option<DateTime<Utc>> {
-    a.tz.as_ref()?.to_utc(t?)
 }
 
 /// Renders the analysis as pretty-printed JSON.
@@ -43,8 +34,6 @@ pub fn render(analysis: &Analysis) -> String {
         .iter()
         .map(|s| SessionJson {
             summary: s.summary(),
-            started_utc: to_utc(analysis, s.started),
-            ended_utc: to_utc(analysis, s.ended),
             findings: analysis
                 .findings
                 .iter()
@@ -57,6 +46,7 @@ pub fn render(analysis: &Analysis) -> String {
         schema: SCHEMA,
         tool_version: env!("CARGO_PKG_VERSION"),
         inputs: &analysis.inputs,
+        clocks: &analysis.clocks,
         sessions,
         findings: &analysis.findings,
         notes: &analysis.notes,

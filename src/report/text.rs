@@ -140,7 +140,14 @@ pub fn render_styled(a: &Analysis, st: Style) -> String {
                 e.format("%Y-%m-%d %H:%M:%S")
             ),
             (Some(b), None) => b.format("%Y-%m-%d %H:%M:%S").to_string(),
-            _ => "time unknown".to_string(),
+            _ => match (s.started_utc, s.ended_utc) {
+                (Some(b), Some(e)) => format!(
+                    "{} → {} UTC",
+                    b.format("%Y-%m-%d %H:%M:%S"),
+                    e.format("%H:%M:%S")
+                ),
+                _ => "time unknown".to_string(),
+            },
         };
         let _ = writeln!(
             out,
@@ -188,6 +195,25 @@ pub fn render_styled(a: &Analysis, st: Style) -> String {
         );
         for p in &i.problems {
             let _ = writeln!(out, "    ! {}", neutralise(p));
+        }
+    }
+    if !a.clocks.is_empty() {
+        let _ = writeln!(out, "\nClocks:");
+        for c in &a.clocks {
+            let offset = c
+                .utc_offset_minutes
+                .map(crate::timeline::align::format_offset)
+                .map(|o| format!(" UTC{o}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {}  {}{} ({}): {}",
+                neutralise(&c.source),
+                c.clock,
+                offset,
+                c.method,
+                neutralise(&c.detail)
+            );
         }
     }
     if !a.notes.is_empty() {

@@ -1,0 +1,146 @@
+//! Machine-wide evidence from event logs: the Windows Installer service failing (SCM 7000,
+//! 7009/7011, 7023, 7031/7034, 7040 to disabled) → `msiserver-broken`, and msiexec.exe crashing
+//! (Application Error 1000, often in a custom action DLL) → `custom-action-crash`.
+//!
+//! The same checks run on a session's joined records and on the records outside every session.
+
+use super::evidence::{Evidence, SessionView};
+use super::fixes::Fix;
+use super::{Confidence, Finding};
+use crate::model::{Event, EventKind};
+use crate::sources::evtx::msi::{crash_fact, service_fact, ServiceFact};
+
+fn service_failures(events: &[&Event]) -> Vec<(usize, String)> {
+    events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let EventKind::WinEvent(w) = &e.kind else {
+                return None;
+            };
+            let what = match service_fact(w)? {
+                ServiceFact::FailedToStart { error } => format!("failed to start: {error}"),
+                ServiceFact::Timeout => "did not respond in time when starting".to_string(),
+                ServiceFact::Terminated { error } => format!("stopped with an error: {error}"),
+                ServiceFact::Crashed { times } => {
+                    format!(
+                        "terminated unexpectedly{}",
+                        times.map(|t| format!(" ({t} times)")).unwrap_or_default()
+                    )
+                }
+                ServiceFact::StartTypeChanged { to, .. }
+                    if to.to_ascii_lowercase().contains("disabled")
+                        || to.to_ascii_lowercase().contains("deaktiviert") =>
+                {
+                    format!("start type was changed to {to}")
+                }
+                _ => return None,
+            };
+            Some((i, what))
+        })
+        .collect()
+}
+
+fn msiserver_finding(events: &[&Event], session: Option<&SessionView>) -> Option<Finding> {
+    let failures = service_failures(events);
+    if failures.is_empty() {
+        return None;
+    }
+    let disabled = failures.iter().any(|(_, w)| w.starts_with("start type"));
+    let what = failures
+        .iter()
+        .map(|(_, w)| w.clone())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut fixes = vec![
+        Fix::cmd("Check the service configuration (expect START_TYPE 3 DEMAND_START, msiexec.exe /V, LocalSystem)", "sc qc msiserver"),
+    ];
+    if disabled {
+        fixes.push(Fix::cmd(
+            "Set the service back to manual start",
+            "sc config msiserver start= demand",
+        ));
+    }
+    fixes.extend([
+        Fix::cmd("Start it and watch for errors", "net start msiserver"),
+        Fix::cmd(
+            "Re-register Windows Installer (elevated prompt)",
+            "msiexec /unregister && msiexec /regserver",
+        ),
+        Fix::cmd(
+            "Repair system files if it still fails",
+            "sfc /scannow && DISM /Online /Cleanup-Image /RestoreHealth",
+        ),
+    ]);
+    Some(Finding {
+        id: "msiserver-broken",
+        title: "The Windows Installer service (msiserver) is not working".to_string(),
+        confidence: Confidence::High,
+        summary: format!(
+            "The System log shows the Windows Installer service {what}. Without a working service no package can install or uninstall (typical errors 1601, 1719, 2503)."
+        ),
+        session: session.map(|v| v.session.id.clone()),
+        product: session.and_then(|v| v.session.product.clone()),
+        evidence: failures.iter().map(|(i, _)| Evidence::from_event(events[*i])).collect(),
+        fixes,
+    })
+}
+
+fn crash_finding(events: &[&Event], session: Option<&SessionView>) -> Option<Finding> {
+    let crashes: Vec<(usize, String, String, String)> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let EventKind::WinEvent(w) = &e.kind else {
+                return None;
+            };
+            let c = crash_fact(w)?;
+            c.app
+                .to_ascii_lowercase()
+                .contains("msiexec")
+                .then(|| (i, c.module, c.exception, c.module_path.unwrap_or_default()))
+        })
+        .collect();
+    let (_, module, exception, module_path) = crashes.first()?.clone();
+    let in_ca_dll = module.to_ascii_lowercase().starts_with("msi")
+        && module.to_ascii_lowercase().ends_with(".tmp");
+    Some(Finding {
+        id: "custom-action-crash",
+        title: format!("msiexec.exe crashed in {module}"),
+        confidence: Confidence::High,
+        summary: format!(
+            "An msiexec.exe process crashed (exception {exception}) in module {module}{}. {}",
+            if module_path.is_empty() { String::new() } else { format!(" ({module_path})") },
+            if in_ca_dll {
+                "The module is a custom action DLL extracted by Windows Installer (MSIxxxx.tmp): the package's own code crashed."
+            } else {
+                "When the module is not part of Windows, it is usually a custom action DLL or software injected into msiexec (security products)."
+            }
+        ),
+        session: session.map(|v| v.session.id.clone()),
+        product: session.and_then(|v| v.session.product.clone()),
+        evidence: crashes.iter().map(|(i, ..)| Evidence::from_event(events[*i])).collect(),
+        fixes: vec![
+            Fix::text("Give the package vendor the crash details; check whether security software injects a DLL into msiexec.exe and exclude it temporarily"),
+            Fix::cmd("Collect a crash dump next time", "reg add \"HKLM\\SOFTWARE\\Microsoft\\Windows\\Windows Error Reporting\\LocalDumps\\msiexec.exe\" /v DumpType /t REG_DWORD /d 2 /f"),
+        ],
+    })
+}
+
+/// Findings from a session's joined machine records.
+pub fn session_machine_findings(v: &SessionView) -> Vec<Finding> {
+    let related: Vec<&Event> = v.session.related().iter().collect();
+    msiserver_finding(&related, Some(v))
+        .into_iter()
+        .chain(crash_finding(&related, Some(v)))
+        .collect()
+}
+
+/// Findings from records no session holds.
+pub fn machine_findings(events: &[Event]) -> Vec<Finding> {
+    let all: Vec<&Event> = events.iter().collect();
+    msiserver_finding(&all, None)
+        .into_iter()
+        .chain(crash_finding(&all, None))
+        .collect()
+}

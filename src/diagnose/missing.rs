@@ -1,0 +1,53 @@
+//! "Why nothing was found": when a failed session has no specific finding, say precisely what
+//! the inputs lack (no verbose log, no event log, a Procmon capture that misses the failure
+//! window) and what to collect next time. It must not invent causes.
+
+use super::Finding;
+use crate::timeline::Timeline;
+use crate::InputReport;
+
+pub fn notes(timeline: &Timeline, findings: &[Finding], inputs: &[InputReport]) -> Vec<String> {
+    let has = |kind: &str| inputs.iter().any(|i| i.kind == kind && i.usable());
+    let mut out = Vec::new();
+    for s in &timeline.sessions {
+        if !s.outcome.is_failure() && s.outcome != crate::timeline::Outcome::Unknown {
+            continue;
+        }
+        let specific = findings
+            .iter()
+            .any(|f| f.session.as_deref() == Some(s.id.as_str()) && f.id != "first-failure");
+        if specific {
+            continue;
+        }
+        let mut lacks = Vec::new();
+        if s.log_events == 0 {
+            lacks.push("no verbose MSI log of it (run `msiexec /i <package> /l*v \"%TEMP%\\install.log\"`, or set the Logging policy to `voicewarmupx`)".to_string());
+        } else if !s.verbose {
+            lacks.push("its MSI log is not verbose (use /l*v)".to_string());
+        }
+        if !has("evtx") {
+            lacks.push("no Application/System event log (`wevtutil epl Application app.evtx`, `wevtutil epl System system.evtx`)".to_string());
+        }
+        let procmon_joined = s
+            .related()
+            .iter()
+            .any(|e| matches!(e.kind, crate::model::EventKind::Procmon(_)));
+        if !has("procmon-pml") && !has("procmon-csv") {
+            lacks.push("no Process Monitor capture of the failure (Procmon, File > Save as PML, while reproducing)".to_string());
+        } else if !procmon_joined {
+            lacks.push("the Procmon capture does not cover this session's msiexec processes or time window (start the capture before the install, and do not filter msiexec out)".to_string());
+        }
+        if s.truncated {
+            lacks.push("the log is cut before the end".to_string());
+        }
+        if !lacks.is_empty() {
+            out.push(format!(
+                "{} ({}) failed and no specific cause could be shown: {}.",
+                s.id,
+                s.product.as_deref().unwrap_or("unknown product"),
+                lacks.join("; ")
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,195 @@
+//! Groups the MsiInstaller records of event logs into transactions: a 1040 "Beginning a Windows
+//! Installer transaction" … 1042 "Ending" pair by client PID, with the outcome (1033/1034/1035),
+//! errors (10005, 11xxx) and file-in-use notices (1025) inside it. Outcome records without a
+//! surrounding 1040/1042 form a group of their own with the errors just before them.
+//!
+//! Reads events only; it must not align clocks or diagnose.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::model::{Event, EventKind, Operation, Timestamp};
+use crate::sources::evtx::msi::{msi_fact, MsiInstallerFact};
+
+/// One transaction (or stand-alone outcome) seen in an event log.
+#[derive(Debug, Clone)]
+pub struct EvtxGroup {
+    pub events: Vec<Event>,
+    pub client_pid: Option<u32>,
+    pub product: Option<String>,
+    pub product_code: Option<String>,
+    pub version: Option<String>,
+    pub operation: Operation,
+    pub status: Option<i64>,
+    pub begin: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    /// Time of the outcome record (1033/1034/1035), the best anchor for clock alignment.
+    pub outcome_at: Option<DateTime<Utc>>,
+    pub user_sid: Option<String>,
+}
+
+fn utc(e: &Event) -> Option<DateTime<Utc>> {
+    match e.time {
+        Some(Timestamp::Utc(t)) => Some(t),
+        _ => None,
+    }
+}
+
+fn fact(e: &Event) -> MsiInstallerFact {
+    match &e.kind {
+        EventKind::WinEvent(w) => msi_fact(w),
+        _ => MsiInstallerFact::Other,
+    }
+}
+
+impl EvtxGroup {
+    /// A group with nothing in it (the shell for sessions built from other sources).
+    pub fn empty() -> Self {
+        Self::new()
+    }
+
+    fn new() -> Self {
+        EvtxGroup {
+            events: Vec::new(),
+            client_pid: None,
+            product: None,
+            product_code: None,
+            version: None,
+            operation: Operation::Unknown,
+            status: None,
+            begin: None,
+            end: None,
+            outcome_at: None,
+            user_sid: None,
+        }
+    }
+
+    fn add(&mut self, e: Event) {
+        let t = utc(&e);
+        if self.begin.is_none_or(|b| t.is_some_and(|t| t < b)) {
+            self.begin = t.or(self.begin);
+        }
+        if self.end.is_none_or(|b| t.is_some_and(|t| t > b)) {
+            self.end = t.or(self.end);
+        }
+        if let EventKind::WinEvent(w) = &e.kind {
+            if self.user_sid.is_none() {
+                self.user_sid = w.user_sid.clone();
+            }
+        }
+        match fact(&e) {
+            MsiInstallerFact::ProductOutcome {
+                operation,
+                product,
+                version,
+                status,
+                product_code,
+                ..
+            } => {
+                self.operation = operation;
+                self.product = Some(product);
+                self.version = version;
+                self.status = Some(status);
+                self.product_code = product_code.or(self.product_code.take());
+                self.outcome_at = t;
+            }
+            MsiInstallerFact::ProductError {
+                product: Some(p), ..
+            } if self.product.is_none() => {
+                self.product = Some(p);
+            }
+            MsiInstallerFact::TransactionBegin { client_pid, .. }
+            | MsiInstallerFact::TransactionEnd { client_pid, .. } => {
+                self.client_pid = Some(client_pid);
+            }
+            _ => {}
+        }
+        self.events.push(e);
+    }
+
+    /// True when an install outcome (or at least a product) is known.
+    pub fn is_install(&self) -> bool {
+        self.status.is_some() || self.product.is_some()
+    }
+}
+
+/// Groups MsiInstaller events (any order; sorted here by time) into transactions.
+pub fn group(mut events: Vec<Event>) -> Vec<EvtxGroup> {
+    events.sort_by_key(|e| (utc(e), e.origin.record));
+    let mut open: Vec<EvtxGroup> = Vec::new();
+    let mut done: Vec<EvtxGroup> = Vec::new();
+    let mut loose: Vec<Event> = Vec::new();
+    for e in events {
+        match fact(&e) {
+            MsiInstallerFact::TransactionBegin { client_pid, .. } => {
+                let mut g = EvtxGroup::new();
+                g.client_pid = Some(client_pid);
+                g.add(e);
+                open.push(g);
+            }
+            MsiInstallerFact::TransactionEnd { client_pid, .. } => {
+                match open.iter().rposition(|g| g.client_pid == Some(client_pid)) {
+                    Some(i) => {
+                        let mut g = open.remove(i);
+                        g.add(e);
+                        done.push(g);
+                    }
+                    None => loose.push(e),
+                }
+            }
+            _ => match open.last_mut() {
+                Some(g) => g.add(e),
+                None => loose.push(e),
+            },
+        }
+    }
+    done.extend(open);
+    done.extend(group_loose(loose));
+    done.sort_by_key(|g| g.begin);
+    done
+}
+
+/// Outcome records outside any transaction: each takes the loose records of the same product
+/// from the ten minutes before it.
+fn group_loose(loose: Vec<Event>) -> Vec<EvtxGroup> {
+    let mut groups: Vec<EvtxGroup> = Vec::new();
+    let mut pending: Vec<Event> = Vec::new();
+    for e in loose {
+        if let MsiInstallerFact::ProductOutcome { product, .. } = fact(&e) {
+            let t = utc(&e);
+            let mut g = EvtxGroup::new();
+            let (mine, rest): (Vec<Event>, Vec<Event>) = pending.into_iter().partition(|p| {
+                let same_product = match fact(p) {
+                    MsiInstallerFact::ProductError {
+                        product: Some(q), ..
+                    } => q.eq_ignore_ascii_case(&product),
+                    MsiInstallerFact::FileInUse { product: q, .. }
+                    | MsiInstallerFact::Reboot { product: q, .. } => {
+                        q.eq_ignore_ascii_case(&product)
+                    }
+                    _ => false,
+                };
+                let recent = match (utc(p), t) {
+                    (Some(a), Some(b)) => b - a <= Duration::minutes(10) && a <= b,
+                    _ => false,
+                };
+                same_product && recent
+            });
+            pending = rest;
+            for p in mine {
+                g.add(p);
+            }
+            g.add(e);
+            groups.push(g);
+        } else {
+            pending.push(e);
+        }
+    }
+    // Records that belong to no outcome (e.g. 1026–1028 warnings, resiliency 1001/1004) stay as
+    // one group per product when they name one, so rules can still cite them.
+    for e in pending {
+        let mut g = EvtxGroup::new();
+        g.add(e);
+        groups.push(g);
+    }
+    groups
+}
