@@ -85,6 +85,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
     },
+    /// Convert a Process Monitor capture (.PML) to a CSV like Procmon's own en-US export of the
+    /// default columns (UTF-8 with BOM, CRLF, every field quoted), without Windows.
+    Convert {
+        /// The capture to convert (its kind is checked from the content).
+        capture: PathBuf,
+        /// Output file (default: stdout).
+        #[arg(short, long, value_name = "OUT.csv")]
+        output: Option<PathBuf>,
+        /// Write times in this zone (+HH:MM or an IANA name; the offset in force at the capture's
+        /// first event is used for the whole file). Default: UTC.
+        #[arg(long, value_name = "+HH:MM|IANA")]
+        tz: Option<String>,
+    },
     /// Explain a Windows Installer error or exit code, an event ID or an HRESULT (-2147287035, 0x80070643).
     Explain {
         /// The code to explain.
@@ -183,6 +196,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Convert {
+            capture,
+            output,
+            tz,
+        } => convert(&capture, output.as_deref(), tz.as_deref()),
         Command::Explain { code, json } => match msidiag::kb::explain::explain(&code) {
             Ok(explanation) => {
                 if json {
@@ -198,4 +216,69 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         },
     }
+}
+
+fn convert(
+    capture: &std::path::Path,
+    output: Option<&std::path::Path>,
+    tz: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let tz = match tz.map(str::parse::<TzSpec>).transpose() {
+        Ok(tz) => tz,
+        Err(e) => {
+            eprintln!("msidiag: --tz: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let bytes = match std::fs::read(capture) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("msidiag: {}: cannot read: {e}", capture.display());
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if msidiag::input::sniff::sniff(&bytes) != msidiag::input::sniff::InputKind::ProcmonPml {
+        eprintln!(
+            "msidiag: {}: not a Process Monitor capture (.PML): its first bytes are not `PML_`",
+            capture.display()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let path: std::sync::Arc<str> = std::sync::Arc::from(capture.display().to_string());
+    let file = msidiag::sources::procmon::read_pml_all(&path, &bytes);
+    for p in &file.problems {
+        eprintln!("msidiag: {p}");
+    }
+    let first_utc = file.events.iter().find_map(|e| match e.time {
+        Some(msidiag::model::Timestamp::Utc(t)) => Some(t),
+        _ => None,
+    });
+    let offset = match (&tz, first_utc) {
+        (Some(TzSpec::Fixed(o)), _) => Some(*o),
+        (Some(TzSpec::Named(z)), Some(t)) => {
+            use chrono::Offset;
+            Some(t.with_timezone(z).offset().fix())
+        }
+        _ => None,
+    };
+    let result = match output {
+        Some(out) => std::fs::File::create(out)
+            .map(std::io::BufWriter::new)
+            .and_then(|w| msidiag::sources::procmon::write_csv(&file.events, w, offset)),
+        None => {
+            msidiag::sources::procmon::write_csv(&file.events, std::io::stdout().lock(), offset)
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("msidiag: cannot write the CSV: {e}");
+        return Ok(ExitCode::from(2));
+    }
+    if file.rows_total == 0 {
+        eprintln!(
+            "msidiag: {}: no readable event in the capture",
+            capture.display()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
 }
