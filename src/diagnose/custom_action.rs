@@ -203,12 +203,69 @@ fn describe(
     cited.extend(output.iter().copied());
     cited.extend(failed_action.map(|(i, _)| i));
     cited.extend(v.exit_event());
+    // Process Monitor: what the custom-action servers (and programs they started) were denied.
+    let ca_denied: Vec<(usize, &crate::model::ProcmonOp)> = v
+        .procmon_ops()
+        .into_iter()
+        .filter(|(_, op)| {
+            let r = op.result.to_ascii_uppercase();
+            let ca_process = op
+                .command_line
+                .as_deref()
+                .is_some_and(|c| c.contains("-Embedding"))
+                || !op.process_name.eq_ignore_ascii_case("msiexec.exe");
+            ca_process
+                && (r == "ACCESS DENIED" || r == "PRIVILEGE NOT HELD" || r == "SHARING VIOLATION")
+        })
+        .collect();
+    cited.extend(ca_denied.iter().map(|(i, _)| *i));
+    let procmon_words = ca_denied
+        .first()
+        .map(|(_, op)| {
+            format!(
+                " Process Monitor shows the custom action's process {} (PID {}{}) getting {} on {} ({}).",
+                op.process_name,
+                op.pid,
+                op.user.as_deref().map(|u| format!(", {u}")).unwrap_or_default(),
+                op.result,
+                op.path,
+                op.operation
+            )
+        })
+        .unwrap_or_default();
     let display_name = if name.is_empty() {
         "A custom action"
     } else {
         name
     };
     let mut fixes = Vec::new();
+    if let Some((_, op)) = ca_denied.first() {
+        let account = op
+            .user
+            .clone()
+            .unwrap_or_else(|| "the account the action runs as".to_string());
+        if op.path.to_ascii_uppercase().starts_with("HK") {
+            let key = op
+                .path
+                .replacen("HKLM", "HKLM:", 1)
+                .replacen("HKCU", "HKCU:", 1);
+            fixes.push(Fix::cmd(
+                format!(
+                    "Inspect who may write {} (the action ran as {account})",
+                    op.path
+                ),
+                format!("powershell -NoProfile -Command \"Get-Acl -Path '{key}' | Format-List\""),
+            ));
+        } else {
+            fixes.push(Fix::cmd(
+                format!(
+                    "Inspect who may write {} (the action ran as {account})",
+                    op.path
+                ),
+                format!("icacls \"{}\"", op.path),
+            ));
+        }
+    }
     for h in &hresults {
         fixes.push(Fix::cmd(
             format!("Decode the error {h} the custom action reported"),
@@ -228,7 +285,7 @@ fn describe(
         title: format!("Custom action {display_name} failed with {code_text}"),
         confidence: if code.is_some() { Confidence::High } else { Confidence::Medium },
         summary: format!(
-            "{display_name} ({}) returned {code_text}{}, which stopped the {} and started the rollback.{output_words}",
+            "{display_name} ({}) returned {code_text}{}, which stopped the {} and started the rollback.{output_words}{procmon_words}",
             traits.join(", "),
             failed_action.map(|(_, a)| format!(" inside {a}")).unwrap_or_default(),
             values.operation.as_str(),

@@ -8,6 +8,7 @@ use super::evidence::SessionView;
 use super::fixes::{find_running_install, rerun_elevated, rerun_logged, Fix, FixValues};
 use super::{Confidence, Finding};
 use crate::model::EventKind;
+use crate::sources::evtx::msi::{msi_fact, MsiInstallerFact};
 
 fn finding(
     v: &SessionView,
@@ -50,6 +51,18 @@ fn quoted(v: &SessionView, idx: &[usize]) -> Option<String> {
 pub fn another_install(v: &SessionView) -> Vec<Finding> {
     let mut cited = v.error_events(&[1500]);
     cited.extend(v.indices(|e| matches!(&e.kind, EventKind::MsiMessage { message } if message.contains("Failed to grab execution mutex"))));
+    // Event log: another client's transaction (1040) open at the same time as this one.
+    let own = v.session.client_pid;
+    let overlapping: Vec<usize> = v
+        .win_events()
+        .into_iter()
+        .filter(|(_, w)| matches!(msi_fact(w), MsiInstallerFact::TransactionBegin { client_pid, .. } if Some(client_pid) != own))
+        .map(|(i, _)| i)
+        .collect();
+    let overlap_matters = !overlapping.is_empty() && (v.failed() || !cited.is_empty());
+    if overlap_matters {
+        cited.extend(overlapping.iter().copied());
+    }
     if cited.is_empty() && !exit_is(v, &[1618]) {
         return Vec::new();
     }
@@ -107,16 +120,43 @@ pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
     let mut cited = info.clone();
     cited.extend(v.error_events(&[1306]));
     cited.extend(v.indices(|e| matches!(&e.kind, EventKind::MsiMessage { message } if message.starts_with("RESTART MANAGER:") && message.contains("in use"))));
+    // Event log 1025 (file in use) and Procmon sharing violations on the product's files.
+    let mut held: Vec<(String, String, String)> = Vec::new();
+    for (i, w) in v.win_events() {
+        if let MsiInstallerFact::FileInUse {
+            file, process, pid, ..
+        } = msi_fact(w)
+        {
+            cited.push(i);
+            held.push((
+                file,
+                process,
+                pid.map_or("?".to_string(), |p| p.to_string()),
+            ));
+        }
+    }
+    let sharing: Vec<usize> = v
+        .procmon_ops()
+        .into_iter()
+        .filter(|(_, op)| op.result.eq_ignore_ascii_case("SHARING VIOLATION"))
+        .map(|(i, _)| i)
+        .collect();
+    cited.extend(sharing.iter().copied());
     if cited.is_empty() {
         return Vec::new();
     }
-    let held: Vec<(String, String, String)> = info
-        .iter()
-        .filter_map(|&i| match &v.event(i).kind {
-            EventKind::Info { message, .. } => held_file(message),
-            _ => None,
-        })
-        .collect();
+    for &i in &info {
+        if let EventKind::Info { message, .. } = &v.event(i).kind {
+            if let Some(h) = held_file(message) {
+                if !held
+                    .iter()
+                    .any(|x| x.0.eq_ignore_ascii_case(&h.0) && x.2 == h.2)
+                {
+                    held.push(h);
+                }
+            }
+        }
+    }
     let mut fixes = Vec::new();
     for (file, name, id) in &held {
         fixes.push(Fix::cmd(

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Event, EventKind, Timestamp};
+use crate::model::{Event, EventKind, ProcmonOp, Timestamp, WinEvent};
 use crate::timeline::{InstallSession, Sourced};
 
 /// One cited place: file, line (or record), time and the exact text.
@@ -136,6 +136,46 @@ impl<'a> SessionView<'a> {
     pub fn failed(&self) -> bool {
         self.session.outcome.is_failure()
     }
+
+    /// The Procmon operations joined to the session, with their event indices.
+    pub fn procmon_ops(&self) -> Vec<(usize, &'a ProcmonOp)> {
+        self.events()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| match &e.kind {
+                EventKind::Procmon(op) => Some((i, op.as_ref())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The event log records joined to the session, with their event indices.
+    pub fn win_events(&self) -> Vec<(usize, &'a WinEvent)> {
+        self.events()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| match &e.kind {
+                EventKind::WinEvent(w) => Some((i, w.as_ref())),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// Procmon's names for a failed access.
+pub fn is_denied(result: &str) -> bool {
+    matches!(
+        result.trim().to_ascii_uppercase().as_str(),
+        "ACCESS DENIED" | "PRIVILEGE NOT HELD"
+    )
+}
+
+/// True when `path` lies under `folder` (case-insensitive, `\` separators).
+pub fn under(path: &str, folder: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    let f = folder.to_ascii_lowercase();
+    let f = f.trim_end_matches('\\');
+    p == f || p.starts_with(&format!("{f}\\"))
 }
 
 /// The Windows Installer message number an event reports, if it reports one.

@@ -5,7 +5,7 @@
 //! between "not elevated" and "ACL on the Installer folder" from the elevation facts. The same
 //! note with -2147287038 (file not found) is in every healthy log and must never trigger.
 
-use super::evidence::{is_benign_ipi_note, SessionView};
+use super::evidence::{is_benign_ipi_note, is_denied, under, SessionView};
 use super::fixes::{folder_acl_fixes, rerun_elevated, Fix, FixValues};
 use super::{Confidence, Finding};
 use crate::model::EventKind;
@@ -130,7 +130,41 @@ pub fn ipi_access_denied(v: &SessionView) -> Vec<Finding> {
     for name in ["LogonUser", "ALLUSERS", "MSIINSTALLPERUSER"] {
         cause_cited.extend(v.property(name).map(|p| p.event));
     }
-    let cause = if yes(elevation.running_elevated) {
+    // Process Monitor's view of the same denial: the integrity level settles the question.
+    let denied_ops: Vec<(usize, &crate::model::ProcmonOp)> = v
+        .procmon_ops()
+        .into_iter()
+        .filter(|(_, op)| is_denied(&op.result) && under(&op.path, &folder))
+        .collect();
+    cause_cited.extend(denied_ops.iter().map(|(i, _)| *i));
+    symptom.evidence = v.evidence(&{
+        let mut c = cited.clone();
+        c.extend(denied_ops.iter().map(|(i, _)| *i));
+        c
+    });
+    let integrity = denied_ops.iter().find_map(|(_, op)| op.integrity.clone());
+    let procmon_says_elevated = integrity
+        .as_deref()
+        .map(|i| matches!(i.to_ascii_lowercase().as_str(), "high" | "system"));
+    let procmon_words = denied_ops
+        .first()
+        .map(|(_, op)| {
+            format!(
+                " Process Monitor confirms it: {} (PID {}{}) got {} on {}.",
+                op.process_name,
+                op.pid,
+                op.integrity
+                    .as_deref()
+                    .map(|i| format!(", {i} integrity"))
+                    .unwrap_or_default(),
+                op.result,
+                op.path
+            )
+        })
+        .unwrap_or_default();
+    let cause = if procmon_says_elevated == Some(true)
+        || (procmon_says_elevated.is_none() && yes(elevation.running_elevated))
+    {
         let mut c = finding(
             v,
             "installer-folder-acl",
@@ -144,11 +178,20 @@ pub fn ipi_access_denied(v: &SessionView) -> Vec<Finding> {
                  MsiRunningElevated = 1); an elevated retry tells the two apart."
             ),
         );
+        if procmon_says_elevated == Some(true) {
+            c.confidence = Confidence::High;
+            c.summary.push_str(&procmon_words);
+        }
         c.fixes = folder_acl_fixes(&folder);
         c.fixes.push(rerun_elevated(&values));
         c
     } else {
-        let (confidence, why) = if !elevation.any_dump {
+        let (confidence, why) = if procmon_says_elevated == Some(false) {
+            (
+                Confidence::High,
+                format!("The denied process ran below High integrity, i.e. without administrator rights.{procmon_words}"),
+            )
+        } else if !elevation.any_dump {
             (
                 Confidence::Low,
                 "The log has no property dump (it may be cut short), so elevation could not be checked; \

@@ -4,6 +4,7 @@
 //! One file per root-cause family; each rule reads a session and returns findings. Rules must
 //! derive every finding from parsed events (never from file names) and must not print.
 
+mod access;
 mod conditions;
 mod custom_action;
 mod environment;
@@ -75,6 +76,10 @@ const RULES: &[Rule] = &[
     environment::source_missing,
     environment::temp_unwritable,
     machine::session_machine_findings,
+    access::windows_temp_acl,
+    access::user_temp_broken,
+    access::config_msi_acl,
+    access::installer_folder_from_procmon,
 ];
 
 /// Runs every rule on every session; findings are ordered by session, then confidence.

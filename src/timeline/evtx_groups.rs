@@ -25,6 +25,8 @@ pub struct EvtxGroup {
     /// Time of the outcome record (1033/1034/1035), the best anchor for clock alignment.
     pub outcome_at: Option<DateTime<Utc>>,
     pub user_sid: Option<String>,
+    /// 1040 records of other transactions that were open at the same time (copies).
+    pub concurrent: Vec<Event>,
 }
 
 fn utc(e: &Event) -> Option<DateTime<Utc>> {
@@ -60,6 +62,7 @@ impl EvtxGroup {
             end: None,
             outcome_at: None,
             user_sid: None,
+            concurrent: Vec::new(),
         }
     }
 
@@ -123,6 +126,12 @@ pub fn group(mut events: Vec<Event>) -> Vec<EvtxGroup> {
             MsiInstallerFact::TransactionBegin { client_pid, .. } => {
                 let mut g = EvtxGroup::new();
                 g.client_pid = Some(client_pid);
+                for other in &mut open {
+                    if let Some(begin) = other.events.first() {
+                        g.concurrent.push(begin.clone());
+                    }
+                    other.concurrent.push(e.clone());
+                }
                 g.add(e);
                 open.push(g);
             }

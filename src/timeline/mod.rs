@@ -147,7 +147,8 @@ impl InstallSession {
         }
     }
 
-    fn from_evtx_group(id: String, g: EvtxGroup) -> InstallSession {
+    fn from_evtx_group(id: String, mut g: EvtxGroup) -> InstallSession {
+        g.events.append(&mut g.concurrent);
         let path = g
             .events
             .first()
@@ -513,7 +514,10 @@ fn match_groups(
     }
     let mut groups: Vec<Option<EvtxGroup>> = groups.into_iter().map(Some).collect();
     for (si, gi) in pairs {
-        let Some(g) = groups[gi].take() else { continue };
+        let Some(mut g) = groups[gi].take() else {
+            continue;
+        };
+        g.events.append(&mut g.concurrent);
         let s = &mut t.sessions[si];
         s.client_pid = s.client_pid.or(g.client_pid);
         s.user_sid = s.user_sid.clone().or(g.user_sid.clone());
