@@ -127,13 +127,44 @@ fn crash_finding(events: &[&Event], session: Option<&SessionView>) -> Option<Fin
     })
 }
 
-/// Findings from a session's joined machine records.
+/// Findings from a session's joined machine records, and the log's own service errors
+/// (1719 "service could not be accessed", exit 1601, 1631, 1652).
 pub fn session_machine_findings(v: &SessionView) -> Vec<Finding> {
     let related: Vec<&Event> = v.session.related().iter().collect();
-    msiserver_finding(&related, Some(v))
-        .into_iter()
-        .chain(crash_finding(&related, Some(v)))
-        .collect()
+    let mut out: Vec<Finding> = msiserver_finding(&related, Some(v)).into_iter().collect();
+    if out.is_empty() {
+        out.extend(service_unreachable_in_log(v));
+    }
+    out.extend(crash_finding(&related, Some(v)));
+    out
+}
+
+fn service_unreachable_in_log(v: &SessionView) -> Option<Finding> {
+    let mut cited = v.error_events(&[1719, 1631, 1652]);
+    let exit = v.session.exit_code.filter(|c| matches!(c, 1601 | 1631 | 1652));
+    if cited.is_empty() && exit.is_none() {
+        return None;
+    }
+    cited.extend(v.indices(|e| matches!(&e.kind, EventKind::MsiMessage { message } if message.contains("Failed to connect to server"))));
+    cited.extend(v.exit_event());
+    Some(Finding {
+        id: "msiserver-broken",
+        title: "The Windows Installer service could not be reached".to_string(),
+        confidence: Confidence::Medium,
+        summary: format!(
+            "The client could not reach the Windows Installer service (1719/1601): the service is disabled, cannot start, or its registration is damaged. The System event log (Service Control Manager 7000/7040) says which; it {}.",
+            if v.session.related().is_empty() { "was not among the inputs or could not be placed on this session's clock" } else { "shows nothing about it in this session's window" }
+        ),
+        session: Some(v.session.id.clone()),
+        product: v.session.product.clone(),
+        evidence: v.evidence(&cited),
+        fixes: vec![
+            Fix::cmd("Check the service configuration (expect START_TYPE 3 DEMAND_START, msiexec.exe /V, LocalSystem)", "sc qc msiserver"),
+            Fix::cmd("Set the service back to manual start if it is disabled", "sc config msiserver start= demand"),
+            Fix::cmd("Start it and watch for errors", "net start msiserver"),
+            Fix::cmd("Re-register Windows Installer (elevated prompt)", "msiexec /unregister && msiexec /regserver"),
+        ],
+    })
 }
 
 /// Findings from records no session holds.

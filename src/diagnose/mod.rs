@@ -95,8 +95,35 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
         found.sort_by_key(|f| std::cmp::Reverse(f.confidence));
         all.extend(found);
     }
-    all.extend(machine::machine_findings(&timeline.machine_events));
+    let machine = machine::machine_findings(&timeline.machine_events);
+    for m in machine {
+        match same_day_session_finding(&mut all, &m, timeline) {
+            Some(f) => {
+                // The service records could not be placed inside the session's window (its
+                // clock is not aligned) but fall on the same day: they back the log's verdict.
+                f.summary.push_str(&format!(
+                    " The System log of the same day confirms it: {} (the log's UTC offset is unknown, so the exact order is not).",
+                    m.summary.trim_end_matches('.')
+                ));
+                f.evidence.extend(m.evidence);
+                f.confidence = Confidence::High;
+            }
+            None => all.push(m),
+        }
+    }
     all
+}
+
+/// The session finding with the same id whose local day is within a day of the machine
+/// finding's UTC evidence (used only when the session's clock is not aligned).
+fn same_day_session_finding<'a>(all: &'a mut [Finding], m: &Finding, timeline: &Timeline) -> Option<&'a mut Finding> {
+    let day = m.evidence.first()?.time.as_deref()?.get(..10)?.parse::<chrono::NaiveDate>().ok()?;
+    all.iter_mut().find(|f| {
+        f.id == m.id
+            && f.session.as_deref().and_then(|id| timeline.sessions.iter().find(|s| s.id == id)).is_some_and(|s| {
+                s.utc_offset_minutes.is_none() && s.started.is_some_and(|t| (t.date() - day).num_days().abs() <= 1)
+            })
+    })
 }
 
 /// "Why nothing was found": for failed sessions without a specific finding, what the inputs

@@ -545,8 +545,45 @@ fn match_groups(
     groups.into_iter().flatten().collect()
 }
 
+/// A UTC capture can align a log nobody else aligned: the msiexec client process (same PID low
+/// byte as the log's `(c)` lines) starts when the log starts.
+fn align_from_capture(t: &mut Timeline, capture: &Arc<str>, events: &[Event]) {
+    let mut found: Vec<(Arc<str>, i32, String)> = Vec::new();
+    for s in t.sessions.iter().filter(|s| s.utc_offset_minutes.is_none()) {
+        let (Some(started), Some(low)) = (s.started, s.client_pid_low) else { continue };
+        let first = events.iter().find_map(|e| match (&e.kind, e.time) {
+            (EventKind::Procmon(op), Some(Timestamp::Utc(at)))
+                if op.process_name.eq_ignore_ascii_case("msiexec.exe") && (op.pid & 0xFF) as u8 == low =>
+            {
+                Some((op.pid, at))
+            }
+            _ => None,
+        });
+        if let Some((pid, at)) = first {
+            if let Some((offset, _)) = align::snap_offset(started, at) {
+                found.push((s.path.clone(), offset, format!(
+                    "UTC{} inferred from the msiexec client (PID {pid}, low byte {low:02X} as in the log) starting in {capture} when {} starts",
+                    align::format_offset(offset),
+                    s.id
+                )));
+            }
+        }
+    }
+    for (path, offset, detail) in found {
+        for s in t.sessions.iter_mut().filter(|s| s.path == path && s.utc_offset_minutes.is_none()) {
+            s.apply_offset(offset);
+        }
+        if let Some(c) = t.clocks.iter_mut().find(|c| c.source == path.as_ref() && c.utc_offset_minutes.is_none()) {
+            c.utc_offset_minutes = Some(offset);
+            c.method = "matched";
+            c.detail = detail;
+        }
+    }
+}
+
 /// Joins a Procmon capture's msiexec operations to the sessions they belong to.
 fn join_procmon(t: &mut Timeline, path: &Arc<str>, events: Vec<Event>, has_dates: bool) {
+    align_from_capture(t, path, &events);
     let mut leftover = Vec::new();
     let mut joined: Vec<(usize, Event)> = Vec::new();
     let mut how: Vec<String> = Vec::new();

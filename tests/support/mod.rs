@@ -4,3 +4,4 @@
 
 pub mod evtx_writer;
 pub mod pml_writer;
+pub mod msilog_writer;

@@ -13,7 +13,7 @@ use csv::ByteRecord;
 use super::clock::{parse_date, parse_time_of_day};
 use super::detail::{lifecycle_facts, LifecycleFacts};
 use super::filter::{
-    classify_result_bytes, is_lifecycle_operation, keep_row, ProcessTree, ResultClass,
+    classify_result_bytes, is_lifecycle_operation, keep_row_with_temps, ProcessTree, ResultClass, TempDirs,
 };
 use super::{non_empty, render_line, Problems, ProcmonFile};
 use crate::model::{Event, EventKind, Origin, ProcmonOp, Timestamp};
@@ -99,6 +99,7 @@ pub(super) fn read(path: &Arc<str>, bytes: &[u8], keep_all: bool) -> ProcmonFile
         columns,
         keep_all,
         tree: ProcessTree::default(),
+        temps: TempDirs::default(),
         lines: LineCounter::new(bytes),
     };
     loop {
@@ -126,6 +127,7 @@ struct Rows<'a> {
     columns: Columns,
     keep_all: bool,
     tree: ProcessTree,
+    temps: TempDirs,
     lines: LineCounter<'a>,
 }
 
@@ -193,12 +195,16 @@ impl Rows<'_> {
         if operation == b"Process Exit" {
             self.tree.exited(pid);
         }
+        if tracked {
+            self.temps.learn(facts.env_temp.as_deref());
+            self.temps.learn(facts.env_tmp.as_deref());
+        }
         // NAME/PATH NOT FOUND are frequent: drop them before decoding anything when untracked.
         if !self.keep_all && class == ResultClass::Weak && !tracked && !lifecycle {
             return None;
         }
         let path = text(field(record, c.path));
-        if !self.keep_all && !keep_row(tracked, operation, class, &path) {
+        if !self.keep_all && !keep_row_with_temps(tracked, operation, class, &path, &self.temps) {
             return None;
         }
         let operation = text(operation);

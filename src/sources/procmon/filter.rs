@@ -174,15 +174,46 @@ impl ProcessTree {
     }
 }
 
+/// The TEMP/TMP folders of the tracked processes (from their `Process Start` environment):
+/// NAME/PATH NOT FOUND there matter as much as on the installer paths (a TEMP that points to
+/// a missing folder is a classic cause of 2503/1632).
+#[derive(Debug, Default)]
+pub struct TempDirs {
+    dirs: Vec<String>,
+}
+
+impl TempDirs {
+    /// Remembers a TEMP value (at most a few dozen distinct folders are kept).
+    pub fn learn(&mut self, dir: Option<&str>) {
+        let Some(dir) = dir.map(|d| d.trim().trim_end_matches('\\').to_ascii_lowercase()) else {
+            return;
+        };
+        if dir.len() >= 3 && self.dirs.len() < 64 && !self.dirs.contains(&dir) {
+            self.dirs.push(dir);
+        }
+    }
+
+    /// True when `path` is one of the folders or inside one.
+    pub fn holds(&self, path: &str) -> bool {
+        let p = path.to_ascii_lowercase();
+        self.dirs.iter().any(|d| p == *d || (p.starts_with(d.as_str()) && p.as_bytes().get(d.len()) == Some(&b'\\')))
+    }
+}
+
 /// Whether a row is kept, from what the row says and whether its process is tracked.
 pub fn keep_row(tracked: bool, operation: &[u8], result: ResultClass, path: &str) -> bool {
+    keep_row_with_temps(tracked, operation, result, path, &TempDirs::default())
+}
+
+/// [`keep_row`], also keeping the tracked processes' NAME/PATH NOT FOUND in their TEMP folders.
+pub fn keep_row_with_temps(tracked: bool, operation: &[u8], result: ResultClass, path: &str, temps: &TempDirs) -> bool {
     if tracked && is_lifecycle_operation(operation) {
         return true;
     }
     match result {
         ResultClass::Noise => false,
         ResultClass::Strong => tracked || is_installer_path(path),
-        ResultClass::Weak => tracked && is_installer_path(path),
+        ResultClass::Weak => tracked && (is_installer_path(path) || temps.holds(path)),
     }
 }
 
@@ -309,6 +340,10 @@ mod tests {
             r"C:\x"
         ));
         assert!(keep_row(true, b"CreateFile", ResultClass::Weak, inst));
+        let mut temps = TempDirs::default();
+        temps.learn(Some("Z:\\Temp\\"));
+        assert!(keep_row_with_temps(true, b"CreateFile", ResultClass::Weak, r"z:\temp\MSI1.LOG", &temps));
+        assert!(!keep_row_with_temps(true, b"CreateFile", ResultClass::Weak, r"Z:\Tempest\x", &temps));
         assert!(!keep_row(true, b"CreateFile", ResultClass::Weak, r"C:\x"));
         assert!(!keep_row(false, b"CreateFile", ResultClass::Weak, inst));
         assert!(!keep_row(true, b"CreateFile", ResultClass::Noise, inst));

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::clock::filetime_to_utc;
 use super::detail::lifecycle_facts;
-use super::filter::{classify_result, is_msiexec, keep_row, ResultClass};
+use super::filter::{classify_result, is_msiexec, keep_row_with_temps, ResultClass, TempDirs};
 use super::pml::{Capture, Process, RawEvent};
 use super::pml_detail::decode;
 use super::pml_names::{class_name, CLASS_PROCESS};
@@ -33,10 +33,11 @@ pub(super) fn read(path: &Arc<str>, bytes: &[u8], keep_all: bool) -> ProcmonFile
         file.problems = problems.finish();
         return file;
     };
-    let reader = Records {
+    let mut reader = Records {
         path,
         capture: &capture,
         tracked: installer_processes(&capture),
+        temps: TempDirs::default(),
         keep_all,
     };
     let mut unknown_processes = 0u64;
@@ -107,11 +108,12 @@ struct Records<'c, 'a> {
     path: &'c Arc<str>,
     capture: &'c Capture<'a>,
     tracked: HashSet<u32>,
+    temps: TempDirs,
     keep_all: bool,
 }
 
 impl Records<'_, '_> {
-    fn event(&self, index: u64, raw: &RawEvent) -> Option<Event> {
+    fn event(&mut self, index: u64, raw: &RawEvent) -> Option<Event> {
         let lifecycle = raw.class == CLASS_PROCESS && LIFECYCLE_OPERATIONS.contains(&raw.operation);
         let result = result_name(raw.result);
         let class = classify_result(&result);
@@ -127,7 +129,17 @@ impl Records<'_, '_> {
             }
         }
         let decoded = decode(raw, self.capture);
-        if !self.keep_all && !keep_row(tracked, decoded.operation.as_bytes(), class, &decoded.path)
+        let facts = if lifecycle {
+            lifecycle_facts(&decoded.operation, &decoded.detail)
+        } else {
+            Default::default()
+        };
+        if tracked {
+            self.temps.learn(facts.env_temp.as_deref());
+            self.temps.learn(facts.env_tmp.as_deref());
+        }
+        if !self.keep_all
+            && !keep_row_with_temps(tracked, decoded.operation.as_bytes(), class, &decoded.path, &self.temps)
         {
             return None;
         }
@@ -137,11 +149,6 @@ impl Records<'_, '_> {
             .processes
             .get(&raw.process_index)
             .unwrap_or(&unknown);
-        let facts = if lifecycle {
-            lifecycle_facts(&decoded.operation, &decoded.detail)
-        } else {
-            Default::default()
-        };
         let op = ProcmonOp {
             process_name: process.name.clone(),
             pid: process.pid,
