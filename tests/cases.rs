@@ -134,6 +134,63 @@ fn check_case(dir: &Path) -> Result<(), String> {
             }
         }
     }
+    for (id, files) in expected["finding_evidence"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        let finding = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id.as_str())
+            .ok_or_else(|| format!("{case}: no finding {id}"))?;
+        for file in files.as_array().unwrap() {
+            let file = file.as_str().unwrap();
+            let cited = finding["evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["path"].as_str().unwrap().ends_with(file));
+            if !cited {
+                return Err(format!("{case}: {id} cites nothing from {file}"));
+            }
+        }
+    }
+    for (id, confidence) in expected["finding_confidence"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        let got = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id.as_str())
+            .map(|f| f["confidence"].clone());
+        if got.as_ref() != Some(confidence) {
+            return Err(format!(
+                "{case}: {id} confidence {got:?}, expected {confidence}"
+            ));
+        }
+    }
+    for want in expected["clocks"].as_array().into_iter().flatten() {
+        let file = want["file"].as_str().unwrap();
+        let clock = r["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["source"].as_str().unwrap().ends_with(file))
+            .ok_or_else(|| format!("{case}: no clock entry for {file}"))?;
+        for k in ["utc_offset_minutes", "method"] {
+            if want.get(k).is_some() && clock[k] != want[k] {
+                return Err(format!(
+                    "{case}: clock of {file} {k} = {} (expected {})",
+                    clock[k], want[k]
+                ));
+            }
+        }
+    }
     if let Some(sessions) = expected["sessions"].as_array() {
         let got_sessions = r["sessions"].as_array().unwrap();
         if got_sessions.len() != sessions.len() {

@@ -13,7 +13,9 @@ use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 
 use support::evtx_writer::{write_evtx, RecordSpec};
 use support::msilog_writer::MsiLog;
-use support::pml_writer::{PmlCapture, PmlDetail, PmlEvent, PmlProcess, ACCESS_DENIED, SHARING_VIOLATION, SUCCESS};
+use support::pml_writer::{
+    PmlCapture, PmlDetail, PmlEvent, PmlProcess, ACCESS_DENIED, SHARING_VIOLATION, SUCCESS,
+};
 
 const PATH_NOT_FOUND: u32 = 0xC000_003A;
 const SID: &str = "S-1-5-21-3623811015-3361044348-30300820-1013";
@@ -27,7 +29,8 @@ fn utc(local: NaiveDateTime, offset_minutes: i64) -> DateTime<Utc> {
 }
 
 fn filetime(t: DateTime<Utc>) -> u64 {
-    ((t.timestamp() + 11_644_473_600) as u64) * 10_000_000 + u64::from(t.timestamp_subsec_nanos() / 100)
+    ((t.timestamp() + 11_644_473_600) as u64) * 10_000_000
+        + u64::from(t.timestamp_subsec_nanos() / 100)
 }
 
 fn msi(id: u16, at: DateTime<Utc>, pid: u32, data: &[&str]) -> RecordSpec {
@@ -35,13 +38,34 @@ fn msi(id: u16, at: DateTime<Utc>, pid: u32, data: &[&str]) -> RecordSpec {
     while padded.len() < 7 {
         padded.push(if padded.len() == 6 { "" } else { "(NULL)" });
     }
-    RecordSpec { event_id: id, ..RecordSpec::new("MsiInstaller", 0) }.at(at).pid(pid).sid(SID).data(&padded)
+    RecordSpec {
+        event_id: id,
+        ..RecordSpec::new("MsiInstaller", 0)
+    }
+    .at(at)
+    .pid(pid)
+    .sid(SID)
+    .data(&padded)
 }
 
-fn outcome_record(at: DateTime<Utc>, pid: u32, product: &str, version: &str, status: &str, manufacturer: &str, code: &str) -> RecordSpec {
+fn outcome_record(
+    at: DateTime<Utc>,
+    pid: u32,
+    product: &str,
+    version: &str,
+    status: &str,
+    manufacturer: &str,
+    code: &str,
+) -> RecordSpec {
     let mut binary = code.as_bytes().to_vec();
     binary.extend_from_slice(b"000076537b97");
-    msi(1033, at, pid, &[product, version, "1033", status, manufacturer, "(NULL)", ""]).binary(&binary)
+    msi(
+        1033,
+        at,
+        pid,
+        &[product, version, "1033", status, manufacturer, "(NULL)", ""],
+    )
+    .binary(&binary)
 }
 
 /// Noise every real Application log has around an install.
@@ -50,15 +74,29 @@ fn app_noise(around: DateTime<Utc>) -> Vec<RecordSpec> {
         .map(|i| {
             let at = around - Duration::minutes(30) + Duration::minutes(i * 11);
             if i % 2 == 0 {
-                RecordSpec::new("Microsoft-Windows-Security-SPP", 16384).at(at).data(&["2026-01-01T00:00:00Z", "RulesEngine"])
+                RecordSpec::new("Microsoft-Windows-Security-SPP", 16384)
+                    .at(at)
+                    .data(&["2026-01-01T00:00:00Z", "RulesEngine"])
             } else {
-                RecordSpec::new("ESENT", 916).at(at).data(&["svchost", "6548,R,98", "", "beta feature EseDiskFlushConsistency"])
+                RecordSpec::new("ESENT", 916).at(at).data(&[
+                    "svchost",
+                    "6548,R,98",
+                    "",
+                    "beta feature EseDiskFlushConsistency",
+                ])
             }
         })
         .collect()
 }
 
-fn process(pid: u32, parent: u32, name: &str, command_line: &str, user: &str, integrity: &str) -> PmlProcess {
+fn process(
+    pid: u32,
+    parent: u32,
+    name: &str,
+    command_line: &str,
+    user: &str,
+    integrity: &str,
+) -> PmlProcess {
     PmlProcess {
         command_line: command_line.to_string(),
         user: user.to_string(),
@@ -68,7 +106,15 @@ fn process(pid: u32, parent: u32, name: &str, command_line: &str, user: &str, in
 }
 
 fn create_file(path: &str, open_result: Option<u32>) -> PmlDetail {
-    PmlDetail::CreateFile { path: path.to_string(), access: 0x0012_019F, disposition: 3, options: 0x60, attributes: 0x80, share: 3, open_result }
+    PmlDetail::CreateFile {
+        path: path.to_string(),
+        access: 0x0012_019F,
+        disposition: 3,
+        options: 0x60,
+        attributes: 0x80,
+        share: 3,
+        open_result,
+    }
 }
 
 /// A case: its name and its input files (name, bytes).
@@ -80,29 +126,60 @@ struct Case {
 /// 2503 without the .ipi signature; the event log and the capture show msiexec (SYSTEM) denied
 /// in C:\Windows\Temp. Eastern time (UTC−05:00).
 fn windows_temp_acl() -> Case {
-    let (product, code, pkg) = ("Tailspin Reports", "{6F1D2A44-3B8E-4C71-9A05-1E7C3D9B2F60}", "C:\\Users\\kchen\\Downloads\\TailspinReports-5.2.msi");
+    let (product, code, pkg) = (
+        "Tailspin Reports",
+        "{6F1D2A44-3B8E-4C71-9A05-1E7C3D9B2F60}",
+        "C:\\Users\\kchen\\Downloads\\TailspinReports-5.2.msi",
+    );
     let (cpid, spid) = (9148u32, 1216u32);
     let mut log = MsiLog::new(local("2026-01-15T09:14:02"), "%-m/%-d/%Y", cpid, spid);
     log.client_opening(pkg, code);
     log.action('c', "INSTALL", 30, 1);
-    log.c(20, "Switching to server: TARGETDIR=\"C:\\Program Files\\Tailspin\\Reports\\\"");
+    log.c(
+        20,
+        "Switching to server: TARGETDIR=\"C:\\Program Files\\Tailspin\\Reports\\\"",
+    );
     log.server_opening(code);
     log.s(5, "MSI_LUA: Setting MsiRunningElevated property to 1 because the install is already running elevated.")
         .s(0, "PROPERTY CHANGE: Adding MsiRunningElevated property. Its value is '1'.")
         .s(0, "PROPERTY CHANGE: Adding Privileged property. Its value is '1'.");
-    log.action('s', "CostFinalize", 200, 1).action('s', "InstallValidate", 300, 1).action('s', "InstallInitialize", 40, 1);
+    log.action('s', "CostFinalize", 200, 1)
+        .action('s', "InstallValidate", 300, 1)
+        .action('s', "InstallInitialize", 40, 1);
     log.action('s', "InstallFiles", 60, 1);
-    log.s(10, "Doing action: InstallFinalize").action_start("InstallFinalize");
+    log.s(10, "Doing action: InstallFinalize")
+        .action_start("InstallFinalize");
     log.s(2, "Running Script: C:\\Windows\\Installer\\MSI7C21.tmp")
-        .s(1, "PROPERTY CHANGE: Adding UpdateStarted property. Its value is '1'.")
-        .s(1, "Note: 1: 2203 2: C:\\Windows\\Installer\\inprogressinstallinfo.ipi 3: -2147287038 ")
+        .s(
+            1,
+            "PROPERTY CHANGE: Adding UpdateStarted property. Its value is '1'.",
+        )
+        .s(
+            1,
+            "Note: 1: 2203 2: C:\\Windows\\Installer\\inprogressinstallinfo.ipi 3: -2147287038 ",
+        )
         .s(1, "Note: 1: 2503 ");
     log.raw("DEBUG: Error 2503:  Called RunScript when not marked in progress.")
         .raw("The installer has encountered an unexpected error installing this package. This may indicate a problem with this package. The error code is 2503. The arguments are: , , ");
     log.s(1800, &format!("Product: {product} -- The installer has encountered an unexpected error installing this package. This may indicate a problem with this package. The error code is 2503. The arguments are: , , "));
     log.action_end("InstallFinalize", 2, 3);
-    log.s(1, "Note: 1: 2502 ").raw("DEBUG: Error 2502:  Called InstallFinalize when no install in progress.");
-    log.properties('S', &[("ProductCode", code), ("ProductName", product), ("ProductVersion", "5.2.0"), ("Manufacturer", "Tailspin Toys"), ("ALLUSERS", "1"), ("LogonUser", "kchen"), ("MsiRunningElevated", "1"), ("Privileged", "1"), ("AdminUser", "1"), ("TempFolder", "C:\\Windows\\Temp\\")]);
+    log.s(1, "Note: 1: 2502 ")
+        .raw("DEBUG: Error 2502:  Called InstallFinalize when no install in progress.");
+    log.properties(
+        'S',
+        &[
+            ("ProductCode", code),
+            ("ProductName", product),
+            ("ProductVersion", "5.2.0"),
+            ("Manufacturer", "Tailspin Toys"),
+            ("ALLUSERS", "1"),
+            ("LogonUser", "kchen"),
+            ("MsiRunningElevated", "1"),
+            ("Privileged", "1"),
+            ("AdminUser", "1"),
+            ("TempFolder", "C:\\Windows\\Temp\\"),
+        ],
+    );
     log.outcome("installed", product, "5.2.0", "Tailspin Toys", 1603, true);
     let begin = utc(local("2026-01-15T09:14:03"), -300);
     let fail = utc(log.now(), -300);
@@ -115,61 +192,163 @@ fn windows_temp_acl() -> Case {
         msi(1042, fail + Duration::seconds(1), cpid, &[pkg, &cpid.to_string()]),
     ]);
     records.sort_by_key(|r| r.time);
-    let server = process(spid, 704, "msiexec.exe", "C:\\Windows\\system32\\msiexec.exe /V", "NT AUTHORITY\\SYSTEM", "System");
-    let client = process(cpid, 5312, "msiexec.exe", &format!("\"C:\\Windows\\System32\\msiexec.exe\" /i \"{pkg}\""), "CONTOSO\\kchen", "High");
-    let explorer = process(5312, 5100, "explorer.exe", "C:\\Windows\\Explorer.EXE", "CONTOSO\\kchen", "Medium");
+    let server = process(
+        spid,
+        704,
+        "msiexec.exe",
+        "C:\\Windows\\system32\\msiexec.exe /V",
+        "NT AUTHORITY\\SYSTEM",
+        "System",
+    );
+    let client = process(
+        cpid,
+        5312,
+        "msiexec.exe",
+        &format!("\"C:\\Windows\\System32\\msiexec.exe\" /i \"{pkg}\""),
+        "CONTOSO\\kchen",
+        "High",
+    );
+    let explorer = process(
+        5312,
+        5100,
+        "explorer.exe",
+        "C:\\Windows\\Explorer.EXE",
+        "CONTOSO\\kchen",
+        "Medium",
+    );
     let t0 = utc(local("2026-01-15T09:14:04"), -300);
     let denied_at = utc(log.now(), -300) - Duration::seconds(4);
     let pml = PmlCapture {
         is64: true,
         processes: vec![explorer, client, server],
         events: vec![
-            PmlEvent::new(0, filetime(t0), SUCCESS, create_file("C:\\Users\\kchen\\Desktop", Some(1))),
-            PmlEvent::new(1, filetime(t0 + Duration::milliseconds(120)), SUCCESS, create_file(pkg, Some(1))),
-            PmlEvent::new(2, filetime(denied_at), ACCESS_DENIED, create_file("C:\\Windows\\Temp\\MSI7C22.tmp", None)),
-            PmlEvent::new(2, filetime(denied_at + Duration::milliseconds(3)), ACCESS_DENIED, create_file("C:\\Windows\\Temp\\MSI7C23.tmp", None)),
-            PmlEvent::new(2, filetime(denied_at + Duration::milliseconds(9)), SUCCESS, create_file("C:\\Windows\\Installer\\MSI7C21.tmp", Some(1))),
+            PmlEvent::new(
+                0,
+                filetime(t0),
+                SUCCESS,
+                create_file("C:\\Users\\kchen\\Desktop", Some(1)),
+            ),
+            PmlEvent::new(
+                1,
+                filetime(t0 + Duration::milliseconds(120)),
+                SUCCESS,
+                create_file(pkg, Some(1)),
+            ),
+            PmlEvent::new(
+                2,
+                filetime(denied_at),
+                ACCESS_DENIED,
+                create_file("C:\\Windows\\Temp\\MSI7C22.tmp", None),
+            ),
+            PmlEvent::new(
+                2,
+                filetime(denied_at + Duration::milliseconds(3)),
+                ACCESS_DENIED,
+                create_file("C:\\Windows\\Temp\\MSI7C23.tmp", None),
+            ),
+            PmlEvent::new(
+                2,
+                filetime(denied_at + Duration::milliseconds(9)),
+                SUCCESS,
+                create_file("C:\\Windows\\Installer\\MSI7C21.tmp", Some(1)),
+            ),
         ],
     };
     Case {
         name: "xs-windows-temp-acl",
-        files: vec![("MSI5a7d2.LOG", log.utf16()), ("Application.evtx", write_evtx(&records)), ("install-capture.PML", pml.to_bytes())],
+        files: vec![
+            ("MSI5a7d2.LOG", log.utf16()),
+            ("Application.evtx", write_evtx(&records)),
+            ("install-capture.PML", pml.to_bytes()),
+        ],
     }
 }
 
 /// The .ipi signature with an administrator's filtered token: the log alone cannot say
 /// "not elevated" for sure; the Procmon CSV (Integrity Medium) can. Central Europe (UTC+01:00).
 fn not_elevated_procmon_csv() -> Case {
-    let (product, code, pkg) = ("Fabrikam Notes", "{0C4E8A19-77D2-4B3F-8E61-A5D0C93B7E24}", "C:\\Users\\lwagner\\Downloads\\FabrikamNotes.msi");
+    let (product, code, pkg) = (
+        "Fabrikam Notes",
+        "{0C4E8A19-77D2-4B3F-8E61-A5D0C93B7E24}",
+        "C:\\Users\\lwagner\\Downloads\\FabrikamNotes.msi",
+    );
     let (cpid, spid) = (7356u32, 1180u32);
     let mut log = MsiLog::new(local("2026-02-14T16:40:11"), "%d.%m.%Y", cpid, spid);
     log.client_opening(pkg, code);
     log.c(2, "MSI_LUA: Setting AdminUser property to 1 because this is the client or the user has already permitted elevation");
     log.action('c', "INSTALL", 25, 1);
     log.server_opening(code);
-    log.s(3, "PROPERTY CHANGE: Adding Privileged property. Its value is '1'.");
-    log.action('s', "InstallInitialize", 200, 1).action('s', "ProcessComponents", 40, 1);
-    log.s(10, "Doing action: InstallFinalize").action_start("InstallFinalize");
+    log.s(
+        3,
+        "PROPERTY CHANGE: Adding Privileged property. Its value is '1'.",
+    );
+    log.action('s', "InstallInitialize", 200, 1)
+        .action('s', "ProcessComponents", 40, 1);
+    log.s(10, "Doing action: InstallFinalize")
+        .action_start("InstallFinalize");
     log.s(2, "Running Script: C:\\Windows\\Installer\\MSI3B90.tmp")
-        .s(1, "PROPERTY CHANGE: Adding UpdateStarted property. Its value is '1'.")
-        .s(1, "Note: 1: 2203 2: C:\\Windows\\Installer\\inprogressinstallinfo.ipi 3: -2147287035 ")
+        .s(
+            1,
+            "PROPERTY CHANGE: Adding UpdateStarted property. Its value is '1'.",
+        )
+        .s(
+            1,
+            "Note: 1: 2203 2: C:\\Windows\\Installer\\inprogressinstallinfo.ipi 3: -2147287035 ",
+        )
         .s(1, "Note: 1: 2503 ");
     log.raw("DEBUG: Error 2503:  Called RunScript when not marked in progress.");
     log.s(2100, &format!("Product: {product} -- The installer has encountered an unexpected error installing this package. This may indicate a problem with this package. The error code is 2503. The arguments are: , , "));
     log.action_end("InstallFinalize", 1, 3);
-    log.s(1, "Note: 1: 2502 ").raw("DEBUG: Error 2502:  Called InstallFinalize when no install in progress.");
-    log.properties('S', &[("ProductCode", code), ("ProductName", product), ("ProductVersion", "3.1.4"), ("ALLUSERS", "1"), ("LogonUser", "lwagner"), ("AdminUser", "1"), ("Privileged", "1"), ("TempFolder", "C:\\Users\\lwagner\\AppData\\Local\\Temp\\")]);
+    log.s(1, "Note: 1: 2502 ")
+        .raw("DEBUG: Error 2502:  Called InstallFinalize when no install in progress.");
+    log.properties(
+        'S',
+        &[
+            ("ProductCode", code),
+            ("ProductName", product),
+            ("ProductVersion", "3.1.4"),
+            ("ALLUSERS", "1"),
+            ("LogonUser", "lwagner"),
+            ("AdminUser", "1"),
+            ("Privileged", "1"),
+            ("TempFolder", "C:\\Users\\lwagner\\AppData\\Local\\Temp\\"),
+        ],
+    );
     log.outcome("installed", product, "3.1.4", "Fabrikam", 1603, true);
     let fail = utc(log.now(), 60);
     let records = vec![
-        msi(1040, utc(local("2026-02-14T16:40:12"), 60), cpid, &[pkg, &cpid.to_string()]),
-        msi(11708, fail - Duration::seconds(1), cpid, &[&format!("Product: {product} -- Installation failed.")]),
+        msi(
+            1040,
+            utc(local("2026-02-14T16:40:12"), 60),
+            cpid,
+            &[pkg, &cpid.to_string()],
+        ),
+        msi(
+            11708,
+            fail - Duration::seconds(1),
+            cpid,
+            &[&format!("Product: {product} -- Installation failed.")],
+        ),
         outcome_record(fail, cpid, product, "3.1.4", "1603", "Fabrikam", code),
-        msi(1042, fail + Duration::seconds(1), cpid, &[pkg, &cpid.to_string()]),
+        msi(
+            1042,
+            fail + Duration::seconds(1),
+            cpid,
+            &[pkg, &cpid.to_string()],
+        ),
     ];
     // Procmon CSV export (local time, no date), a few added columns, in the Win10 order.
     let denied = log.now() - Duration::seconds(3);
-    let row = |t: NaiveDateTime, proc_: &str, pid: u32, op: &str, path: &str, result: &str, detail: &str, user: &str, integrity: &str, cmd: &str| {
+    let row = |t: NaiveDateTime,
+               proc_: &str,
+               pid: u32,
+               op: &str,
+               path: &str,
+               result: &str,
+               detail: &str,
+               user: &str,
+               integrity: &str,
+               cmd: &str| {
         let tod = t.format("%-I:%M:%S%.f %p").to_string();
         let (hms, ampm) = tod.rsplit_once(' ').unwrap();
         let (whole, frac) = hms.split_once('.').unwrap_or((hms, "0"));
@@ -178,13 +357,39 @@ fn not_elevated_procmon_csv() -> Case {
     };
     let client_cmd = format!("\"\"C:\\Windows\\System32\\msiexec.exe\"\" /i \"\"{pkg}\"\"");
     let mut csv = String::from("\u{feff}\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\",\"User\",\"Integrity\",\"Command Line\"\r\n");
-    csv.push_str(&row(local("2026-02-14T16:40:11.2041733"), "Explorer.EXE", 4420, "QueryDirectory", "C:\\Users\\lwagner\\Downloads", "SUCCESS", "FileInformationClass: FileBothDirectoryInformation", "FABRIKAM\\lwagner", "Medium", "C:\\Windows\\Explorer.EXE"));
+    csv.push_str(&row(
+        local("2026-02-14T16:40:11.2041733"),
+        "Explorer.EXE",
+        4420,
+        "QueryDirectory",
+        "C:\\Users\\lwagner\\Downloads",
+        "SUCCESS",
+        "FileInformationClass: FileBothDirectoryInformation",
+        "FABRIKAM\\lwagner",
+        "Medium",
+        "C:\\Windows\\Explorer.EXE",
+    ));
     csv.push_str(&row(local("2026-02-14T16:40:11.3104417"), "msiexec.exe", cpid, "CreateFile", pkg, "SUCCESS", "Desired Access: Generic Read, Disposition: Open, Options: , Attributes: N, ShareMode: Read, AllocationSize: n/a, OpenResult: Opened", "FABRIKAM\\lwagner", "Medium", &client_cmd));
     csv.push_str(&row(denied, "msiexec.exe", cpid, "CreateFile", "C:\\Windows\\Installer\\inprogressinstallinfo.ipi", "ACCESS DENIED", "Desired Access: Generic Read/Write, Disposition: OpenIf, Options: Synchronous IO Non-Alert, Non-Directory File, Attributes: N, ShareMode: None, AllocationSize: 0", "FABRIKAM\\lwagner", "Medium", &client_cmd));
-    csv.push_str(&row(denied + Duration::milliseconds(2), "svchost.exe", 1332, "RegQueryValue", "HKLM\\System\\CurrentControlSet\\Services\\Tcpip\\Parameters\\Hostname", "SUCCESS", "Type: REG_SZ, Length: 16, Data: WS-0131", "NT AUTHORITY\\NETWORK SERVICE", "System", "C:\\Windows\\system32\\svchost.exe -k NetworkService"));
+    csv.push_str(&row(
+        denied + Duration::milliseconds(2),
+        "svchost.exe",
+        1332,
+        "RegQueryValue",
+        "HKLM\\System\\CurrentControlSet\\Services\\Tcpip\\Parameters\\Hostname",
+        "SUCCESS",
+        "Type: REG_SZ, Length: 16, Data: WS-0131",
+        "NT AUTHORITY\\NETWORK SERVICE",
+        "System",
+        "C:\\Windows\\system32\\svchost.exe -k NetworkService",
+    ));
     Case {
         name: "xs-not-elevated-procmon-csv",
-        files: vec![("install.log", log.utf16()), ("app.evtx", write_evtx(&records)), ("Logfile.CSV", csv.into_bytes())],
+        files: vec![
+            ("install.log", log.utf16()),
+            ("app.evtx", write_evtx(&records)),
+            ("Logfile.CSV", csv.into_bytes()),
+        ],
     }
 }
 
@@ -192,7 +397,11 @@ fn not_elevated_procmon_csv() -> Case {
 /// capture shows the environment and PATH NOT FOUND. No event log; the capture aligns the clock.
 /// Pacific time (UTC−08:00).
 fn user_temp_missing() -> Case {
-    let (product, code, pkg) = ("Adventure Works Sync", "{93A7F0C2-15BE-4D68-B0E4-7C2F61A9D835}", "\\\\fs01\\deploy\\AWSync\\AWSync.msi");
+    let (product, code, pkg) = (
+        "Adventure Works Sync",
+        "{93A7F0C2-15BE-4D68-B0E4-7C2F61A9D835}",
+        "\\\\fs01\\deploy\\AWSync\\AWSync.msi",
+    );
     let cpid = 11044u32;
     let mut log = MsiLog::new(local("2026-03-03T07:52:40"), "%-m/%-d/%Y", cpid, 1012);
     log.client_opening(pkg, code);
@@ -201,40 +410,103 @@ fn user_temp_missing() -> Case {
     log.c(1, "Note: 1: 1632 ");
     log.raw("Error 1632. The Temp folder is on a drive that is full or is inaccessible. Free up space on the drive or verify that you have write permission on the Temp folder.");
     log.c(900, &format!("Product: {product} -- Error 1632. The Temp folder is on a drive that is full or is inaccessible. Free up space on the drive or verify that you have write permission on the Temp folder."));
-    log.properties('C', &[("ProductCode", code), ("ProductName", product), ("ProductVersion", "2.0.7"), ("LogonUser", "rgarcia"), ("TempFolder", "Z:\\Temp\\")]);
+    log.properties(
+        'C',
+        &[
+            ("ProductCode", code),
+            ("ProductName", product),
+            ("ProductVersion", "2.0.7"),
+            ("LogonUser", "rgarcia"),
+            ("TempFolder", "Z:\\Temp\\"),
+        ],
+    );
     log.c(4, "MainEngineThread is returning 1632");
     let end = log.now() + Duration::milliseconds(4);
     let mut text = log.text();
-    text.push_str(&format!("=== Verbose logging stopped: {}  {} ===\r\n", end.format("%-m/%-d/%Y"), end.format("%-H:%M:%S")));
+    text.push_str(&format!(
+        "=== Verbose logging stopped: {}  {} ===\r\n",
+        end.format("%-m/%-d/%Y"),
+        end.format("%-H:%M:%S")
+    ));
     let mut bytes = vec![0xFF, 0xFE];
     for u in text.encode_utf16() {
         bytes.extend_from_slice(&u.to_le_bytes());
     }
     let start = utc(local("2026-03-03T07:52:39.8"), -480);
-    let shell = process(6020, 5880, "explorer.exe", "C:\\Windows\\Explorer.EXE", "ADVWORKS\\rgarcia", "Medium");
-    let client = process(cpid, 6020, "msiexec.exe", &format!("\"C:\\Windows\\System32\\msiexec.exe\" /i \"{pkg}\""), "ADVWORKS\\rgarcia", "Medium");
+    let shell = process(
+        6020,
+        5880,
+        "explorer.exe",
+        "C:\\Windows\\Explorer.EXE",
+        "ADVWORKS\\rgarcia",
+        "Medium",
+    );
+    let client = process(
+        cpid,
+        6020,
+        "msiexec.exe",
+        &format!("\"C:\\Windows\\System32\\msiexec.exe\" /i \"{pkg}\""),
+        "ADVWORKS\\rgarcia",
+        "Medium",
+    );
     let pml = PmlCapture {
         is64: true,
         processes: vec![shell, client],
         events: vec![
-            PmlEvent::new(0, filetime(start - Duration::milliseconds(3)), SUCCESS, PmlDetail::ProcessCreate { child_pid: cpid, image_path: "C:\\Windows\\System32\\msiexec.exe".into(), command_line: format!("\"C:\\Windows\\System32\\msiexec.exe\" /i \"{pkg}\"") }),
-            PmlEvent::new(1, filetime(start), SUCCESS, PmlDetail::ProcessStart {
-                parent_pid: 6020,
-                command_line: format!("\"C:\\Windows\\System32\\msiexec.exe\" /i \"{pkg}\""),
-                current_directory: "C:\\Users\\rgarcia\\".into(),
-                environment: vec!["ALLUSERSPROFILE=C:\\ProgramData".into(), "TEMP=Z:\\Temp".into(), "TMP=Z:\\Temp".into(), "USERNAME=rgarcia".into()],
-            }),
-            PmlEvent::new(1, filetime(start + Duration::milliseconds(640)), PATH_NOT_FOUND, create_file("Z:\\Temp\\MSI2f9a1.LOG", None)),
-            PmlEvent::new(1, filetime(start + Duration::milliseconds(700)), PATH_NOT_FOUND, create_file("Z:\\Temp\\MSI2f9a2.tmp", None)),
+            PmlEvent::new(
+                0,
+                filetime(start - Duration::milliseconds(3)),
+                SUCCESS,
+                PmlDetail::ProcessCreate {
+                    child_pid: cpid,
+                    image_path: "C:\\Windows\\System32\\msiexec.exe".into(),
+                    command_line: format!("\"C:\\Windows\\System32\\msiexec.exe\" /i \"{pkg}\""),
+                },
+            ),
+            PmlEvent::new(
+                1,
+                filetime(start),
+                SUCCESS,
+                PmlDetail::ProcessStart {
+                    parent_pid: 6020,
+                    command_line: format!("\"C:\\Windows\\System32\\msiexec.exe\" /i \"{pkg}\""),
+                    current_directory: "C:\\Users\\rgarcia\\".into(),
+                    environment: vec![
+                        "ALLUSERSPROFILE=C:\\ProgramData".into(),
+                        "TEMP=Z:\\Temp".into(),
+                        "TMP=Z:\\Temp".into(),
+                        "USERNAME=rgarcia".into(),
+                    ],
+                },
+            ),
+            PmlEvent::new(
+                1,
+                filetime(start + Duration::milliseconds(640)),
+                PATH_NOT_FOUND,
+                create_file("Z:\\Temp\\MSI2f9a1.LOG", None),
+            ),
+            PmlEvent::new(
+                1,
+                filetime(start + Duration::milliseconds(700)),
+                PATH_NOT_FOUND,
+                create_file("Z:\\Temp\\MSI2f9a2.tmp", None),
+            ),
         ],
     };
-    Case { name: "xs-user-temp-missing", files: vec![("MSI2f9a1.LOG", bytes), ("capture.pml", pml.to_bytes())] }
+    Case {
+        name: "xs-user-temp-missing",
+        files: vec![("MSI2f9a1.LOG", bytes), ("capture.pml", pml.to_bytes())],
+    }
 }
 
 /// Someone disabled the Windows Installer service; the client log only says 1719. System.evtx
 /// shows the 7040 (start type → disabled) and the 7000 failure.
 fn msiserver_disabled() -> Case {
-    let (product, code, pkg) = ("Litware Viewer", "{5E2B9C71-0A43-4F1D-86C8-2D7B40E1F963}", "C:\\Temp\\LitwareViewer.msi");
+    let (product, code, pkg) = (
+        "Litware Viewer",
+        "{5E2B9C71-0A43-4F1D-86C8-2D7B40E1F963}",
+        "C:\\Temp\\LitwareViewer.msi",
+    );
     let cpid = 3828u32;
     let mut log = MsiLog::new(local("2026-04-09T11:03:27"), "%-m/%-d/%Y", cpid, 0);
     log.client_opening(pkg, code);
@@ -246,29 +518,65 @@ fn msiserver_disabled() -> Case {
     log.c(3, "MainEngineThread is returning 1601");
     let end = log.now() + Duration::milliseconds(3);
     let mut text = log.text();
-    text.push_str(&format!("=== Verbose logging stopped: {}  {} ===\r\n", end.format("%-m/%-d/%Y"), end.format("%-H:%M:%S")));
+    text.push_str(&format!(
+        "=== Verbose logging stopped: {}  {} ===\r\n",
+        end.format("%-m/%-d/%Y"),
+        end.format("%-H:%M:%S")
+    ));
     let scm = |id: u16, at: DateTime<Utc>, named: &[(&str, &str)]| {
-        RecordSpec { event_id: id, ..RecordSpec::new("Service Control Manager", 0) }.qualifiers(if id == 7040 { 16384 } else { 49152 }).channel("System").at(at).named(named)
+        RecordSpec {
+            event_id: id,
+            ..RecordSpec::new("Service Control Manager", 0)
+        }
+        .qualifiers(if id == 7040 { 16384 } else { 49152 })
+        .channel("System")
+        .at(at)
+        .named(named)
     };
     let records = vec![
-        scm(7040, utc(local("2026-04-08T17:20:44"), 120), &[("param1", "Windows Installer"), ("param2", "demand start"), ("param3", "disabled"), ("param4", "msiserver")]),
-        scm(7000, utc(local("2026-04-09T11:03:58"), 120), &[("param1", "Windows Installer"), ("param2", "%%1058")]),
+        scm(
+            7040,
+            utc(local("2026-04-08T17:20:44"), 120),
+            &[
+                ("param1", "Windows Installer"),
+                ("param2", "demand start"),
+                ("param3", "disabled"),
+                ("param4", "msiserver"),
+            ],
+        ),
+        scm(
+            7000,
+            utc(local("2026-04-09T11:03:58"), 120),
+            &[("param1", "Windows Installer"), ("param2", "%%1058")],
+        ),
     ];
-    Case { name: "xs-msiserver-disabled", files: vec![("install.log", text.into_bytes()), ("System.evtx", write_evtx(&records))] }
+    Case {
+        name: "xs-msiserver-disabled",
+        files: vec![
+            ("install.log", text.into_bytes()),
+            ("System.evtx", write_evtx(&records)),
+        ],
+    }
 }
 
 /// A deferred custom action (runs as SYSTEM) fails with 1603; the capture shows its server
 /// denied HKLM\SOFTWARE\Fabrikam\Agent. UK time in winter (UTC+00:00).
 fn ca_registry_denied() -> Case {
-    let (product, code, pkg) = ("Fabrikam Agent", "{2A8D61F0-9C47-4E35-B1D2-6F0E83A7C514}", "C:\\Installers\\FabrikamAgent-4.0.msi");
+    let (product, code, pkg) = (
+        "Fabrikam Agent",
+        "{2A8D61F0-9C47-4E35-B1D2-6F0E83A7C514}",
+        "C:\\Installers\\FabrikamAgent-4.0.msi",
+    );
     let (cpid, spid, capid) = (6612u32, 1044u32, 9420u32);
     let mut log = MsiLog::new(local("2026-01-20T13:05:12"), "%d/%m/%Y", cpid, spid);
     log.client_opening(pkg, code);
     log.action('c', "INSTALL", 25, 1);
     log.server_opening(code);
     log.s(2, "MSI_LUA: Setting MsiRunningElevated property to 1 because the install is already running elevated.");
-    log.action('s', "InstallInitialize", 150, 1).action('s', "InstallFiles", 400, 1);
-    log.s(10, "Doing action: InstallFinalize").action_start("InstallFinalize");
+    log.action('s', "InstallInitialize", 150, 1)
+        .action('s', "InstallFiles", 400, 1);
+    log.s(10, "Doing action: InstallFinalize")
+        .action_start("InstallFinalize");
     log.s(2, "Running Script: C:\\Windows\\Installer\\MSI8E01.tmp")
         .s(3, "Executing op: CustomActionSchedule(Action=ConfigureAgentKey,ActionType=3073,Source=BinaryData,Target=ConfigureAgent,)")
         .s(2, "Invoking remote custom action. DLL: C:\\Windows\\Installer\\MSI8E2F.tmp, Entrypoint: ConfigureAgent")
@@ -278,33 +586,97 @@ fn ca_registry_denied() -> Case {
         .raw("ConfigureAgentKey:  Error 0x80070005: failed to create registry key SOFTWARE\\Fabrikam\\Agent")
         .raw("CustomAction ConfigureAgentKey returned actual error code 1603 (note this may not be 100% accurate if translation happened inside sandbox)");
     log.action_end("InstallFinalize", 60, 3);
-    log.properties('S', &[("ProductCode", code), ("ProductName", product), ("ProductVersion", "4.0.2"), ("ALLUSERS", "1"), ("LogonUser", "ajones"), ("MsiRunningElevated", "1")]);
+    log.properties(
+        'S',
+        &[
+            ("ProductCode", code),
+            ("ProductName", product),
+            ("ProductVersion", "4.0.2"),
+            ("ALLUSERS", "1"),
+            ("LogonUser", "ajones"),
+            ("MsiRunningElevated", "1"),
+        ],
+    );
     log.outcome("installed", product, "4.0.2", "Fabrikam", 1603, true);
     let fail = utc(log.now(), 0);
     let records = vec![
-        msi(1040, utc(local("2026-01-20T13:05:13"), 0), cpid, &[pkg, &cpid.to_string()]),
-        msi(11708, fail - Duration::seconds(1), cpid, &[&format!("Product: {product} -- Installation failed.")]),
+        msi(
+            1040,
+            utc(local("2026-01-20T13:05:13"), 0),
+            cpid,
+            &[pkg, &cpid.to_string()],
+        ),
+        msi(
+            11708,
+            fail - Duration::seconds(1),
+            cpid,
+            &[&format!("Product: {product} -- Installation failed.")],
+        ),
         outcome_record(fail, cpid, product, "4.0.2", "1603", "Fabrikam", code),
-        msi(1042, fail + Duration::seconds(1), cpid, &[pkg, &cpid.to_string()]),
+        msi(
+            1042,
+            fail + Duration::seconds(1),
+            cpid,
+            &[pkg, &cpid.to_string()],
+        ),
     ];
-    let server = process(spid, 712, "msiexec.exe", "C:\\Windows\\system32\\msiexec.exe /V", "NT AUTHORITY\\SYSTEM", "System");
-    let ca = process(capid, spid, "msiexec.exe", "C:\\Windows\\System32\\MsiExec.exe -Embedding 5C3A1E0D4B2F8A9C E Global\\MSI0000", "NT AUTHORITY\\SYSTEM", "System");
+    let server = process(
+        spid,
+        712,
+        "msiexec.exe",
+        "C:\\Windows\\system32\\msiexec.exe /V",
+        "NT AUTHORITY\\SYSTEM",
+        "System",
+    );
+    let ca = process(
+        capid,
+        spid,
+        "msiexec.exe",
+        "C:\\Windows\\System32\\MsiExec.exe -Embedding 5C3A1E0D4B2F8A9C E Global\\MSI0000",
+        "NT AUTHORITY\\SYSTEM",
+        "System",
+    );
     let at = utc(log.now(), 0) - Duration::seconds(3);
     let pml = PmlCapture {
         is64: true,
         processes: vec![server, ca],
         events: vec![
-            PmlEvent::new(0, filetime(at - Duration::milliseconds(50)), SUCCESS, create_file("C:\\Windows\\Installer\\MSI8E2F.tmp", Some(2))),
-            PmlEvent::new(1, filetime(at), ACCESS_DENIED, PmlDetail::RegOpen { operation: 1, path: "HKLM\\SOFTWARE\\Fabrikam\\Agent".into(), access: 0x000F_003F }),
+            PmlEvent::new(
+                0,
+                filetime(at - Duration::milliseconds(50)),
+                SUCCESS,
+                create_file("C:\\Windows\\Installer\\MSI8E2F.tmp", Some(2)),
+            ),
+            PmlEvent::new(
+                1,
+                filetime(at),
+                ACCESS_DENIED,
+                PmlDetail::RegOpen {
+                    operation: 1,
+                    path: "HKLM\\SOFTWARE\\Fabrikam\\Agent".into(),
+                    access: 0x000F_003F,
+                },
+            ),
         ],
     };
-    Case { name: "xs-ca-registry-denied", files: vec![("agent-install.log", log.utf16()), ("Application.evtx", write_evtx(&records)), ("ca.PML", pml.to_bytes())] }
+    Case {
+        name: "xs-ca-registry-denied",
+        files: vec![
+            ("agent-install.log", log.utf16()),
+            ("Application.evtx", write_evtx(&records)),
+            ("ca.PML", pml.to_bytes()),
+        ],
+    }
 }
 
 /// An upgrade blocked by a running tray program: Info 1603 / 1306 in the log, 1025 in the
 /// event log, a sharing violation in the capture. Central time (UTC−06:00).
 fn files_in_use() -> Case {
-    let (product, code, pkg) = ("Northwind Tray", "{C41E7B25-3F90-4A6D-9E18-0B5D72F4A3C6}", "C:\\Users\\bsmith\\Downloads\\NorthwindTray-8.msi");
+    let (product, code, pkg) = (
+        "Northwind Tray",
+        "{C41E7B25-3F90-4A6D-9E18-0B5D72F4A3C6}",
+        "C:\\Users\\bsmith\\Downloads\\NorthwindTray-8.msi",
+    );
     let (cpid, spid, tray) = (2740u32, 1188u32, 6120u32);
     let file = "C:\\Program Files\\Northwind\\Tray\\ntray.exe";
     let mut log = MsiLog::new(local("2026-05-11T15:21:05"), "%-m/%-d/%Y", cpid, spid);
@@ -315,34 +687,101 @@ fn files_in_use() -> Case {
     log.s(5, &format!("RESTART MANAGER: Detected that application with id {tray}, friendly name 'ntray.exe', of type RmUnknownApp and status 1 holds file[s] in use."));
     log.raw(&format!("Info 1603. The file {file} is being held in use by the following process: Name: ntray, Id: {tray}, Window Title: 'Northwind Tray'. Close that application and retry."));
     log.action('s', "InstallInitialize", 100, 1);
-    log.s(10, "Doing action: InstallFinalize").action_start("InstallFinalize");
+    log.s(10, "Doing action: InstallFinalize")
+        .action_start("InstallFinalize");
     log.s(4000, &format!("Product: {product} -- Error 1306. Another application has exclusive access to the file '{file}'. Please shut down all other applications, then click Retry."));
     log.raw(&format!("Error 1306. Another application has exclusive access to the file '{file}'. Please shut down all other applications, then click Retry."));
     log.action_end("InstallFinalize", 9000, 3);
-    log.properties('S', &[("ProductCode", code), ("ProductName", product), ("ProductVersion", "8.0.1"), ("LogonUser", "bsmith")]);
-    log.outcome("installed", product, "8.0.1", "Northwind Traders", 1603, true);
+    log.properties(
+        'S',
+        &[
+            ("ProductCode", code),
+            ("ProductName", product),
+            ("ProductVersion", "8.0.1"),
+            ("LogonUser", "bsmith"),
+        ],
+    );
+    log.outcome(
+        "installed",
+        product,
+        "8.0.1",
+        "Northwind Traders",
+        1603,
+        true,
+    );
     let fail = utc(log.now(), -300);
     let validate = utc(local("2026-05-11T15:21:06"), -300);
     let records = vec![
-        msi(1040, utc(local("2026-05-11T15:21:05"), -300), cpid, &[pkg, &cpid.to_string()]),
-        msi(1025, validate, cpid, &[product, file, "ntray", &tray.to_string()]),
-        msi(11708, fail - Duration::seconds(1), cpid, &[&format!("Product: {product} -- Installation failed.")]),
-        outcome_record(fail, cpid, product, "8.0.1", "1603", "Northwind Traders", code),
-        msi(1042, fail + Duration::seconds(1), cpid, &[pkg, &cpid.to_string()]),
+        msi(
+            1040,
+            utc(local("2026-05-11T15:21:05"), -300),
+            cpid,
+            &[pkg, &cpid.to_string()],
+        ),
+        msi(
+            1025,
+            validate,
+            cpid,
+            &[product, file, "ntray", &tray.to_string()],
+        ),
+        msi(
+            11708,
+            fail - Duration::seconds(1),
+            cpid,
+            &[&format!("Product: {product} -- Installation failed.")],
+        ),
+        outcome_record(
+            fail,
+            cpid,
+            product,
+            "8.0.1",
+            "1603",
+            "Northwind Traders",
+            code,
+        ),
+        msi(
+            1042,
+            fail + Duration::seconds(1),
+            cpid,
+            &[pkg, &cpid.to_string()],
+        ),
     ];
-    let server = process(spid, 712, "msiexec.exe", "C:\\Windows\\system32\\msiexec.exe /V", "NT AUTHORITY\\SYSTEM", "System");
+    let server = process(
+        spid,
+        712,
+        "msiexec.exe",
+        "C:\\Windows\\system32\\msiexec.exe /V",
+        "NT AUTHORITY\\SYSTEM",
+        "System",
+    );
     let pml = PmlCapture {
         is64: true,
         processes: vec![server],
-        events: vec![PmlEvent::new(0, filetime(fail - Duration::seconds(12)), SHARING_VIOLATION, create_file(file, None))],
+        events: vec![PmlEvent::new(
+            0,
+            filetime(fail - Duration::seconds(12)),
+            SHARING_VIOLATION,
+            create_file(file, None),
+        )],
     };
-    Case { name: "xs-files-in-use", files: vec![("upgrade.log", log.utf16()), ("Application.evtx", write_evtx(&records)), ("tray.pml", pml.to_bytes())] }
+    Case {
+        name: "xs-files-in-use",
+        files: vec![
+            ("upgrade.log", log.utf16()),
+            ("Application.evtx", write_evtx(&records)),
+            ("tray.pml", pml.to_bytes()),
+        ],
+    }
 }
 
 /// India (UTC+05:30), a log that crosses midnight, and another client's transaction still
 /// open: 1618. The event log's overlapping 1040 names the other installer.
 fn ist_midnight_another_install() -> Case {
-    let (product, code, pkg) = ("Contoso Ledger", "{7B30C5E9-A26F-4D81-9C4B-E15F08D2A736}", "D:\\Setup\\ContosoLedger.msi");
+    let (product, code, pkg) = (
+        "Contoso Ledger",
+        "{7B30C5E9-A26F-4D81-9C4B-E15F08D2A736}",
+        "D:\\Setup\\ContosoLedger.msi",
+    );
     let (cpid, spid, other) = (5508u32, 1300u32, 7312u32);
     let mut log = MsiLog::new(local("2026-03-12T23:59:20"), "%d-%m-%Y", cpid, spid);
     log.client_opening(pkg, code);
@@ -352,7 +791,16 @@ fn ist_midnight_another_install() -> Case {
     log.s(1, "Note: 1: 1500 ");
     log.raw("Error 1500. Another installation is in progress. You must complete that installation before continuing this one.");
     log.s(14000, &format!("Product: {product} -- Error 1500. Another installation is in progress. You must complete that installation before continuing this one."));
-    log.properties('S', &[("ProductCode", code), ("ProductName", product), ("ProductVersion", "2026.1"), ("LogonUser", "pkumar"), ("UserLanguageID", "16393")]);
+    log.properties(
+        'S',
+        &[
+            ("ProductCode", code),
+            ("ProductName", product),
+            ("ProductVersion", "2026.1"),
+            ("LogonUser", "pkumar"),
+            ("UserLanguageID", "16393"),
+        ],
+    );
     log.outcome("installed", product, "2026.1", "Contoso", 1618, true);
     let fail = utc(log.now(), 330);
     let records = vec![
@@ -363,7 +811,13 @@ fn ist_midnight_another_install() -> Case {
         msi(1042, fail + Duration::seconds(1), cpid, &[pkg, &cpid.to_string()]),
         msi(1042, fail + Duration::minutes(3), other, &["C:\\ProgramData\\Contoso\\Updater\\patch-17.msi", &other.to_string()]),
     ];
-    Case { name: "xs-ist-midnight-another-install", files: vec![("ledger.log", log.utf16()), ("Application.evtx", write_evtx(&records))] }
+    Case {
+        name: "xs-ist-midnight-another-install",
+        files: vec![
+            ("ledger.log", log.utf16()),
+            ("Application.evtx", write_evtx(&records)),
+        ],
+    }
 }
 
 fn cases() -> Vec<Case> {
@@ -379,7 +833,10 @@ fn cases() -> Vec<Case> {
 }
 
 fn case_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases").join(name).join("input")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/cases")
+        .join(name)
+        .join("input")
 }
 
 #[test]

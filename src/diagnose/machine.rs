@@ -141,7 +141,10 @@ pub fn session_machine_findings(v: &SessionView) -> Vec<Finding> {
 
 fn service_unreachable_in_log(v: &SessionView) -> Option<Finding> {
     let mut cited = v.error_events(&[1719, 1631, 1652]);
-    let exit = v.session.exit_code.filter(|c| matches!(c, 1601 | 1631 | 1652));
+    let exit = v
+        .session
+        .exit_code
+        .filter(|c| matches!(c, 1601 | 1631 | 1652));
     if cited.is_empty() && exit.is_none() {
         return None;
     }

@@ -116,13 +116,29 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
 
 /// The session finding with the same id whose local day is within a day of the machine
 /// finding's UTC evidence (used only when the session's clock is not aligned).
-fn same_day_session_finding<'a>(all: &'a mut [Finding], m: &Finding, timeline: &Timeline) -> Option<&'a mut Finding> {
-    let day = m.evidence.first()?.time.as_deref()?.get(..10)?.parse::<chrono::NaiveDate>().ok()?;
+fn same_day_session_finding<'a>(
+    all: &'a mut [Finding],
+    m: &Finding,
+    timeline: &Timeline,
+) -> Option<&'a mut Finding> {
+    let day = m
+        .evidence
+        .first()?
+        .time
+        .as_deref()?
+        .get(..10)?
+        .parse::<chrono::NaiveDate>()
+        .ok()?;
     all.iter_mut().find(|f| {
         f.id == m.id
-            && f.session.as_deref().and_then(|id| timeline.sessions.iter().find(|s| s.id == id)).is_some_and(|s| {
-                s.utc_offset_minutes.is_none() && s.started.is_some_and(|t| (t.date() - day).num_days().abs() <= 1)
-            })
+            && f.session
+                .as_deref()
+                .and_then(|id| timeline.sessions.iter().find(|s| s.id == id))
+                .is_some_and(|s| {
+                    s.utc_offset_minutes.is_none()
+                        && s.started
+                            .is_some_and(|t| (t.date() - day).num_days().abs() <= 1)
+                })
     })
 }
 

@@ -550,10 +550,13 @@ fn match_groups(
 fn align_from_capture(t: &mut Timeline, capture: &Arc<str>, events: &[Event]) {
     let mut found: Vec<(Arc<str>, i32, String)> = Vec::new();
     for s in t.sessions.iter().filter(|s| s.utc_offset_minutes.is_none()) {
-        let (Some(started), Some(low)) = (s.started, s.client_pid_low) else { continue };
+        let (Some(started), Some(low)) = (s.started, s.client_pid_low) else {
+            continue;
+        };
         let first = events.iter().find_map(|e| match (&e.kind, e.time) {
             (EventKind::Procmon(op), Some(Timestamp::Utc(at)))
-                if op.process_name.eq_ignore_ascii_case("msiexec.exe") && (op.pid & 0xFF) as u8 == low =>
+                if op.process_name.eq_ignore_ascii_case("msiexec.exe")
+                    && (op.pid & 0xFF) as u8 == low =>
             {
                 Some((op.pid, at))
             }
@@ -570,10 +573,18 @@ fn align_from_capture(t: &mut Timeline, capture: &Arc<str>, events: &[Event]) {
         }
     }
     for (path, offset, detail) in found {
-        for s in t.sessions.iter_mut().filter(|s| s.path == path && s.utc_offset_minutes.is_none()) {
+        for s in t
+            .sessions
+            .iter_mut()
+            .filter(|s| s.path == path && s.utc_offset_minutes.is_none())
+        {
             s.apply_offset(offset);
         }
-        if let Some(c) = t.clocks.iter_mut().find(|c| c.source == path.as_ref() && c.utc_offset_minutes.is_none()) {
+        if let Some(c) = t
+            .clocks
+            .iter_mut()
+            .find(|c| c.source == path.as_ref() && c.utc_offset_minutes.is_none())
+        {
             c.utc_offset_minutes = Some(offset);
             c.method = "matched";
             c.detail = detail;

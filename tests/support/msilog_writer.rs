@@ -14,7 +14,12 @@ pub struct MsiLog {
 
 impl MsiLog {
     /// Starts a log at `start` (local time); `date_format` like `%-m/%-d/%Y` or `%d.%m.%Y`.
-    pub fn new(start: NaiveDateTime, date_format: &'static str, client_pid: u32, server_pid: u32) -> MsiLog {
+    pub fn new(
+        start: NaiveDateTime,
+        date_format: &'static str,
+        client_pid: u32,
+        server_pid: u32,
+    ) -> MsiLog {
         let mut log = MsiLog {
             lines: Vec::new(),
             now: start,
@@ -30,7 +35,11 @@ impl MsiLog {
     }
 
     fn banner_stamp(&self) -> String {
-        format!("{}  {}", self.now.format(self.date_format), self.now.format("%-H:%M:%S"))
+        format!(
+            "{}  {}",
+            self.now.format(self.date_format),
+            self.now.format("%-H:%M:%S")
+        )
     }
 
     fn tick(&mut self, ms: i64) {
@@ -39,10 +48,16 @@ impl MsiLog {
 
     fn prefixed(&mut self, side: char, ms: i64, msg: &str) {
         self.tick(ms);
-        let (p, t) = if side == 'c' { self.client } else { self.server };
+        let (p, t) = if side == 'c' {
+            self.client
+        } else {
+            self.server
+        };
         let time = self.now.format("%H:%M:%S").to_string();
         let millis = self.now.and_utc().timestamp_subsec_millis();
-        self.lines.push(format!("MSI ({side}) ({p:02X}:{t:02X}) [{time}:{millis:03}]: {msg}"));
+        self.lines.push(format!(
+            "MSI ({side}) ({p:02X}:{t:02X}) [{time}:{millis:03}]: {msg}"
+        ));
     }
 
     pub fn now(&self) -> NaiveDateTime {
@@ -74,7 +89,8 @@ impl MsiLog {
         self.lines.push(format!("Action start {t}: {name}."));
         self.tick(ms);
         let t = self.now.format("%-H:%M:%S").to_string();
-        self.lines.push(format!("Action ended {t}: {name}. Return value {ret}."));
+        self.lines
+            .push(format!("Action ended {t}: {name}. Return value {ret}."));
         self
     }
 
@@ -87,7 +103,8 @@ impl MsiLog {
     pub fn action_end(&mut self, name: &str, ms: i64, ret: u8) -> &mut Self {
         self.tick(ms);
         let t = self.now.format("%-H:%M:%S").to_string();
-        self.lines.push(format!("Action ended {t}: {name}. Return value {ret}."));
+        self.lines
+            .push(format!("Action ended {t}: {name}. Return value {ret}."));
         self
     }
 
@@ -117,8 +134,14 @@ impl MsiLog {
             .s(1, "Grabbed execution mutex.")
             .s(2, "Resetting cached policy values")
             .s(0, "Machine policy value 'DisableMsi' is 0")
-            .s(5, &format!("Product Code from property table before transforms: '{product_code}'"))
-            .s(0, &format!("Product Code from property table after transforms:  '{product_code}'"))
+            .s(
+                5,
+                &format!("Product Code from property table before transforms: '{product_code}'"),
+            )
+            .s(
+                0,
+                &format!("Product Code from property table after transforms:  '{product_code}'"),
+            )
             .s(4, "Note: 1: 2205 2:  3: Error ")
     }
 
@@ -131,8 +154,20 @@ impl MsiLog {
     }
 
     /// The outcome lines, the engine's return and the closing banners.
-    pub fn outcome(&mut self, verb: &str, product: &str, version: &str, manufacturer: &str, status: i64, server_ran: bool) -> &mut Self {
-        let (note, text) = if status == 0 { ("1707", "Installation completed successfully.") } else { ("1708", "Installation failed.") };
+    pub fn outcome(
+        &mut self,
+        verb: &str,
+        product: &str,
+        version: &str,
+        manufacturer: &str,
+        status: i64,
+        server_ran: bool,
+    ) -> &mut Self {
+        let (note, text) = if status == 0 {
+            ("1707", "Installation completed successfully.")
+        } else {
+            ("1708", "Installation failed.")
+        };
         let side = if server_ran { 's' } else { 'c' };
         if server_ran {
             self.s(20, &format!("MainEngineThread is returning {status}"));
@@ -155,7 +190,8 @@ impl MsiLog {
         self.c(3, &format!("MainEngineThread is returning {status}"));
         self.tick(4);
         let stamp = self.banner_stamp();
-        self.lines.push(format!("=== Verbose logging stopped: {stamp} ==="));
+        self.lines
+            .push(format!("=== Verbose logging stopped: {stamp} ==="));
         self
     }
 

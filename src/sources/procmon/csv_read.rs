@@ -13,7 +13,8 @@ use csv::ByteRecord;
 use super::clock::{parse_date, parse_time_of_day};
 use super::detail::{lifecycle_facts, LifecycleFacts};
 use super::filter::{
-    classify_result_bytes, is_lifecycle_operation, keep_row_with_temps, ProcessTree, ResultClass, TempDirs,
+    classify_result_bytes, is_lifecycle_operation, keep_row_with_temps, ProcessTree, ResultClass,
+    TempDirs,
 };
 use super::{non_empty, render_line, Problems, ProcmonFile};
 use crate::model::{Event, EventKind, Origin, ProcmonOp, Timestamp};

@@ -196,7 +196,9 @@ impl TempDirs {
     /// True when `path` is one of the folders or inside one.
     pub fn holds(&self, path: &str) -> bool {
         let p = path.to_ascii_lowercase();
-        self.dirs.iter().any(|d| p == *d || (p.starts_with(d.as_str()) && p.as_bytes().get(d.len()) == Some(&b'\\')))
+        self.dirs.iter().any(|d| {
+            p == *d || (p.starts_with(d.as_str()) && p.as_bytes().get(d.len()) == Some(&b'\\'))
+        })
     }
 }
 
@@ -206,7 +208,13 @@ pub fn keep_row(tracked: bool, operation: &[u8], result: ResultClass, path: &str
 }
 
 /// [`keep_row`], also keeping the tracked processes' NAME/PATH NOT FOUND in their TEMP folders.
-pub fn keep_row_with_temps(tracked: bool, operation: &[u8], result: ResultClass, path: &str, temps: &TempDirs) -> bool {
+pub fn keep_row_with_temps(
+    tracked: bool,
+    operation: &[u8],
+    result: ResultClass,
+    path: &str,
+    temps: &TempDirs,
+) -> bool {
     if tracked && is_lifecycle_operation(operation) {
         return true;
     }
@@ -342,8 +350,20 @@ mod tests {
         assert!(keep_row(true, b"CreateFile", ResultClass::Weak, inst));
         let mut temps = TempDirs::default();
         temps.learn(Some("Z:\\Temp\\"));
-        assert!(keep_row_with_temps(true, b"CreateFile", ResultClass::Weak, r"z:\temp\MSI1.LOG", &temps));
-        assert!(!keep_row_with_temps(true, b"CreateFile", ResultClass::Weak, r"Z:\Tempest\x", &temps));
+        assert!(keep_row_with_temps(
+            true,
+            b"CreateFile",
+            ResultClass::Weak,
+            r"z:\temp\MSI1.LOG",
+            &temps
+        ));
+        assert!(!keep_row_with_temps(
+            true,
+            b"CreateFile",
+            ResultClass::Weak,
+            r"Z:\Tempest\x",
+            &temps
+        ));
         assert!(!keep_row(true, b"CreateFile", ResultClass::Weak, r"C:\x"));
         assert!(!keep_row(false, b"CreateFile", ResultClass::Weak, inst));
         assert!(!keep_row(true, b"CreateFile", ResultClass::Noise, inst));

@@ -139,7 +139,13 @@ impl Records<'_, '_> {
             self.temps.learn(facts.env_tmp.as_deref());
         }
         if !self.keep_all
-            && !keep_row_with_temps(tracked, decoded.operation.as_bytes(), class, &decoded.path, &self.temps)
+            && !keep_row_with_temps(
+                tracked,
+                decoded.operation.as_bytes(),
+                class,
+                &decoded.path,
+                &self.temps,
+            )
         {
             return None;
         }
