@@ -3,5 +3,5 @@
 #![allow(dead_code)]
 
 pub mod evtx_writer;
-pub mod pml_writer;
 pub mod msilog_writer;
+pub mod pml_writer;
