@@ -800,7 +800,7 @@ fn csv_filter_follows_process_create_and_start_rows() {
         ("setup.exe", 400, "Process Start", "", "SUCCESS", "Parent PID: 300, Command line: \"C:\\Temp\\setup.exe\" /q, Current directory: C:\\Windows\\system32\\, Environment: \r\n;\tTEMP=Z:\\missing\r\n;\tTMP=Z:\\missing"),
         // 5: setup.exe (tracked child) denied anywhere: kept
         ("setup.exe", 400, "RegSetValue", "HKLM\\SOFTWARE\\Contoso", "ACCESS DENIED", "Type: REG_SZ, Length: 4, Data: a"),
-        // 6: setup.exe's NAME NOT FOUND in its temp folder: not an installer path
+        // 6: setup.exe's PATH NOT FOUND in its own TEMP folder: kept (a missing TEMP is a cause)
         ("setup.exe", 400, "CreateFile", "Z:\\missing\\a.tmp", "PATH NOT FOUND", ""),
         // 7: grandchild via Process Start only
         ("helper.exe", 500, "Process Start", "", "SUCCESS", "Parent PID: 400, Command line: helper.exe, Current directory: C:\\, Environment: \r\n;\tA=B"),
@@ -833,6 +833,7 @@ fn csv_filter_follows_process_create_and_start_rows() {
             (300, "Process Create"),
             (400, "Process Start"),
             (400, "RegSetValue"),
+            (400, "CreateFile"),
             (500, "Process Start"),
             (400, "Process Exit"),
         ]
