@@ -852,10 +852,10 @@ fn csv_filter_follows_process_create_and_start_rows() {
         "the child's command line is not the parent's"
     );
     assert_eq!(op(&f.events[0]).child_pid(), Some(400));
-    assert_eq!(op(&f.events[4]).exit_status(), Some(1603));
+    assert_eq!(op(&f.events[5]).exit_status(), Some(1603));
     // Line numbers count the CRLFs inside the Process Start environment.
     let lines: Vec<u64> = f.events.iter().map(|e| e.origin.line.unwrap()).collect();
-    assert_eq!(lines, [3, 4, 7, 9, 11]);
+    assert_eq!(lines, [3, 4, 7, 8, 9, 11]);
 }
 
 #[test]
