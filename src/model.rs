@@ -131,6 +131,14 @@ impl Operation {
             Operation::Unknown => "unknown",
         }
     }
+
+    /// The word for sentences: "the install", "the uninstall", … ("installation" when unknown).
+    pub fn noun(&self) -> &'static str {
+        match self {
+            Operation::Unknown => "installation",
+            other => other.as_str(),
+        }
+    }
 }
 
 /// The meaning of one event. Variants are added by each source; unknown lines stay `Text`.

@@ -820,6 +820,118 @@ fn ist_midnight_another_install() -> Case {
     }
 }
 
+/// Only the Application log: a 2503 failure and, later, a successful install of another
+/// product. Sessions come from the 1040…1042 transactions; the report says what is missing.
+fn evtx_only_2503() -> Case {
+    let (product, code, pkg) = (
+        "Wingtip Toolkit",
+        "{4D7F3A12-9B6E-4C05-8A31-F2E0D9C7B648}",
+        "C:\\Users\\mlopez\\Downloads\\wingtip.msi",
+    );
+    let cpid = 8824u32;
+    let t = Utc.with_ymd_and_hms(2026, 6, 2, 13, 40, 5).unwrap();
+    let mut records = app_noise(t);
+    records.extend([
+        msi(1040, t, cpid, &[pkg, &cpid.to_string()]),
+        msi(10005, t + Duration::seconds(9), cpid, &[&format!("Product: {product} -- The installer has encountered an unexpected error installing this package. This may indicate a problem with this package. The error code is 2503. The arguments are: , , ")]),
+        msi(10005, t + Duration::seconds(10), cpid, &[&format!("Product: {product} -- The installer has encountered an unexpected error installing this package. This may indicate a problem with this package. The error code is 2502. The arguments are: , , ")]),
+        msi(11708, t + Duration::seconds(11), cpid, &[&format!("Product: {product} -- Installation failed.")]),
+        outcome_record(t + Duration::seconds(11), cpid, product, "7.1.0", "1603", "Wingtip Toys", code),
+        msi(1042, t + Duration::seconds(12), cpid, &[pkg, &cpid.to_string()]),
+        msi(1040, t + Duration::minutes(20), 9120, &["C:\\Temp\notes.msi", "9120"]),
+        msi(11707, t + Duration::minutes(20) + Duration::seconds(30), 9120, &["Product: Proseware Notes -- Installation completed successfully."]),
+        outcome_record(t + Duration::minutes(20) + Duration::seconds(30), 9120, "Proseware Notes", "1.4.0", "0", "Proseware", "{81B2C3D4-5E6F-4A1B-9C8D-7E6F5A4B3C2D}"),
+        msi(1042, t + Duration::minutes(20) + Duration::seconds(31), 9120, &["C:\\Temp\notes.msi", "9120"]),
+    ]);
+    records.sort_by_key(|r| r.time);
+    Case {
+        name: "evtx-only-2503",
+        files: vec![("Application.evtx", write_evtx(&records))],
+    }
+}
+
+/// Only the Application log: msiexec.exe crashed in a custom action DLL during the install.
+fn evtx_only_ca_crash() -> Case {
+    let (product, code, pkg) = (
+        "Litware Scanner",
+        "{A0B1C2D3-E4F5-4A6B-8C7D-9E0F1A2B3C4D}",
+        "C:\\Deploy\\scanner.msi",
+    );
+    let cpid = 4412u32;
+    let t = Utc.with_ymd_and_hms(2026, 7, 21, 8, 2, 0).unwrap();
+    let crash = RecordSpec {
+        event_id: 1000,
+        ..RecordSpec::new("Application Error", 0)
+    }
+    .at(t + Duration::seconds(20))
+    .named(&[
+        ("AppName", "msiexec.exe"),
+        ("AppVersion", "5.0.19041.3636"),
+        ("AppTimeStamp", "a2a1b2c3"),
+        ("ModuleName", "MSI4F2A.tmp"),
+        ("ModuleVersion", "4.0.0.0"),
+        ("ModuleTimeStamp", "65a1b2c3"),
+        ("ExceptionCode", "c0000005"),
+        ("FaultingOffset", "0000000000012a4f"),
+        ("ProcessId", "0x251c"),
+        ("ProcessCreationTime", "0x1dabc0123456789"),
+        ("AppPath", "C:\\Windows\\System32\\msiexec.exe"),
+        ("ModulePath", "C:\\Windows\\Installer\\MSI4F2A.tmp"),
+        ("IntegratorReportId", "7d2c1b0a-1111-2222-3333-444455556666"),
+        ("PackageFullName", ""),
+        ("PackageRelativeAppId", ""),
+    ]);
+    let records = vec![
+        msi(1040, t, cpid, &[pkg, &cpid.to_string()]),
+        crash,
+        msi(
+            11708,
+            t + Duration::seconds(25),
+            cpid,
+            &[&format!("Product: {product} -- Installation failed.")],
+        ),
+        outcome_record(
+            t + Duration::seconds(25),
+            cpid,
+            product,
+            "2.2.0",
+            "1603",
+            "Litware",
+            code,
+        ),
+        msi(
+            1042,
+            t + Duration::seconds(26),
+            cpid,
+            &[pkg, &cpid.to_string()],
+        ),
+    ];
+    Case {
+        name: "evtx-only-ca-crash",
+        files: vec![("Application.evtx", write_evtx(&records))],
+    }
+}
+
+/// Only a Procmon CSV export (with the `Date & Time` column): the msiexec service (SYSTEM) is
+/// denied in C:\\Windows\\Temp. No log, no event log: the capture alone names the folder.
+fn procmon_only_windows_temp() -> Case {
+    let mut csv = String::from("\u{feff}\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\",\"Date & Time\",\"User\",\"Integrity\",\"Command Line\"\r\n");
+    let rows = [
+        ("10:17:03.1204411 AM", "svchost.exe", 1332, "RegQueryValue", "HKLM\\System\\CurrentControlSet\\Control\\ComputerName\\ActiveComputerName\\ComputerName", "SUCCESS", "Type: REG_SZ, Length: 16, Data: WS-0207", "NT AUTHORITY\\NETWORK SERVICE", "System", "C:\\Windows\\system32\\svchost.exe -k NetworkService"),
+        ("10:17:04.5501873 AM", "msiexec.exe", 2204, "CreateFile", "C:\\Windows\\Temp\\MSIb41e.tmp", "ACCESS DENIED", "Desired Access: Generic Read/Write, Disposition: OverwriteIf, Options: Synchronous IO Non-Alert, Non-Directory File, Attributes: N, ShareMode: None, AllocationSize: 0", "NT AUTHORITY\\SYSTEM", "System", "C:\\Windows\\system32\\msiexec.exe /V"),
+        ("10:17:04.5509020 AM", "msiexec.exe", 2204, "CreateFile", "C:\\Windows\\Temp\\MSIb41f.tmp", "ACCESS DENIED", "Desired Access: Generic Read/Write, Disposition: OverwriteIf, Options: Synchronous IO Non-Alert, Non-Directory File, Attributes: N, ShareMode: None, AllocationSize: 0", "NT AUTHORITY\\SYSTEM", "System", "C:\\Windows\\system32\\msiexec.exe /V"),
+        ("10:17:04.6012345 AM", "Explorer.EXE", 5120, "QueryDirectory", "C:\\Users\\dkim\\Downloads", "NO MORE FILES", "", "WOODGROVE\\dkim", "Medium", "C:\\Windows\\Explorer.EXE"),
+    ];
+    for (tod, name, pid, op, path, result, detail, user, integrity, cmd) in rows {
+        let secs = tod.split('.').next().unwrap();
+        csv.push_str(&format!("\"{tod}\",\"{name}\",\"{pid}\",\"{op}\",\"{path}\",\"{result}\",\"{detail}\",\"8/19/2026 {secs} AM\",\"{user}\",\"{integrity}\",\"{cmd}\"\r\n"));
+    }
+    Case {
+        name: "procmon-only-windows-temp",
+        files: vec![("Logfile.CSV", csv.into_bytes())],
+    }
+}
+
 fn cases() -> Vec<Case> {
     vec![
         windows_temp_acl(),
@@ -829,6 +941,9 @@ fn cases() -> Vec<Case> {
         ca_registry_denied(),
         files_in_use(),
         ist_midnight_another_install(),
+        evtx_only_2503(),
+        evtx_only_ca_crash(),
+        procmon_only_windows_temp(),
     ]
 }
 

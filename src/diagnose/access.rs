@@ -143,7 +143,7 @@ fn odd_temp(path: &str) -> bool {
 }
 
 pub fn user_temp_broken(v: &SessionView) -> Vec<Finding> {
-    if !(v.failed() || v.session.truncated) {
+    if !(v.failed() || v.session.truncated || v.session.log_events == 0) {
         return Vec::new();
     }
     for (shown_at, temp) in temp_folders(v) {

@@ -288,7 +288,7 @@ fn describe(
             "{display_name} ({}) returned {code_text}{}, which stopped the {} and started the rollback.{output_words}{procmon_words}",
             traits.join(", "),
             failed_action.map(|(_, a)| format!(" inside {a}")).unwrap_or_default(),
-            values.operation.as_str(),
+            values.operation.noun(),
         ),
         session: Some(v.session.id.clone()),
         product: v.session.product.clone(),

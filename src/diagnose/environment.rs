@@ -74,7 +74,7 @@ pub fn another_install(v: &SessionView) -> Vec<Finding> {
         format!(
             "Windows Installer runs one installation at a time (the _MSIExecute mutex). When the {} of {} started, another \
              installation held it, so this one stopped with 1618 without changing anything.",
-            v.session.operation.as_str(),
+            v.session.operation.noun(),
             v.product_label()
         ),
         &cited,
@@ -191,7 +191,7 @@ pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
         },
         format!(
             "During the {} of {}, {what}.",
-            v.session.operation.as_str(),
+            v.session.operation.noun(),
             v.product_label()
         ),
         &cited,
@@ -239,7 +239,7 @@ pub fn insufficient_privileges(v: &SessionView) -> Vec<Finding> {
         Confidence::High,
         format!(
             "Windows Installer stopped with \"{text}\". The {} was run{} without the rights the package needs (usually: not from an elevated prompt, or by a standard user).",
-            values.operation.as_str(),
+            values.operation.noun(),
             values.user.as_deref().map(|u| format!(" by {u}")).unwrap_or_default()
         ),
         &cited,
@@ -319,7 +319,7 @@ pub fn policy_blocked(v: &SessionView) -> Vec<Finding> {
         "policy-blocked",
         "The installation was blocked by system policy".to_string(),
         Confidence::High,
-        format!("Windows Installer refused the {} because a system policy forbids it (1625).{setting} Software Restriction or AppLocker rules can do the same.", v.session.operation.as_str()),
+        format!("Windows Installer refused the {} because a system policy forbids it (1625).{setting} Software Restriction or AppLocker rules can do the same.", v.session.operation.noun()),
         &cited,
         vec![
             Fix::cmd("Read the Windows Installer policies", "reg query \"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\Installer\""),
@@ -371,7 +371,7 @@ pub fn source_missing(v: &SessionView) -> Vec<Finding> {
         Confidence::High,
         format!(
             "The {} needed files from the original package{} but no registered source location had it (1706/1612). The cached copy in C:\\Windows\\Installer is not enough for this operation.",
-            values.operation.as_str(),
+            values.operation.noun(),
             package.map(|p| format!(" '{p}'")).unwrap_or_default()
         ),
         &cited,

@@ -59,7 +59,7 @@ impl FixValues {
             })
             .filter(|p| !p.is_empty())
             .unwrap_or_else(|| "msi".to_string());
-        let log_name = format!("{base}-{}.log", s.operation.as_str());
+        let log_name = format!("{base}-{}.log", s.operation.noun());
         FixValues {
             package,
             product_code: s.product_code.clone(),

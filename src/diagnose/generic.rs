@@ -30,7 +30,7 @@ pub fn first_failure(v: &SessionView) -> Vec<Finding> {
         confidence: Confidence::Low,
         summary: format!(
             "No specific cause was recognised for this failed {} (exit code {}). {what}",
-            v.session.operation.as_str(),
+            v.session.operation.noun(),
             v.session
                 .exit_code
                 .map_or("unknown".to_string(), |c| c.to_string())

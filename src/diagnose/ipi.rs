@@ -226,7 +226,7 @@ pub fn ipi_access_denied(v: &SessionView) -> Vec<Finding> {
             confidence,
             format!(
                 "The {} of {} was started{user} without administrator rights. {why}",
-                values.operation.as_str(),
+                values.operation.noun(),
                 v.product_label()
             ),
         );
@@ -264,7 +264,8 @@ pub fn error_2503_without_ipi(v: &SessionView) -> Vec<Finding> {
     let temp = v.property("TempFolder");
     cited.extend(temp.as_ref().map(|t| t.event));
     cited.extend(v.exit_event());
-    let action = failed_action.map_or("no action".to_string(), |(_, a)| a.to_string());
+    let from_log = v.session.log_events > 0;
+    let action = failed_action.map_or("not shown".to_string(), |(_, a)| a.to_string());
     let temp_text = temp
         .as_ref()
         .map(|t| format!(" The installer's TEMP folder was {}.", t.value.trim()))
@@ -275,12 +276,20 @@ pub fn error_2503_without_ipi(v: &SessionView) -> Vec<Finding> {
         "error-2503-2502",
         "Internal errors 2503/2502: the install script never started".to_string(),
         Confidence::Low,
-        format!(
-            "The engine reported 2503/2502 (RunScript/InstallFinalize when no install is in progress); the first action to \
-             fail was {action}. The log does not show the access-denied marker that usually explains 2503, so the cause \
-             must be read from the lines before it (cited here).{temp_text} Common causes: broken TEMP folder or its \
-             permissions (user %TEMP% or C:\\Windows\\Temp), a damaged Windows Installer service registration, security software."
-        ),
+        if from_log {
+            format!(
+                "The engine reported 2503/2502 (RunScript/InstallFinalize when no install is in progress); the first action to \
+                 fail was {action}. The log does not show the access-denied marker that usually explains 2503, so the cause \
+                 must be read from the lines before it (cited here).{temp_text} Common causes: broken TEMP folder or its \
+                 permissions (user %TEMP% or C:\\Windows\\Temp), a damaged Windows Installer service registration, security software."
+            )
+        } else {
+            "The event log records internal errors 2503/2502 (RunScript/InstallFinalize when no install is in progress) for this \
+             install. Without a verbose MSI log or a Process Monitor capture the cause cannot be shown; the usual ones are a \
+             non-elevated start, permissions on C:\\Windows\\Installer or C:\\Windows\\Temp, a broken TEMP folder, or a damaged \
+             Windows Installer service."
+                .to_string()
+        },
     );
     f.evidence = v.evidence(&cited);
     let mut fixes = Vec::new();

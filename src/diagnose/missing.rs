@@ -42,7 +42,7 @@ pub fn notes(timeline: &Timeline, findings: &[Finding], inputs: &[InputReport]) 
         }
         if !lacks.is_empty() {
             out.push(format!(
-                "{} ({}) failed and no specific cause could be shown: {}.",
+                "{} ({}) failed and no cause could be shown with certainty: {}.",
                 s.id,
                 s.product.as_deref().unwrap_or("unknown product"),
                 lacks.join("; ")

@@ -174,7 +174,7 @@ impl InstallSession {
             ended_utc: g.end,
             utc_offset_minutes: None,
             outcome: g.status.map_or(Outcome::Unknown, Outcome::from_code),
-            exit_code: None,
+            exit_code: g.status,
             truncated: false,
             verbose: false,
             log_events: 0,
@@ -636,8 +636,8 @@ fn join_procmon(t: &mut Timeline, path: &Arc<str>, events: Vec<Event>, has_dates
             how.join(", ")
         ),
         (_, true) => format!(
-            "local time{}; no msiexec process in it matches a session's PID and time window, so it is not placed on the timeline",
-            if has_dates { "" } else { " without dates" }
+            "local time{}; no msiexec process in it matches another source's session, and no UTC reference exists, so its times are shown as written",
+            if has_dates { " with dates" } else { " without dates" }
         ),
     };
     t.clocks.push(ClockAlignment {
