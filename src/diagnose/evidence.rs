@@ -61,13 +61,47 @@ impl<'a> SessionView<'a> {
         &self.session.events[i]
     }
 
+    /// The cited events, deduplicated, in time order across sources (UTC records are placed
+    /// on the session's local clock when its offset is known; an event without a time keeps
+    /// the place of the event before it in its source).
     pub fn evidence(&self, indices: &[usize]) -> Vec<Evidence> {
         let mut idx: Vec<usize> = indices.to_vec();
         idx.sort_unstable();
         idx.dedup();
-        idx.into_iter()
-            .map(|i| Evidence::from_event(self.event(i)))
+        let mut last_key = None;
+        let mut keyed: Vec<(Option<chrono::NaiveDateTime>, usize)> = idx
+            .into_iter()
+            .map(|i| {
+                let key = self.local_time(self.event(i)).or(last_key);
+                last_key = key;
+                (key, i)
+            })
+            .collect();
+        keyed.sort();
+        keyed
+            .into_iter()
+            .map(|(_, i)| Evidence::from_event(self.event(i)))
             .collect()
+    }
+
+    /// An event's time on the session's local clock, when it can be placed there.
+    fn local_time(&self, e: &Event) -> Option<chrono::NaiveDateTime> {
+        let s = self.session;
+        match e.time? {
+            Timestamp::Local(t) => Some(t),
+            Timestamp::Utc(u) => Some(match s.utc_offset_minutes {
+                Some(o) => crate::timeline::align::to_local(u, o),
+                None if s.log_events == 0 => u.naive_utc(),
+                None => return None,
+            }),
+            Timestamp::LocalTimeOfDay(t) => s.started.map(|d| {
+                let mut at = d.date().and_time(t);
+                if at + chrono::Duration::hours(12) < d {
+                    at += chrono::Duration::days(1);
+                }
+                at
+            }),
+        }
     }
 
     /// Indices of events that report error `code` as a Windows Installer message

@@ -164,13 +164,7 @@ pub fn render_styled(a: &Analysis, st: Style) -> String {
                 .unwrap_or_default(),
             when
         );
-        let _ = writeln!(
-            out,
-            "  from {}:{}-{}",
-            neutralise(&s.path),
-            s.first_line,
-            s.last_line
-        );
+        let _ = writeln!(out, "  from {}", neutralise(&s.sources.join(", ")));
         let findings: Vec<&Finding> = a
             .findings
             .iter()
