@@ -1,0 +1,268 @@
+//! An install session and its JSON summary: one msiexec transaction as far as the inputs show
+//! it, built from an MSI log session or an event log transaction. Construction only; matching
+//! sources to sessions is `matching` and `procmon_join`.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use serde::Serialize;
+
+use super::align;
+use super::evtx_groups::EvtxGroup;
+use super::facts::{Outcome, SessionFacts};
+use crate::model::{Event, EventKind, Operation, Side, Timestamp};
+use crate::sources::msilog::LogSession;
+
+/// One msiexec transaction as far as the inputs show it.
+#[derive(Debug, Clone)]
+pub struct InstallSession {
+    /// Stable id within one run: `S1`, `S2`, … (log sessions first, in input order).
+    pub id: String,
+    /// The file the session was first read from, and its line (or record) range.
+    pub path: Arc<str>,
+    pub first_line: u64,
+    pub last_line: u64,
+    pub product: Option<String>,
+    pub product_code: Option<String>,
+    pub version: Option<String>,
+    pub operation: Operation,
+    /// Local wall-clock start and end (the machine's time), when known.
+    pub started: Option<NaiveDateTime>,
+    pub ended: Option<NaiveDateTime>,
+    /// The same instants in UTC, when the clock could be aligned.
+    pub started_utc: Option<DateTime<Utc>>,
+    pub ended_utc: Option<DateTime<Utc>>,
+    /// Local minus UTC, in minutes, for this session's local times.
+    pub utc_offset_minutes: Option<i32>,
+    pub outcome: Outcome,
+    pub exit_code: Option<i64>,
+    pub truncated: bool,
+    pub verbose: bool,
+    /// MSI log events first (in file order), then events joined from other sources.
+    pub events: Vec<Event>,
+    /// How many of `events` come from the MSI log.
+    pub log_events: usize,
+    pub facts: SessionFacts,
+    /// Every source that contributed, as `path:lines` or `path#records`.
+    pub sources: Vec<String>,
+    /// msiexec client PID (full, from 1040/1042 or Procmon) when known.
+    pub client_pid: Option<u32>,
+    /// Low bytes of the client and server PIDs as the MSI log shows them.
+    pub client_pid_low: Option<u8>,
+    pub server_pid_low: Option<u8>,
+    /// Security identifier of the requesting user (event logs).
+    pub user_sid: Option<String>,
+}
+
+/// The JSON view of a session (`sessions[]` in the output contract).
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionSummary {
+    pub id: String,
+    pub source: String,
+    pub sources: Vec<String>,
+    pub product: Option<String>,
+    pub product_code: Option<String>,
+    pub version: Option<String>,
+    pub operation: Operation,
+    pub started: Option<NaiveDateTime>,
+    pub ended: Option<NaiveDateTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_utc: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_utc: Option<DateTime<Utc>>,
+    pub outcome: Outcome,
+    pub exit_code: Option<i64>,
+    pub client_pid: Option<u32>,
+    pub user_sid: Option<String>,
+}
+
+impl InstallSession {
+    pub fn from_log_session(id: String, path: &Arc<str>, log: LogSession) -> InstallSession {
+        let facts = SessionFacts::from_events(&log.events);
+        let exit_code = facts.exit_code.as_ref().map(|s| s.value);
+        let status = facts.status;
+        let outcome = match (exit_code.or(status), log.truncated) {
+            (Some(code), _) => Outcome::from_code(code),
+            (None, true) => Outcome::Unknown,
+            (None, false) => outcome_from_actions(&log.events),
+        };
+        let product = facts
+            .product_name
+            .as_ref()
+            .map(|s| s.value.clone())
+            .or_else(|| facts.property("ProductName").map(|s| s.value))
+            .or_else(|| product_from_messages(&log.events));
+        let version = facts
+            .version
+            .clone()
+            .or_else(|| facts.property("ProductVersion").map(|s| s.value));
+        let pid_low = |side: Side| {
+            log.events.iter().find_map(|e| {
+                e.thread
+                    .filter(|t| t.side == side && !t.custom_action_thread)
+                    .map(|t| t.pid_low)
+            })
+        };
+        InstallSession {
+            id,
+            path: path.clone(),
+            first_line: log.first_line,
+            last_line: log.last_line,
+            product,
+            product_code: facts
+                .property("ProductCode")
+                .or_else(|| facts.engine_product_code.clone())
+                .map(|s| s.value),
+            version,
+            operation: facts.operation(),
+            started: log.started,
+            ended: log.ended,
+            started_utc: None,
+            ended_utc: None,
+            utc_offset_minutes: None,
+            outcome,
+            exit_code,
+            truncated: log.truncated,
+            verbose: log.verbose,
+            log_events: log.events.len(),
+            client_pid_low: pid_low(Side::Client),
+            server_pid_low: pid_low(Side::Server),
+            events: log.events,
+            facts,
+            sources: vec![format!("{path}:{}-{}", log.first_line, log.last_line)],
+            client_pid: None,
+            user_sid: None,
+        }
+    }
+
+    pub(super) fn from_evtx_group(id: String, mut g: EvtxGroup) -> InstallSession {
+        g.events.append(&mut g.concurrent);
+        let path = g
+            .events
+            .first()
+            .map(|e| e.origin.path.clone())
+            .unwrap_or_else(|| Arc::from(""));
+        let records: Vec<u64> = g.events.iter().filter_map(|e| e.origin.record).collect();
+        let (first, last) = (
+            records.iter().min().copied().unwrap_or(0),
+            records.iter().max().copied().unwrap_or(0),
+        );
+        InstallSession {
+            id,
+            path: path.clone(),
+            first_line: first,
+            last_line: last,
+            product: g.product.clone(),
+            product_code: g.product_code.clone(),
+            version: g.version.clone(),
+            operation: g.operation,
+            started: None,
+            ended: None,
+            started_utc: g.begin,
+            ended_utc: g.end,
+            utc_offset_minutes: None,
+            outcome: g.status.map_or(Outcome::Unknown, Outcome::from_code),
+            exit_code: g.status,
+            truncated: false,
+            verbose: false,
+            log_events: 0,
+            facts: SessionFacts::default(),
+            sources: vec![format!("{path}#{first}-{last}")],
+            client_pid: g.client_pid,
+            client_pid_low: None,
+            server_pid_low: None,
+            user_sid: g.user_sid.clone(),
+            events: g.events,
+        }
+    }
+
+    pub fn summary(&self) -> SessionSummary {
+        SessionSummary {
+            id: self.id.clone(),
+            source: self.sources.first().cloned().unwrap_or_default(),
+            sources: self.sources.clone(),
+            product: self.product.clone(),
+            product_code: self.product_code.clone(),
+            version: self.version.clone(),
+            operation: self.operation,
+            started: self.started,
+            ended: self.ended,
+            started_utc: self.started_utc,
+            ended_utc: self.ended_utc,
+            outcome: self.outcome,
+            exit_code: self.exit_code,
+            client_pid: self.client_pid,
+            user_sid: self.user_sid.clone(),
+        }
+    }
+
+    /// The related (non-log) events.
+    pub fn related(&self) -> &[Event] {
+        &self.events[self.log_events..]
+    }
+
+    /// When the engine reported the outcome (log time), the best anchor for alignment.
+    pub(super) fn outcome_local(&self) -> Option<NaiveDateTime> {
+        let at = self
+            .facts
+            .outcome_line
+            .and_then(|i| self.events.get(i))
+            .and_then(|e| e.time);
+        match at {
+            Some(Timestamp::Local(t)) => Some(t),
+            _ => self.ended,
+        }
+    }
+
+    pub(super) fn status(&self) -> Option<i64> {
+        self.facts.status.or(self.exit_code)
+    }
+
+    /// The session's window in UTC, widened by `margin`.
+    pub(super) fn utc_window(&self, margin: Duration) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        Some((
+            self.started_utc? - margin,
+            self.ended_utc.or(self.started_utc)? + margin,
+        ))
+    }
+
+    pub(super) fn add_related(&mut self, events: Vec<Event>, source: String) {
+        if events.is_empty() {
+            return;
+        }
+        if !self.sources.contains(&source) {
+            self.sources.push(source);
+        }
+        self.events.extend(events);
+    }
+
+    pub(super) fn apply_offset(&mut self, offset: i32) {
+        self.utc_offset_minutes = Some(offset);
+        self.started_utc = self.started.map(|t| align::to_utc(t, offset));
+        self.ended_utc = self.ended.map(|t| align::to_utc(t, offset));
+    }
+}
+
+/// Without an exit code: `INSTALL` (or the top action) returning 3 is a failure.
+fn outcome_from_actions(events: &[Event]) -> Outcome {
+    let top = events.iter().rev().find_map(|e| match &e.kind {
+        EventKind::ActionEnded {
+            action,
+            return_value,
+        } if action.chars().all(|c| c.is_ascii_uppercase()) => Some(*return_value),
+        _ => None,
+    });
+    match top {
+        Some(1) => Outcome::Success,
+        Some(2) => Outcome::Cancelled,
+        Some(3) => Outcome::Failure,
+        _ => Outcome::Unknown,
+    }
+}
+
+fn product_from_messages(events: &[Event]) -> Option<String> {
+    events.iter().find_map(|e| match &e.kind {
+        EventKind::ProductMessage { product, .. } => Some(product.clone()),
+        _ => None,
+    })
+}
