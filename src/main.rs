@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use msidiag::sources::msilog::DateOrder;
 use msidiag::{analyze, report, Options, TzSpec};
@@ -78,6 +78,9 @@ enum Command {
         /// Write the merged timeline of every session as CSV.
         #[arg(long, value_name = "FILE")]
         timeline_csv: Option<PathBuf>,
+        /// Write a self-contained HTML report (verdict, findings, evidence, fixes, timeline, inputs) to FILE.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
         /// Replace user names, SIDs, computer names and profile paths with placeholders in every output.
         #[arg(long)]
         redact: bool,
@@ -97,6 +100,21 @@ enum Command {
         /// first event is used for the whole file). Default: UTC.
         #[arg(long, value_name = "+HH:MM|IANA")]
         tz: Option<String>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout: `msidiag man > msidiag.1`,
+    /// `msidiag man analyze > msidiag-analyze.1`, or write them all with `--out-dir`.
+    Man {
+        /// The subcommand whose page to print (default: the main page).
+        command: Option<String>,
+        /// Write every page (msidiag.1, msidiag-analyze.1, …) into this folder instead.
+        #[arg(long, value_name = "DIR", conflicts_with = "command")]
+        out_dir: Option<PathBuf>,
     },
     /// Explain a Windows Installer error or exit code, an event ID or an HRESULT (-2147287035, 0x80070643).
     Explain {
@@ -130,6 +148,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             date_order,
             csv,
             timeline_csv,
+            html,
             color,
             redact,
         } => {
@@ -184,6 +203,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
+            if let Some(path) = &html {
+                if let Err(e) = std::fs::write(path, report::html::render(&analysis)) {
+                    eprintln!("msidiag: cannot write {}: {e}", path.display());
+                    return Ok(ExitCode::from(2));
+                }
+            }
             if !json_to_stdout {
                 let style = report::text::Style {
                     color: color.enabled(),
@@ -201,6 +226,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             tz,
         } => convert(&capture, output.as_deref(), tz.as_deref()),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "msidiag", &mut script);
+            write_stdout(&script)
+        }
+        Command::Man { command, out_dir } => man(command.as_deref(), out_dir.as_deref()),
         Command::Explain { code, json } => match msidiag::kb::explain::explain(&code) {
             Ok(explanation) => {
                 if json {
@@ -215,6 +246,50 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::from(2))
             }
         },
+    }
+}
+
+/// The manual pages, generated from the clap definitions.
+fn man(command: Option<&str>, out_dir: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    // Each page's footer names the version (subcommands carry none of their own).
+    let mut cmd = Cli::command()
+        .disable_help_subcommand(true)
+        .mut_subcommands(|sub| {
+            sub.version(env!("CARGO_PKG_VERSION"))
+                .disable_version_flag(true)
+        });
+    if let Some(dir) = out_dir {
+        if let Err(e) = clap_mangen::generate_to(cmd, dir) {
+            eprintln!(
+                "msidiag: cannot write the manual pages to {}: {e}",
+                dir.display()
+            );
+            return Ok(ExitCode::from(2));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    cmd.build();
+    let page = match command {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => {
+                eprintln!("msidiag man: no subcommand `{name}`");
+                return Ok(ExitCode::from(2));
+            }
+        },
+    };
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(page).render(&mut roff)?;
+    write_stdout(&roff)
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
 
