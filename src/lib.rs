@@ -112,8 +112,33 @@ struct ReadInput {
     procmon_has_dates: bool,
 }
 
+/// Progress of a run, reported from worker threads (the CLI draws a bar from it).
+pub trait Progress: Sync {
+    /// Discovery is done: this many files will be read.
+    fn started(&self, files: usize);
+    /// One file has been read.
+    fn file_done(&self, path: &str);
+}
+
+/// A [`Progress`] that reports nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn started(&self, _: usize) {}
+    fn file_done(&self, _: &str) {}
+}
+
 /// Reads every input (files and folders, recursively), builds sessions and runs the rules.
 pub fn analyze(paths: &[PathBuf], options: &Options) -> Result<Analysis, AnalyzeError> {
+    analyze_with_progress(paths, options, &NoProgress)
+}
+
+/// [`analyze`], telling `progress` how far reading has got.
+pub fn analyze_with_progress(
+    paths: &[PathBuf],
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<Analysis, AnalyzeError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.unwrap_or(0))
         .build()
@@ -122,11 +147,16 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Result<Analysis, Analyze
     let session_options = SessionOptions {
         date_hint: options.date_order.map_or(DateHint::None, DateHint::User),
     };
+    progress.started(found.files.len());
     let read: Vec<ReadInput> = pool.install(|| {
         found
             .files
             .par_iter()
-            .map(|f| read_one(f, session_options))
+            .map(|f| {
+                let r = read_one(f, session_options);
+                progress.file_done(&f.display);
+                r
+            })
             .collect()
     });
     let mut inputs = Vec::with_capacity(read.len());

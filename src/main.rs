@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use msidiag::sources::msilog::DateOrder;
-use msidiag::{analyze, report, Options, TzSpec};
+use msidiag::{report, Options, TzSpec};
 
 #[derive(Parser)]
 #[command(
@@ -172,7 +172,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     DateOrderArg::Ymd => DateOrder::YearMonthDay,
                 }),
             };
-            let mut analysis = analyze(&paths, &options)?;
+            let bar = ProgressBar::for_stderr();
+            let mut analysis = msidiag::analyze_with_progress(&paths, &options, &bar)?;
+            bar.finish();
             if redact {
                 msidiag::redact::Redactor::learn(&analysis).redact(&mut analysis);
             }
@@ -356,4 +358,48 @@ fn convert(
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on stderr for runs over many or big files; hidden when stderr is not a
+/// terminal (pipes, CI) so it never mixes into reports.
+struct ProgressBar(Option<indicatif::ProgressBar>);
+
+impl ProgressBar {
+    fn for_stderr() -> Self {
+        if !std::io::stderr().is_terminal() {
+            return ProgressBar(None);
+        }
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(0),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} reading {pos}/{len} files {wide_msg}",
+        ) {
+            bar.set_style(style);
+        }
+        ProgressBar(Some(bar))
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl msidiag::Progress for ProgressBar {
+    fn started(&self, files: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(files as u64);
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
+    }
+
+    fn file_done(&self, path: &str) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+            bar.set_message(path.rsplit(['/', '\\']).next().unwrap_or(path).to_string());
+        }
+    }
 }
