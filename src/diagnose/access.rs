@@ -9,29 +9,6 @@ use super::fixes::{folder_acl_fixes, rerun_elevated, rerun_logged, Fix, FixValue
 use super::{Confidence, Finding};
 use crate::model::{EventKind, ProcmonOp};
 
-fn finding(
-    v: &SessionView,
-    id: &'static str,
-    title: String,
-    confidence: Confidence,
-    summary: String,
-    cited: &[usize],
-    fixes: Vec<Fix>,
-) -> Finding {
-    let mut cited = cited.to_vec();
-    cited.extend(v.exit_event());
-    Finding {
-        id,
-        title,
-        confidence,
-        summary,
-        session: Some(v.session.id.clone()),
-        product: v.session.product.clone(),
-        evidence: v.evidence(&cited),
-        fixes,
-    }
-}
-
 /// Failed operations (denied, collision) of the session's processes under `folder`.
 fn failures_under<'a>(v: &SessionView<'a>, folder: &str) -> Vec<(usize, &'a ProcmonOp)> {
     v.procmon_ops()
@@ -95,9 +72,7 @@ pub fn windows_temp_acl(v: &SessionView) -> Vec<Finding> {
         Fix::text("If C:\\Windows\\Temp has become a file, rename it and run `mkdir C:\\Windows\\Temp`, then restore the permissions above"),
     ];
     fixes.push(rerun_logged(&FixValues::of(v)));
-    vec![finding(
-        v,
-        "windows-temp-acl",
+    vec![v.finding("windows-temp-acl",
         "Windows Installer was denied access to C:\\Windows\\Temp".to_string(),
         if denied.is_empty() { Confidence::Medium } else { Confidence::High },
         format!(
@@ -178,9 +153,7 @@ pub fn user_temp_broken(v: &SessionView) -> Vec<Finding> {
         let user = FixValues::of(v)
             .user
             .unwrap_or_else(|| "<user>".to_string());
-        return vec![finding(
-            v,
-            "user-temp-broken",
+        return vec![v.finding("user-temp-broken",
             format!("The installer's TEMP folder {folder} is unusable"),
             if sources == 2 { Confidence::High } else { Confidence::Medium },
             format!(
@@ -228,9 +201,7 @@ pub fn config_msi_acl(v: &SessionView) -> Vec<Finding> {
     let cited: Vec<usize> = denied.iter().map(|(i, _)| *i).collect();
     let mut fixes = folder_acl_fixes(&folder);
     fixes.insert(0, Fix::text(format!("{folder} holds rollback data only while an install runs: with no install running it can be deleted (`rd /s /q {folder}`)")));
-    vec![finding(
-        v,
-        "config-msi-acl",
+    vec![v.finding("config-msi-acl",
         format!("Windows Installer was denied access to {folder}"),
         Confidence::High,
         format!("{folder} keeps the rollback scripts and backups; Process Monitor shows {} getting {} on {}. Installs and rollbacks fail when it cannot be written.", who(first), first.result, first.path),
@@ -261,9 +232,7 @@ pub fn installer_folder_from_procmon(v: &SessionView) -> Vec<Finding> {
         .as_deref()
         .is_some_and(|i| i.eq_ignore_ascii_case("medium") || i.eq_ignore_ascii_case("low"));
     if low {
-        return vec![finding(
-            v,
-            "not-elevated",
+        return vec![v.finding("not-elevated",
             "The installer was not running elevated".to_string(),
             Confidence::Medium,
             format!("Process Monitor shows {} denied {} on {}: a Medium-integrity (not elevated) process cannot write the Installer folder.", who(first), first.operation, first.path),
@@ -273,9 +242,7 @@ pub fn installer_folder_from_procmon(v: &SessionView) -> Vec<Finding> {
     }
     let mut fixes = folder_acl_fixes("C:\\Windows\\Installer");
     fixes.push(rerun_elevated(&values));
-    vec![finding(
-        v,
-        "installer-folder-acl",
+    vec![v.finding("installer-folder-acl",
         "Access to C:\\Windows\\Installer is denied".to_string(),
         if first.integrity.is_some() { Confidence::High } else { Confidence::Medium },
         format!(

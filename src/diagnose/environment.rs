@@ -10,29 +10,6 @@ use super::{Confidence, Finding};
 use crate::model::EventKind;
 use crate::sources::evtx::msi::{msi_fact, MsiInstallerFact};
 
-fn finding(
-    v: &SessionView,
-    id: &'static str,
-    title: String,
-    confidence: Confidence,
-    summary: String,
-    cited: &[usize],
-    fixes: Vec<Fix>,
-) -> Finding {
-    let mut cited = cited.to_vec();
-    cited.extend(v.exit_event());
-    Finding {
-        id,
-        title,
-        confidence,
-        summary,
-        session: Some(v.session.id.clone()),
-        product: v.session.product.clone(),
-        evidence: v.evidence(&cited),
-        fixes,
-    }
-}
-
 fn exit_is(v: &SessionView, codes: &[i64]) -> bool {
     v.session.exit_code.is_some_and(|c| codes.contains(&c))
         || v.session.facts.status.is_some_and(|c| codes.contains(&c))
@@ -66,9 +43,7 @@ pub fn another_install(v: &SessionView) -> Vec<Finding> {
     if cited.is_empty() && !exit_is(v, &[1618]) {
         return Vec::new();
     }
-    vec![finding(
-        v,
-        "another-install",
+    vec![v.finding("another-install",
         "Another installation was already in progress".to_string(),
         if cited.is_empty() { Confidence::Medium } else { Confidence::High },
         format!(
@@ -180,8 +155,7 @@ pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
             .collect::<Vec<_>>()
             .join("; ")
     };
-    vec![finding(
-        v,
+    vec![v.finding(
         "files-in-use",
         "Files to be replaced were in use".to_string(),
         if v.failed() {
@@ -232,9 +206,7 @@ pub fn insufficient_privileges(v: &SessionView) -> Vec<Finding> {
             format!("icacls \"{dir}\""),
         ));
     }
-    vec![finding(
-        v,
-        "insufficient-privileges",
+    vec![v.finding("insufficient-privileges",
         "The installer lacked the rights it needed".to_string(),
         Confidence::High,
         format!(
@@ -277,9 +249,7 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
         })
         .unwrap_or_else(|| ("the service".to_string(), None));
     let key_or = key.clone().unwrap_or_else(|| "<service name>".to_string());
-    vec![finding(
-        v,
-        "service-start-failed",
+    vec![v.finding("service-start-failed",
         format!("Service '{display}' failed to start"),
         Confidence::High,
         format!(
@@ -314,9 +284,7 @@ pub fn policy_blocked(v: &SessionView) -> Vec<Finding> {
             )
         })
         .unwrap_or_default();
-    vec![finding(
-        v,
-        "policy-blocked",
+    vec![v.finding("policy-blocked",
         "The installation was blocked by system policy".to_string(),
         Confidence::High,
         format!("Windows Installer refused the {} because a system policy forbids it (1625).{setting} Software Restriction or AppLocker rules can do the same.", v.session.operation.noun()),
@@ -364,9 +332,7 @@ pub fn source_missing(v: &SessionView) -> Vec<Finding> {
             ),
         ),
     });
-    vec![finding(
-        v,
-        "source-missing",
+    vec![v.finding("source-missing",
         "The original installation package could not be found".to_string(),
         Confidence::High,
         format!(
@@ -420,9 +386,7 @@ pub fn temp_unwritable(v: &SessionView) -> Vec<Finding> {
         ));
     }
     fixes.push(rerun_logged(&FixValues::of(v)));
-    vec![finding(
-        v,
-        "temp-unwritable",
+    vec![v.finding("temp-unwritable",
         format!("The installer could not write to its TEMP folder {folder}"),
         Confidence::High,
         format!(

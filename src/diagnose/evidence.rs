@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::{Confidence, Finding, Fix};
 use crate::model::{Event, EventKind, ProcmonOp, Timestamp, WinEvent};
 use crate::timeline::{InstallSession, Sourced};
 
@@ -64,6 +65,45 @@ impl<'a> SessionView<'a> {
     /// The cited events, deduplicated, in time order across sources (UTC records are placed
     /// on the session's local clock when its offset is known; an event without a time keeps
     /// the place of the event before it in its source).
+    /// A finding about this session citing `cited` and the engine's exit line.
+    pub fn finding(
+        &self,
+        id: &'static str,
+        title: String,
+        confidence: Confidence,
+        summary: String,
+        cited: &[usize],
+        fixes: Vec<Fix>,
+    ) -> Finding {
+        let mut cited = cited.to_vec();
+        cited.extend(self.exit_event());
+        Finding {
+            evidence: self.evidence(&cited),
+            fixes,
+            ..self.draft(id, title, confidence, summary)
+        }
+    }
+
+    /// A finding about this session with no evidence or fixes yet (the rule adds them).
+    pub fn draft(
+        &self,
+        id: &'static str,
+        title: String,
+        confidence: Confidence,
+        summary: String,
+    ) -> Finding {
+        Finding {
+            id,
+            title,
+            confidence,
+            summary,
+            session: Some(self.session.id.clone()),
+            product: self.session.product.clone(),
+            evidence: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+
     pub fn evidence(&self, indices: &[usize]) -> Vec<Evidence> {
         let mut idx: Vec<usize> = indices.to_vec();
         idx.sort_unstable();

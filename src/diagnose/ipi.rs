@@ -24,25 +24,6 @@ fn ipi_denied_notes(v: &SessionView) -> Vec<usize> {
     })
 }
 
-fn finding(
-    v: &SessionView,
-    id: &'static str,
-    title: String,
-    confidence: Confidence,
-    summary: String,
-) -> Finding {
-    Finding {
-        id,
-        title,
-        confidence,
-        summary,
-        session: Some(v.session.id.clone()),
-        product: v.session.product.clone(),
-        evidence: Vec::new(),
-        fixes: Vec::new(),
-    }
-}
-
 /// What the log says about elevation, with the events that say it.
 struct Elevation {
     running_elevated: Option<(bool, usize)>,
@@ -108,9 +89,7 @@ pub fn ipi_access_denied(v: &SessionView) -> Vec<Finding> {
     } else {
         "errors 2503/2502 followed".to_string()
     };
-    let mut symptom = finding(
-        v,
-        "ipi-access-denied",
+    let mut symptom = v.draft("ipi-access-denied",
         format!("Windows Installer was denied access to {ipi_path}"),
         if errors.is_empty() { Confidence::Medium } else { Confidence::High },
         format!(
@@ -165,9 +144,7 @@ pub fn ipi_access_denied(v: &SessionView) -> Vec<Finding> {
     let cause = if procmon_says_elevated == Some(true)
         || (procmon_says_elevated.is_none() && yes(elevation.running_elevated))
     {
-        let mut c = finding(
-            v,
-            "installer-folder-acl",
+        let mut c = v.draft("installer-folder-acl",
             format!("Access to {folder} is denied even though the install ran elevated"),
             Confidence::Medium,
             format!(
@@ -219,8 +196,7 @@ pub fn ipi_access_denied(v: &SessionView) -> Vec<Finding> {
             .clone()
             .map(|u| format!(" by {u}"))
             .unwrap_or_default();
-        let mut c = finding(
-            v,
+        let mut c = v.draft(
             "not-elevated",
             "The installer was not running elevated".to_string(),
             confidence,
@@ -271,9 +247,7 @@ pub fn error_2503_without_ipi(v: &SessionView) -> Vec<Finding> {
         .map(|t| format!(" The installer's TEMP folder was {}.", t.value.trim()))
         .unwrap_or_default();
     let values = FixValues::of(v);
-    let mut f = finding(
-        v,
-        "error-2503-2502",
+    let mut f = v.draft("error-2503-2502",
         "Internal errors 2503/2502: the install script never started".to_string(),
         Confidence::Low,
         if from_log {
