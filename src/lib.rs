@@ -42,6 +42,7 @@ use diagnose::Finding;
 use input::discover::{discover, load, FoundFile};
 use input::sniff::{sniff, InputKind};
 use sources::msilog::{self, DateHint, DateOrder, LogSession, SessionOptions};
+use sources::window::Source;
 use timeline::InstallSession;
 pub use tz::TzSpec;
 
@@ -212,8 +213,32 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
         },
         ..ReadInput::default()
     };
-    let bytes = match load(found) {
-        Ok(b) => b,
+    // Large files on disk are read window by window by the readers (memory stays bounded);
+    // the rest is loaded whole.
+    let large = open_large(found);
+    let loaded;
+    let mut load_note = None;
+    let source = match &large {
+        Some(file) => Source::File {
+            file,
+            len: file.metadata().map_or(0, |m| m.len()),
+        },
+        None => match load(found) {
+            Ok(b) => {
+                load_note = b.note().map(|n| format!("{display}: {n}"));
+                loaded = b;
+                Source::Memory(&loaded)
+            }
+            Err(e) => {
+                r.report
+                    .problems
+                    .push(format!("{display}: cannot read: {e}"));
+                return r;
+            }
+        },
+    };
+    let bytes = match source.read_vec(0, SNIFF_HEAD) {
+        Ok(head) => head,
         Err(e) => {
             r.report
                 .problems
@@ -226,7 +251,7 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
     r.report.status = "ok";
     match kind {
         InputKind::Msilog => {
-            let file = msilog::read(&display, &bytes, options);
+            let file = msilog::read_source(&display, &source, options);
             r.report.encoding = Some(file.encoding.as_str());
             if file.sessions.iter().any(|s| s.truncated) {
                 r.report.status = "truncated";
@@ -235,7 +260,7 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
             r.log_sessions = file.sessions;
         }
         InputKind::Evtx => {
-            let file = sources::evtx::read(&display, &bytes);
+            let file = sources::evtx::read_source(&display, &source);
             r.report.problems = file.problems;
             if file.records_total == 0 {
                 r.report.status = "error";
@@ -248,9 +273,9 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
         InputKind::ProcmonCsv | InputKind::ProcmonPml => {
             let file = if kind == InputKind::ProcmonCsv {
                 r.report.encoding = Some(input::decode::detect(&bytes).as_str());
-                sources::procmon::read_csv(&display, &bytes)
+                sources::procmon::read_csv_source(&display, &source)
             } else {
-                sources::procmon::read_pml(&display, &bytes)
+                sources::procmon::read_pml_source(&display, &source)
             };
             r.report.problems = file.problems;
             if file.rows_total == 0 {
@@ -282,5 +307,23 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
             ));
         }
     }
+    r.report.problems.extend(load_note);
     r
+}
+
+/// Disk files at least this large are read window by window instead of loaded whole.
+const LARGE_INPUT: u64 = 64 << 20;
+/// Bytes sniffed and used for encoding detection (the readers read the rest themselves).
+const SNIFF_HEAD: usize = 1 << 20;
+
+/// The open file when `found` is a large regular file on disk.
+fn open_large(found: &FoundFile) -> Option<std::fs::File> {
+    #[allow(irrefutable_let_patterns)]
+    let input::discover::FileSource::Disk(path) = &found.source
+    else {
+        return None;
+    };
+    let file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    (meta.is_file() && meta.len() >= LARGE_INPUT).then_some(file)
 }

@@ -4,3 +4,4 @@
 pub mod evtx;
 pub mod msilog;
 pub mod procmon;
+pub mod window;

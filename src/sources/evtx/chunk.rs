@@ -66,7 +66,16 @@ pub(super) fn read_chunk(place: &ChunkPlace<'_>, bytes: &[u8]) -> ChunkOutput {
             out.records = scan.records;
             return out;
         }
-        Some(scan) => Selection::Only(scan.wanted),
+        Some(scan) => {
+            // The crate builds every record it walks over; the ones the scan ruled out are
+            // made empty (their BinXML starts with an end-of-stream token) so that building
+            // them costs nothing. Their bytes stay in place: templates they define are still
+            // found by the records that use them.
+            for &at in &scan.unwanted_binxml {
+                data.data[at] = 0x00;
+            }
+            Selection::Only(scan.wanted)
+        }
         None => Selection::Judge,
     };
     decode_chunk(place, &mut data, &selection, &mut maps, &mut out);
@@ -281,9 +290,11 @@ fn parse_time(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// The record's FILETIME as a UTC instant; `None` past year 9999 (damage: such a time has no
+/// ISO 8601 form without a sign, which spreadsheets would read as a formula).
 fn to_chrono(t: ::evtx::Timestamp) -> Option<DateTime<Utc>> {
     let nanos = u32::try_from(t.subsec_nanosecond()).ok()?;
-    DateTime::from_timestamp(t.as_second(), nanos)
+    DateTime::from_timestamp(t.as_second(), nanos).filter(|t| chrono::Datelike::year(t) <= 9999)
 }
 
 /// An error and its causes, `outer: inner: …`, without the crate's vague wrapper messages.

@@ -29,6 +29,7 @@ use ::evtx::EvtxFileHeader;
 use rayon::prelude::*;
 
 use crate::model::Event;
+use crate::sources::window::Source;
 
 use chunk::{describe, read_chunk, ChunkOutput, ChunkPlace, CHUNK_SIZE};
 
@@ -51,33 +52,81 @@ const FILE_HEADER_SIZE: usize = 4096;
 
 /// Reads the event log `bytes` (the whole file); `path` names it in origins and problems.
 pub fn read(path: &Arc<str>, bytes: &[u8]) -> EvtxFile {
+    read_source(path, &Source::Memory(bytes))
+}
+
+/// Chunks read from disk at a time by one worker.
+const CHUNKS_PER_READ: usize = 32;
+
+/// [`read`] from any source: a file is read a few chunks at a time per worker, in parallel.
+pub fn read_source(path: &Arc<str>, source: &Source) -> EvtxFile {
     let mut problems = Vec::new();
-    let declared = file_header(path, bytes, &mut problems);
-    let chunks: Vec<&[u8]> = bytes
-        .get(FILE_HEADER_SIZE..)
-        .map(|rest| rest.chunks(CHUNK_SIZE).collect())
-        .unwrap_or_default();
-    let outputs: Vec<ChunkOutput> = chunks
-        .par_iter()
-        .enumerate()
-        .map(|(number, bytes)| {
-            let place = ChunkPlace {
-                path,
-                number,
-                past_declared: declared.is_some_and(|count| number >= usize::from(count)),
-            };
-            read_chunk_safely(&place, bytes)
-        })
-        .collect();
+    let header = match source.read_vec(0, FILE_HEADER_SIZE) {
+        Ok(header) => header,
+        Err(e) => {
+            return EvtxFile {
+                problems: vec![format!("{path}: cannot be read: {e}")],
+                ..EvtxFile::default()
+            }
+        }
+    };
+    let declared = file_header(path, &header, source.len(), &mut problems);
+    let body = source.len().saturating_sub(FILE_HEADER_SIZE as u64);
+    let chunk_count = body.div_ceil(CHUNK_SIZE as u64) as usize;
+    let place = |number: usize| ChunkPlace {
+        path,
+        number,
+        past_declared: declared.is_some_and(|count| number >= usize::from(count)),
+    };
+    let outputs: Vec<ChunkOutput> = if let Some(bytes) = source.memory() {
+        let chunks: Vec<&[u8]> = bytes
+            .get(FILE_HEADER_SIZE..)
+            .map(|rest| rest.chunks(CHUNK_SIZE).collect())
+            .unwrap_or_default();
+        chunks
+            .par_iter()
+            .enumerate()
+            .map(|(number, bytes)| read_chunk_safely(&place(number), bytes))
+            .collect()
+    } else {
+        let groups: Vec<usize> = (0..chunk_count).step_by(CHUNKS_PER_READ).collect();
+        let per_group: Vec<Vec<ChunkOutput>> = groups
+            .par_iter()
+            .map(|&first| {
+                let offset = (FILE_HEADER_SIZE + first * CHUNK_SIZE) as u64;
+                let read = source.with(offset, CHUNKS_PER_READ * CHUNK_SIZE, |bytes| {
+                    bytes
+                        .chunks(CHUNK_SIZE)
+                        .enumerate()
+                        .map(|(i, chunk)| read_chunk_safely(&place(first + i), chunk))
+                        .collect()
+                });
+                read.unwrap_or_else(|e| {
+                    vec![ChunkOutput {
+                        problems: vec![format!(
+                            "{path}: chunks {first}-{}: cannot be read ({e}), skipped",
+                            (first + CHUNKS_PER_READ).min(chunk_count) - 1
+                        )],
+                        ..ChunkOutput::default()
+                    }]
+                })
+            })
+            .collect();
+        per_group.into_iter().flatten().collect()
+    };
     merge(problems, outputs)
 }
 
 /// Checks the file header; returns the chunk count it declares when it can be read.
-fn file_header(path: &Arc<str>, bytes: &[u8], problems: &mut Vec<String>) -> Option<u16> {
-    if bytes.len() < FILE_HEADER_SIZE {
+fn file_header(
+    path: &Arc<str>,
+    bytes: &[u8],
+    file_len: u64,
+    problems: &mut Vec<String>,
+) -> Option<u16> {
+    if file_len < FILE_HEADER_SIZE as u64 {
         problems.push(format!(
-            "{path}: the file ends inside its header ({} of {FILE_HEADER_SIZE} bytes): no records",
-            bytes.len()
+            "{path}: the file ends inside its header ({file_len} of {FILE_HEADER_SIZE} bytes): no records"
         ));
     }
     match EvtxFileHeader::from_bytes(bytes) {

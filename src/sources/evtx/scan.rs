@@ -26,6 +26,8 @@ pub(super) struct Scan {
     pub records: u64,
     /// Ids of the records that may matter.
     pub wanted: HashSet<u64>,
+    /// Where the BinXML of each record that cannot matter starts.
+    pub unwanted_binxml: Vec<usize>,
 }
 
 /// Scans the chunk `data` (64 KiB); `None` when the crate must read it instead.
@@ -57,6 +59,8 @@ pub(super) fn scan(
         result.records += 1;
         if worth_decoding(data, at + RECORD_HEADER_SIZE, record_end - 4, maps)? {
             result.wanted.insert(id);
+        } else {
+            result.unwanted_binxml.push(at + RECORD_HEADER_SIZE);
         }
         if id == header.last_event_record_id {
             break;

@@ -152,16 +152,23 @@ fn contains_word(raw: &[u8], word: &str) -> bool {
     if word.is_ascii() {
         return contains_ascii(raw, word.as_bytes(), 2) || contains_ascii(raw, word.as_bytes(), 1);
     }
-    let mut utf16 = [0u8; 128];
-    let mut len = 0;
-    for unit in word.encode_utf16() {
-        let Some(slot) = utf16.get_mut(len..len + 2) else {
-            return false;
-        };
-        slot.copy_from_slice(&unit.to_le_bytes());
-        len += 2;
+    let utf16 =
+        |word: &str| -> Vec<u8> { word.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    // Searchers for the service's non-ASCII names, built once (building one costs more than
+    // searching a record).
+    static FINDERS: std::sync::OnceLock<Vec<(&'static str, memchr::memmem::Finder<'static>)>> =
+        std::sync::OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        WINDOWS_INSTALLER_NAMES
+            .iter()
+            .filter(|w| !w.is_ascii())
+            .map(|w| (*w, memchr::memmem::Finder::new(&utf16(w)).into_owned()))
+            .collect()
+    });
+    match finders.iter().find(|(w, _)| *w == word) {
+        Some((_, finder)) => finder.find(raw).is_some(),
+        None => memchr::memmem::find(raw, &utf16(word)).is_some(),
     }
-    memchr::memmem::find(raw, &utf16[..len]).is_some()
 }
 
 /// An ASCII `word` in any case, each letter taking `width` bytes (2: UTF-16LE, 1: 8-bit).

@@ -11,7 +11,10 @@ pub mod session;
 use std::sync::Arc;
 
 use crate::input::decode::{detect, TextEncoding};
+use crate::sources::window::Source;
 pub use dates::{DateHint, DateOrder};
+use rayon::prelude::*;
+use session::{classify, Classified};
 pub use session::{LogSession, SessionOptions};
 
 /// Everything read from one MSI log file.
@@ -25,12 +28,87 @@ pub struct MsiLogFile {
 
 /// Reads one MSI log from its bytes.
 pub fn read(path: &Arc<str>, bytes: &[u8], options: SessionOptions) -> MsiLogFile {
-    let encoding = detect(bytes);
+    read_source(path, &Source::Memory(bytes), options)
+}
+
+/// Raw bytes decoded and classified by one worker at a time.
+const WINDOW: usize = 1 << 20;
+/// A window ends at the first line break after its nominal end; a "line" longer than this
+/// (damage, not a log line) is cut there instead.
+const MAX_LINE: usize = 4 << 20;
+
+/// [`read`] from any source. The log is cut at line breaks into windows that are decoded and
+/// classified line by line in parallel (lines are independent); the classified lines then go
+/// through the session splitter in file order.
+pub fn read_source(path: &Arc<str>, source: &Source, options: SessionOptions) -> MsiLogFile {
+    read_windowed(path, source, options, WINDOW)
+}
+
+/// [`read_source`] with windows of `window` bytes.
+fn read_windowed(
+    path: &Arc<str>,
+    source: &Source,
+    options: SessionOptions,
+    window: usize,
+) -> MsiLogFile {
+    let encoding = match source.memory() {
+        Some(bytes) => detect(bytes),
+        None => detect(&source.read_vec(0, 1 << 20).unwrap_or_default()),
+    };
     let mut splitter = session::Splitter::new(path, options);
-    let had_errors =
-        crate::input::decode::decode_lines(bytes, encoding, |line| splitter.push_line(line));
+    let len = source.len();
+    let body = bom_len(encoding).min(len);
+    let starts: Vec<u64> = (body..len.max(body + 1)).step_by(window).collect();
+    let group = (rayon::current_num_threads() * 4).max(2);
+    let mut had_errors = false;
+    let mut read_error = None;
+    let decode_group = |g: usize, firsts: &[u64]| -> Vec<std::io::Result<Lines>> {
+        firsts
+            .par_iter()
+            .enumerate()
+            .map(|(i, &nominal)| {
+                let is_last = g * group + i + 1 == starts.len();
+                decode_window(source, encoding, body, (nominal, window), is_last)
+            })
+            .collect()
+    };
+    // Feeds one group's lines to the splitter in order (while the next group is decoded).
+    let mut feed = |outputs: Vec<std::io::Result<Lines>>| -> bool {
+        for output in outputs {
+            match output {
+                Ok(lines) => {
+                    had_errors |= lines.had_errors;
+                    lines.lines.into_iter().for_each(|l| splitter.push(l));
+                }
+                Err(e) => {
+                    read_error = Some(e);
+                    return false;
+                }
+            }
+        }
+        true
+    };
+    let mut pending: Option<Vec<std::io::Result<Lines>>> = None;
+    for (g, firsts) in starts.chunks(group).enumerate() {
+        let (fed, outputs) = rayon::join(
+            || pending.take().is_none_or(&mut feed),
+            || decode_group(g, firsts),
+        );
+        if !fed {
+            break;
+        }
+        pending = Some(outputs);
+    }
+    if let Some(outputs) = pending {
+        feed(outputs);
+    }
     let sessions = splitter.finish();
     let mut problems = Vec::new();
+    if let Some(e) = read_error {
+        problems.push(format!(
+            "{path}: reading failed part way ({e}); the lines before were read"
+        ));
+    }
     if had_errors {
         problems.push(format!(
             "{path}: some bytes are not valid {} and were replaced",
@@ -62,5 +140,224 @@ pub fn read(path: &Arc<str>, bytes: &[u8], options: SessionOptions) -> MsiLogFil
         encoding,
         sessions,
         problems,
+    }
+}
+
+/// The classified lines of one window.
+struct Lines {
+    lines: Vec<Classified>,
+    had_errors: bool,
+}
+
+/// Decodes and classifies the lines of the window that starts at the first line break at or
+/// after `nominal` (`body`, the first byte after the BOM, for the first window) and ends at the
+/// first line break at or after `nominal + window` (the end of the input for the last one).
+fn decode_window(
+    source: &Source,
+    encoding: TextEncoding,
+    body: u64,
+    (nominal, window): (u64, usize),
+    is_last: bool,
+) -> std::io::Result<Lines> {
+    let len = source.len();
+    let start = if nominal == body {
+        body
+    } else {
+        line_boundary(source, encoding, body, nominal)?
+    };
+    let end = if is_last {
+        len
+    } else {
+        line_boundary(source, encoding, body, nominal + window as u64)?
+    };
+    let mut lines = Vec::new();
+    let mut had_errors = false;
+    if start < end || is_last {
+        source.with(start, (end.max(start) - start) as usize, |raw| {
+            let mut decoder = codec(encoding).new_decoder_without_bom_handling();
+            let mut text = String::with_capacity(
+                decoder
+                    .max_utf8_buffer_length(raw.len())
+                    .unwrap_or(raw.len() * 3),
+            );
+            let (_, _, errors) = decoder.decode_to_string(raw, &mut text, true);
+            had_errors = errors;
+            lines.reserve(text.len() / 80);
+            let mut from = 0;
+            for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+                lines.push(classify(&text[from..nl]));
+                from = nl + 1;
+            }
+            // A window ends just after a line break: the empty piece after it is the next
+            // window's first line, except at the end of the input.
+            if is_last || from < text.len() {
+                lines.push(classify(&text[from..]));
+            }
+        })?;
+    }
+    Ok(Lines { lines, had_errors })
+}
+
+/// The position just after the first line break at or after `from` (the end of the input when
+/// there is none; `from + MAX_LINE` when the break is farther than that).
+fn line_boundary(
+    source: &Source,
+    encoding: TextEncoding,
+    body: u64,
+    from: u64,
+) -> std::io::Result<u64> {
+    let len = source.len();
+    let wide = !matches!(
+        encoding,
+        TextEncoding::Utf8 | TextEncoding::Utf8Bom | TextEncoding::Windows1252
+    );
+    // UTF-16 code units are aligned on the body's parity.
+    let from = if wide && (from - body) % 2 == 1 {
+        from + 1
+    } else {
+        from
+    };
+    const STEP: usize = 64 << 10;
+    let mut at = from;
+    while at < len && at < from + MAX_LINE as u64 {
+        let found = source.with(at, STEP, |raw| {
+            let mut i = 0;
+            while let Some(j) = memchr::memchr(b'\n', &raw[i..]) {
+                let p = i + j;
+                let hit = match encoding {
+                    TextEncoding::Utf16LeBom | TextEncoding::Utf16LeNoBom => {
+                        p % 2 == 0 && raw.get(p + 1) == Some(&0)
+                    }
+                    TextEncoding::Utf16BeBom => p % 2 == 1 && raw[p - 1] == 0,
+                    _ => true,
+                };
+                if hit {
+                    return Some(
+                        p + if wide { 2 } else { 1 }
+                            - usize::from(encoding == TextEncoding::Utf16BeBom),
+                    );
+                }
+                i = p + 1;
+            }
+            None
+        })?;
+        if let Some(p) = found {
+            return Ok((at + p as u64).min(len));
+        }
+        at += STEP as u64;
+    }
+    Ok((from + MAX_LINE as u64).min(len))
+}
+
+/// The decoder of an encoding (as `input::decode` uses it).
+fn codec(encoding: TextEncoding) -> &'static encoding_rs::Encoding {
+    match encoding {
+        TextEncoding::Utf16LeBom | TextEncoding::Utf16LeNoBom => encoding_rs::UTF_16LE,
+        TextEncoding::Utf16BeBom => encoding_rs::UTF_16BE,
+        TextEncoding::Utf8Bom | TextEncoding::Utf8 => encoding_rs::UTF_8,
+        TextEncoding::Windows1252 => encoding_rs::WINDOWS_1252,
+    }
+}
+
+fn bom_len(encoding: TextEncoding) -> u64 {
+    match encoding {
+        TextEncoding::Utf16LeBom | TextEncoding::Utf16BeBom => 2,
+        TextEncoding::Utf8Bom => 3,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::msilog::dates::DateHint;
+
+    fn log_text() -> String {
+        let mut text = String::new();
+        for s in 0..3 {
+            text.push_str(&format!("=== Verbose logging started: 3/1{s}/2025  23:59:{s}0  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\r\n"));
+            for i in 0..200 {
+                text.push_str(&format!("MSI (s) (A0:C8) [23:59:{:02}:{:03}]: Component: C{i}; Installed: Absent;   Request: Local;   Action: Local\r\n", (i / 10) % 60, i));
+                if i % 17 == 0 {
+                    text.push_str(&format!(
+                        "Property(S): P{i} = first é\r\nsecond line\r\n\r\n"
+                    ));
+                    text.push_str(&format!("MSI (s) (A0:C8) [00:00:{:02}:000]: Note: 1: 2203 2: C:\\Windows\\Installer\\inprogressinstallinfo.ipi 3: -2147287035\n", i % 60));
+                }
+            }
+            if s < 2 {
+                text.push_str("=== Verbose logging stopped: 3/14/2025  0:01:00 ===\r\n");
+            }
+        }
+        text
+    }
+
+    type Summary = (Vec<(u64, u64, Vec<(Option<u64>, String)>)>, Vec<String>);
+
+    fn sessions(bytes: &[u8], window: usize) -> Summary {
+        let f = read_windowed(
+            &Arc::from("t.log"),
+            &Source::Memory(bytes),
+            SessionOptions {
+                date_hint: DateHint::None,
+            },
+            window,
+        );
+        let s = f
+            .sessions
+            .iter()
+            .map(|s| {
+                (
+                    s.first_line,
+                    s.last_line,
+                    s.events
+                        .iter()
+                        .map(|e| (e.origin.line, format!("{:?} {}", e.time, e.text)))
+                        .collect(),
+                )
+            })
+            .collect();
+        (s, f.problems)
+    }
+
+    #[test]
+    fn windows_of_any_size_read_the_same_sessions() {
+        let text = log_text();
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        let mut utf16_odd = utf16[2..].to_vec();
+        utf16_odd.push(b'x');
+        for bytes in [text.as_bytes().to_vec(), utf16, utf16_odd] {
+            let whole = sessions(&bytes, usize::MAX / 4);
+            assert_eq!(whole.0.len(), 3);
+            // The same sessions as one stream of lines through the splitter.
+            let mut splitter = session::Splitter::new(
+                &Arc::from("t.log"),
+                SessionOptions {
+                    date_hint: DateHint::None,
+                },
+            );
+            crate::input::decode::decode_lines(&bytes, detect(&bytes), |l| splitter.push_line(l));
+            let streamed: Vec<_> = splitter
+                .finish()
+                .iter()
+                .map(|s| {
+                    let events = s.events.iter();
+                    (
+                        s.first_line,
+                        s.last_line,
+                        events
+                            .map(|e| (e.origin.line, format!("{:?} {}", e.time, e.text)))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            assert_eq!(streamed, whole.0);
+            for window in [1, 2, 3, 5, 64, 1001, 4096] {
+                assert_eq!(sessions(&bytes, window), whole, "window {window}");
+            }
+        }
     }
 }

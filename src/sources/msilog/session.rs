@@ -95,6 +95,36 @@ pub struct SessionOptions {
     pub date_hint: DateHint,
 }
 
+/// What one physical line is, decided on the line alone (no state): the part of reading a log
+/// that can run in parallel over its lines.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Classified {
+    /// Empty or white space only.
+    Blank,
+    /// A `=== … ===` logging banner (its text; it is parsed again where sessions are split).
+    Banner(String),
+    /// An ordinary engine line: only its time counts.
+    Routine(Option<NaiveTime>),
+    /// A line kept as an event: its text (without `\r`) and what it says.
+    Kept(String, ParsedLine),
+}
+
+/// Classifies one physical line (without `\n`; a trailing `\r` is removed here).
+pub fn classify(raw: &str) -> Classified {
+    let line = raw.strip_suffix('\r').unwrap_or(raw);
+    if line.trim().is_empty() {
+        return Classified::Blank;
+    }
+    if parse_banner(line).is_some() {
+        return Classified::Banner(line.to_string());
+    }
+    let parsed = parse_line(line);
+    if parsed.routine {
+        return Classified::Routine(parsed.time);
+    }
+    Classified::Kept(line.to_string(), parsed)
+}
+
 /// Line-by-line session splitter: feed physical lines in order, then `finish`.
 pub struct Splitter {
     path: Arc<str>,
@@ -115,29 +145,39 @@ impl Splitter {
 
     /// Feeds one physical line (without `\n`; a trailing `\r` is removed here).
     pub fn push_line(&mut self, raw: &str) {
+        self.push(classify(raw));
+    }
+
+    /// Feeds one line classified by [`classify`] (which may run on another thread).
+    pub fn push(&mut self, line: Classified) {
         self.line_no += 1;
         let line_no = self.line_no;
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if line.trim().is_empty() {
-            return;
-        }
-        if let Some(b) = parse_banner(line) {
-            self.push_banner(line_no, line, b);
-            return;
-        }
+        let (text, parsed) = match line {
+            Classified::Blank => return,
+            Classified::Banner(text) => {
+                if let Some(b) = parse_banner(&text) {
+                    self.push_banner(line_no, &text, b);
+                }
+                return;
+            }
+            Classified::Routine(time) => (None, time),
+            Classified::Kept(text, parsed) => (Some((text, parsed)), None),
+        };
         if self.sessions.is_empty() {
             self.sessions
                 .push(PendingSession::new(false, false, line_no));
         }
         let current = self.sessions.last_mut().expect("a session exists");
         current.last_line = line_no;
-        let parsed = parse_line(line);
-        if let Some(tod) = parsed.time {
-            current.tick(tod);
-        }
-        if parsed.routine {
+        let Some((text, parsed)) = text else {
+            if let Some(tod) = parsed {
+                current.tick(tod);
+            }
             current.routine_lines += 1;
             return;
+        };
+        if let Some(tod) = parsed.time {
+            current.tick(tod);
         }
         if let EventKind::Property { name, value, .. } = &parsed.kind {
             if name == "UserLanguageID" {
@@ -147,7 +187,7 @@ impl Splitter {
         let day = current.day;
         current.lines.push(PendingLine {
             line_no,
-            text: line.to_string(),
+            text,
             parsed,
             day,
             banner: None,
@@ -439,5 +479,18 @@ MSI (c) (9C:20) [00:00:19:000]: MainEngineThread is returning 1625\r\n\
             s[0].events[0].time,
             Some(Timestamp::LocalTimeOfDay(_))
         ));
+    }
+}
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn sizes() {
+        eprintln!(
+            "PendingLine {} ParsedLine {} Classified {} Event {}",
+            std::mem::size_of::<super::PendingLine>(),
+            std::mem::size_of::<super::ParsedLine>(),
+            std::mem::size_of::<super::Classified>(),
+            std::mem::size_of::<crate::model::Event>()
+        );
     }
 }

@@ -1,16 +1,20 @@
-//! Streaming reader for Procmon CSV exports (UTF-8 with BOM, CRLF or LF, quoted fields).
+//! Reader for Procmon CSV exports (UTF-8 with BOM, CRLF or LF, quoted fields), in parallel
+//! windows.
 //!
 //! Columns are mapped by header name, in any order and any subset (the default seven, the
-//! long Win10 set, the Win7 order). One `ByteRecord` is reused for the whole file and rows are
-//! rejected on their raw bytes before anything is decoded, so memory does not grow with the
-//! file, only with the kept rows. This module must not decide what matters (`filter.rs`) or
+//! long Win10 set, the Win7 order). Rows are rejected on their raw bytes before anything is
+//! decoded, and the file is read window by window, so memory does not grow with the file, only
+//! with the kept rows. This module must not decide what matters (`filter.rs`) or
 //! interpret Detail beyond the life-cycle facts (`detail.rs`).
 
+use std::io;
 use std::sync::Arc;
 
 use csv::ByteRecord;
+use rayon::prelude::*;
 
 use super::clock::{parse_date, parse_time_of_day};
+use super::csv_fast::{next_record, skip_line_breaks, Span, Step};
 use super::detail::{lifecycle_facts, LifecycleFacts};
 use super::filter::{
     classify_result_bytes, is_lifecycle_operation, keep_row_with_temps, ProcessTree, ResultClass,
@@ -18,6 +22,7 @@ use super::filter::{
 };
 use super::{non_empty, render_line, Problems, ProcmonFile};
 use crate::model::{Event, EventKind, Origin, ProcmonOp, Timestamp};
+use crate::sources::window::Source;
 
 /// Positions of the columns this reader uses.
 #[derive(Debug, Default, Clone, Copy)]
@@ -73,53 +78,395 @@ impl Columns {
     }
 }
 
+/// Windows of the body read (and split) at a time; each worker holds one.
+const WINDOW: usize = 4 << 20;
+/// Bytes read past a window's end to finish its last record (more when a record is longer).
+const MARGIN: usize = 64 << 10;
+/// The header is looked for in the first bytes.
+const HEAD: usize = 1 << 20;
+
 /// Reads a CSV export; `keep_all` keeps every row instead of filtering.
-pub(super) fn read(path: &Arc<str>, bytes: &[u8], keep_all: bool) -> ProcmonFile {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+///
+/// The body is cut into windows read in parallel: each window finds its first record after a
+/// line break and splits its records ([`csv_fast`], or the `csv` crate for odd shapes), keeping
+/// only the rows that can matter whatever came before (a signal result or a life-cycle
+/// operation). The windows are then joined in order: a window whose first record is not where
+/// the previous one stopped (its line break was inside a quoted field) is read again from there.
+/// Last, the kept rows go through the process tree and TEMP folders in file order, as one
+/// stream would.
+pub(super) fn read(path: &Arc<str>, source: &Source, keep_all: bool) -> ProcmonFile {
+    read_windowed(path, source, keep_all, WINDOW)
+}
+
+/// [`read`] with windows of `window` bytes.
+fn read_windowed(path: &Arc<str>, source: &Source, keep_all: bool, window: usize) -> ProcmonFile {
     let mut problems = Problems::new(path);
+    let mut file = ProcmonFile::default();
+    let head = match source.read_vec(0, HEAD) {
+        Ok(head) => head,
+        Err(e) => {
+            problems.push(format!("cannot be read: {e}"));
+            file.problems = problems.finish();
+            return file;
+        }
+    };
+    let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(bytes);
+        .from_reader(&head[bom..]);
     let mut record = ByteRecord::new();
     let columns = match reader.read_byte_record(&mut record) {
         Ok(true) => Columns::from_header(&record),
         _ => Columns::default(),
     };
-    let mut file = ProcmonFile {
-        has_dates: columns.date_time.is_some(),
-        ..ProcmonFile::default()
-    };
+    file.has_dates = columns.date_time.is_some();
     if !columns.is_procmon() {
         problems.push("no Procmon CSV header (needs at least the Operation and Result columns)");
         file.problems = problems.finish();
         return file;
     }
+    let header_end = bom + reader.position().byte() as usize;
+    let body = skip_line_breaks(&head, header_end);
     let mut rows = Rows {
         path,
         columns,
         keep_all,
         tree: ProcessTree::default(),
         temps: TempDirs::default(),
-        lines: LineCounter::new(bytes),
     };
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(error) => {
-                problems.push(format!("the CSV cannot be read further: {error}"));
-                break;
+    let mut join = Join {
+        pos: body as u64,
+        line: 1 + memchr::memchr_iter(b'\n', &head[..body.min(head.len())]).count() as u64,
+    };
+    drop(head);
+    let len = source.len();
+    let windows: Vec<(u64, u64)> = (body as u64..len)
+        .step_by(window)
+        .map(|start| (start, (start + window as u64).min(len)))
+        .collect();
+    let batch = (rayon::current_num_threads() * 4).max(2);
+    let split = Split {
+        source,
+        columns,
+        keep_all,
+    };
+    let split_group = |batch_no: usize, group: &[(u64, u64)]| -> Outputs {
+        group
+            .par_iter()
+            .enumerate()
+            .map(|(i, &(start, end))| split.window(start, end, batch_no + i > 0))
+            .collect()
+    };
+    // Joins the windows of one group in order (while the next group is split in parallel).
+    let mut join_group = |group: &[(u64, u64)], outputs: Outputs| -> bool {
+        for (&(start, end), output) in group.iter().zip(outputs) {
+            if join.pos >= end {
+                continue; // the previous window's last record covers this one
             }
+            let output = match output {
+                Ok(out) if out.start == join.pos => Ok(out),
+                // Started inside a quoted field (or the read failed): again, from the right place.
+                _ => split.window(join.pos.max(start), end, false),
+            };
+            let output = match output {
+                Ok(out) => out,
+                Err(e) => {
+                    problems.push(format!(
+                        "the CSV cannot be read further (byte {}): {e}",
+                        join.pos
+                    ));
+                    return false;
+                }
+            };
+            file.rows_total += output.rows;
+            for (rel_line, record) in &output.kept {
+                if let Some(event) = rows.row(record, Some(join.line + rel_line), &mut problems) {
+                    file.events.push(event);
+                }
+            }
+            join.pos = output.stop;
+            join.line += output.newlines;
         }
-        file.rows_total += 1;
-        if let Some(event) = rows.row(&record, &mut problems) {
-            file.events.push(event);
+        true
+    };
+    let mut pending: Option<(&[(u64, u64)], Outputs)> = None;
+    for (batch_no, group) in windows.chunks(batch).enumerate() {
+        let (joined, outputs) = rayon::join(
+            || pending.take().is_none_or(|(g, o)| join_group(g, o)),
+            || split_group(batch_no * batch, group),
+        );
+        if !joined {
+            pending = None;
+            break;
         }
+        pending = Some((group, outputs));
+    }
+    if let Some((group, outputs)) = pending {
+        join_group(group, outputs);
     }
     file.rows_kept = file.events.len() as u64;
     file.problems = problems.finish();
     file
+}
+
+/// The windows of one group, split.
+type Outputs = Vec<io::Result<WindowOut>>;
+
+/// Where the joined windows stand: the next record's position and its line.
+struct Join {
+    pos: u64,
+    line: u64,
+}
+
+/// What one window gave.
+struct WindowOut {
+    /// Where its first record starts.
+    start: u64,
+    /// Where the record after its last one starts (line breaks skipped).
+    stop: u64,
+    /// Line breaks from `start` to `stop`.
+    newlines: u64,
+    rows: u64,
+    /// The rows that may matter, with their line relative to `start`'s.
+    kept: Vec<(u64, ByteRecord)>,
+}
+
+/// Splits windows of one file.
+struct Split<'s> {
+    source: &'s Source<'s>,
+    columns: Columns,
+    keep_all: bool,
+}
+
+impl Split<'_> {
+    /// The records starting in `start..end` (from the first line start at or after `start` when
+    /// `speculative`, else from `start` itself).
+    fn window(&self, start: u64, end: u64, speculative: bool) -> io::Result<WindowOut> {
+        // A speculative window looks from the byte before its start, so that a record starting
+        // exactly at its start (after a break just before it) is found.
+        let start = if speculative {
+            start.saturating_sub(1)
+        } else {
+            start
+        };
+        let len = self.source.len();
+        let mut margin = MARGIN as u64;
+        loop {
+            let read_len = (end - start + margin) as usize;
+            let at_eof = start + read_len as u64 >= len;
+            let out = self.source.with(start, read_len, |buf| {
+                self.split(buf, start, (end - start) as usize, speculative, at_eof)
+            })?;
+            match out {
+                Some(out) => return Ok(out),
+                None if at_eof => unreachable!("the whole rest of the file was read"),
+                None => margin = margin.saturating_mul(4),
+            }
+        }
+    }
+
+    /// `None` when the last record (or the line breaks after it) runs past `buf`.
+    fn split(
+        &self,
+        buf: &[u8],
+        base: u64,
+        limit: usize,
+        speculative: bool,
+        at_eof: bool,
+    ) -> Option<WindowOut> {
+        let from = if speculative {
+            match line_start(buf, limit) {
+                Some(at) => at,
+                None => {
+                    // No line starts in the window: it holds no record start of its own.
+                    let at = limit.min(buf.len());
+                    return Some(WindowOut {
+                        start: base + at as u64 + 1,
+                        stop: base + at as u64 + 1,
+                        newlines: 0,
+                        rows: 0,
+                        kept: Vec::new(),
+                    });
+                }
+            }
+        } else {
+            0
+        };
+        let first = skip_line_breaks(buf, from);
+        let mut out = WindowOut {
+            start: base + first as u64,
+            stop: base + first as u64,
+            newlines: 0,
+            rows: 0,
+            kept: Vec::new(),
+        };
+        let mut lines = Lines {
+            at: first,
+            count: 0,
+        };
+        let mut fields = Vec::new();
+        let mut value = Vec::new();
+        let mut pos = first;
+        loop {
+            match next_record(buf, pos, at_eof, &mut fields) {
+                Step::Record { start, next } => {
+                    if start >= limit {
+                        pos = start;
+                        break;
+                    }
+                    out.rows += 1;
+                    if self.may_matter(buf, &fields) {
+                        let mut record = ByteRecord::with_capacity(next - start, fields.len());
+                        for f in &fields {
+                            if f.escaped {
+                                value.clear();
+                                f.push_value(buf, &mut value);
+                                record.push_field(&value);
+                            } else {
+                                record.push_field(f.raw(buf));
+                            }
+                        }
+                        out.kept.push((lines.to(buf, start), record));
+                    }
+                    pos = next;
+                }
+                Step::End => {
+                    if !at_eof {
+                        return None;
+                    }
+                    pos = buf.len();
+                    break;
+                }
+                Step::NeedMore { start } if start >= limit => {
+                    pos = start;
+                    break;
+                }
+                Step::NeedMore { .. } => return None,
+                Step::Irregular { start } => {
+                    if start >= limit {
+                        pos = start;
+                        break;
+                    }
+                    pos = self.crate_records(buf, start, limit, at_eof, &mut lines, &mut out)?;
+                    break;
+                }
+            }
+        }
+        out.stop = base + pos as u64;
+        out.newlines = lines.to(buf, pos);
+        Some(out)
+    }
+
+    /// The records from `start` on, read by the `csv` crate (shapes the fast splitter leaves to
+    /// it). Returns where the record after the last one starts.
+    fn crate_records(
+        &self,
+        buf: &[u8],
+        start: usize,
+        limit: usize,
+        at_eof: bool,
+        lines: &mut Lines,
+        out: &mut WindowOut,
+    ) -> Option<usize> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&buf[start..]);
+        let mut record = ByteRecord::new();
+        loop {
+            let before = start + reader.position().byte() as usize;
+            let record_start = skip_line_breaks(buf, before);
+            if record_start >= limit || record_start >= buf.len() {
+                return (at_eof || record_start < buf.len()).then_some(record_start);
+            }
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                _ => return at_eof.then_some(buf.len()),
+            }
+            let after = start + reader.position().byte() as usize;
+            if after >= buf.len() && !at_eof {
+                return None;
+            }
+            out.rows += 1;
+            if self.keep_all || self.record_may_matter(&record) {
+                out.kept.push((lines.to(buf, record_start), record.clone()));
+            }
+        }
+    }
+
+    /// A row can only matter when its result is a signal or it is a life-cycle operation
+    /// (the rest is dropped whatever the rows before said).
+    fn may_matter(&self, buf: &[u8], fields: &[Span]) -> bool {
+        if self.keep_all {
+            return true;
+        }
+        let value = |column: Option<usize>| -> std::borrow::Cow<'_, [u8]> {
+            match column.and_then(|i| fields.get(i)) {
+                Some(f) if f.escaped => {
+                    let mut v = Vec::new();
+                    f.push_value(buf, &mut v);
+                    std::borrow::Cow::Owned(v)
+                }
+                Some(f) => std::borrow::Cow::Borrowed(f.raw(buf)),
+                None => std::borrow::Cow::Borrowed(&[]),
+            }
+        };
+        is_lifecycle_operation(&value(self.columns.operation))
+            || classify_result_bytes(value(self.columns.result).trim_ascii()) != ResultClass::Noise
+    }
+
+    fn record_may_matter(&self, record: &ByteRecord) -> bool {
+        is_lifecycle_operation(field(record, self.columns.operation))
+            || classify_result_bytes(field(record, self.columns.result).trim_ascii())
+                != ResultClass::Noise
+    }
+}
+
+/// The first position after a line break in `buf[..=limit]` (`limit` itself when a break
+/// ends just before it). A break followed by `"` and a digit (a quoted time, how Procmon rows
+/// start) is preferred: a break inside a quoted Detail is rarely followed by that.
+fn line_start(buf: &[u8], limit: usize) -> Option<usize> {
+    let scan = &buf[..(limit + 1).min(buf.len())];
+    let mut first = None;
+    let mut at = 0;
+    while let Some(i) = memchr::memchr(b'\n', &scan[at..]) {
+        let next = at + i + 1;
+        if next > limit {
+            break;
+        }
+        first.get_or_insert(next);
+        if buf.get(next) == Some(&b'"') && buf.get(next + 1).is_some_and(u8::is_ascii_digit) {
+            return Some(next);
+        }
+        if next - first.unwrap_or(next) > 64 << 10 {
+            break;
+        }
+        at = next;
+    }
+    first
+}
+
+/// Counts line breaks forward through a window (positions must not go backwards).
+struct Lines {
+    at: usize,
+    count: u64,
+}
+
+impl Lines {
+    /// Line breaks from the window's first record to `pos`.
+    fn to(&mut self, buf: &[u8], pos: usize) -> u64 {
+        let pos = pos.min(buf.len());
+        if pos > self.at {
+            self.count += memchr::memchr_iter(b'\n', &buf[self.at..pos]).count() as u64;
+            self.at = pos;
+        }
+        self.count
+    }
 }
 
 /// Per-file state while streaming rows.
@@ -129,47 +476,16 @@ struct Rows<'a> {
     keep_all: bool,
     tree: ProcessTree,
     temps: TempDirs,
-    lines: LineCounter<'a>,
-}
-
-/// 1-based physical line numbers of record starts, counted forward once over the bytes (the
-/// csv crate's own line count lags by one after CRLF).
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    counted_to: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        LineCounter {
-            bytes,
-            counted_to: 0,
-            line: 1,
-        }
-    }
-
-    /// The line of the record whose reading started at byte `offset` (line breaks left over
-    /// from the previous record are skipped). Offsets must not go backwards.
-    fn line_of(&mut self, offset: u64) -> u64 {
-        let mut start = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(self.bytes.len());
-        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        if start > self.counted_to {
-            let newlines = memchr::memchr_iter(b'\n', &self.bytes[self.counted_to..start]).count();
-            self.line += newlines as u64;
-            self.counted_to = start;
-        }
-        self.line
-    }
 }
 
 impl Rows<'_> {
     /// Decides on one row and builds its event when kept.
-    fn row(&mut self, record: &ByteRecord, problems: &mut Problems) -> Option<Event> {
+    fn row(
+        &mut self,
+        record: &ByteRecord,
+        line: Option<u64>,
+        problems: &mut Problems,
+    ) -> Option<Event> {
         let c = self.columns;
         let operation = field(record, c.operation);
         let result = field(record, c.result).trim_ascii();
@@ -209,7 +525,6 @@ impl Rows<'_> {
             return None;
         }
         let operation = text(operation);
-        let line = record.position().map(|p| self.lines.line_of(p.byte()));
         let time = self.time(record, line, problems);
         // `Process Start` names the process's own command line; `Process Create` the child's.
         let own_command_line = facts.command_line.filter(|_| operation == "Process Start");
@@ -302,7 +617,11 @@ mod tests {
     use super::*;
 
     fn read_str(csv: &str, keep_all: bool) -> ProcmonFile {
-        read(&Arc::from("t.csv"), csv.as_bytes(), keep_all)
+        read(
+            &Arc::from("t.csv"),
+            &Source::Memory(csv.as_bytes()),
+            keep_all,
+        )
     }
 
     #[test]
@@ -328,6 +647,80 @@ mod tests {
         assert_eq!(f.problems.len(), 1);
         let f = read_str("", false);
         assert_eq!(f.problems.len(), 1);
+    }
+
+    /// A capture with the shapes that make windows hard: quoted line breaks (a Process Start
+    /// environment), `""`, blank lines, a row the crate must read, and state carried from row
+    /// to row (the msiexec tree and its TEMP folder).
+    fn tricky_csv() -> String {
+        let mut csv = String::from("\u{feff}\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\",\"Parent PID\"\r\n");
+        for i in 0..400 {
+            let t = format!("9:{:02}:{:02}.1234567 AM", i / 60, i % 60);
+            match i % 50 {
+                3 => csv.push_str(&format!("\"{t}\",\"msiexec.exe\",\"{}\",\"Process Start\",\"\",\"SUCCESS\",\"Parent PID: 4, Command line: \"\"msiexec.exe\"\" /i x.msi, Environment: \r\n;\tTEMP=Z:\\Tmp{i}\r\n;\tTMP=Z:\\Tmp{i}\",\"4\"\r\n", 1000 + i)),
+                4 => csv.push_str(&format!("\"{t}\",\"msiexec.exe\",\"{}\",\"CreateFile\",\"Z:\\Tmp{}\\x.log\",\"NAME NOT FOUND\",\"\",\"4\"\r\n", 997 + i, i - 1)),
+                5 => csv.push_str(&format!("\"{t}\",\"cmd.exe\",\"{}\",\"CreateFile\",\"C:\\Windows\\Installer\\a.msi\",\"ACCESS DENIED\",\"\",\"{}\"\r\n\r\n", 5000 + i, 997 + i)),
+                6 => csv.push_str(&format!("\"{t}\",\"odd.exe\",\"7\",\"CreateFile\",\"C:\\Windows\\Temp\\q\"x,\"SHARING VIOLATION\",\"\",\"1\"\n")),
+                _ => csv.push_str(&format!("\"{t}\",\"svchost.exe\",\"{}\",\"RegQueryValue\",\"HKLM\\x\",\"{}\",\"Length: 12\",\"600\"\r\n", 900 + i % 7, if i % 3 == 0 { "NAME NOT FOUND" } else { "SUCCESS" })),
+            }
+        }
+        csv
+    }
+
+    fn summary(f: &ProcmonFile) -> Vec<(Option<u64>, String)> {
+        f.events
+            .iter()
+            .map(|e| (e.origin.line, e.text.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn windows_of_any_size_read_the_same_rows() {
+        let csv = tricky_csv();
+        let path = Arc::from("t.csv");
+        let source = Source::Memory(csv.as_bytes());
+        for keep_all in [false, true] {
+            let whole = read_windowed(&path, &source, keep_all, usize::MAX / 4);
+            assert!(whole.rows_kept > 10, "{}", whole.rows_kept);
+            let rows = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(csv.as_bytes())
+                .byte_records()
+                .count() as u64;
+            assert_eq!(whole.rows_total + 1, rows);
+            for window in [1, 2, 3, 17, 64, 100, 333, 1000, 4096] {
+                let w = read_windowed(&path, &source, keep_all, window);
+                assert_eq!(w.rows_total, whole.rows_total, "window {window}");
+                assert_eq!(summary(&w), summary(&whole), "window {window}");
+                assert_eq!(w.problems, whole.problems, "window {window}");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_are_physical_lines() {
+        let csv = tricky_csv();
+        let f = read_windowed(
+            &Arc::from("t.csv"),
+            &Source::Memory(csv.as_bytes()),
+            true,
+            50,
+        );
+        let starts: Vec<u64> = f.events.iter().filter_map(|e| e.origin.line).collect();
+        // Every row's line starts with a quoted time in this file.
+        let lines: Vec<&str> = csv.split('\n').collect();
+        for line in starts {
+            assert!(lines[line as usize - 1].starts_with("\"9:"), "line {line}");
+        }
+        // The tree joined through the Process Start rows: their NAME NOT FOUND in TEMP is kept.
+        let kept = read_windowed(
+            &Arc::from("t.csv"),
+            &Source::Memory(csv.as_bytes()),
+            false,
+            50,
+        );
+        assert!(kept.events.iter().any(|e| e.text.contains("\\Tmp3\\x.log")));
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! more than the kept events in memory.
 
 pub mod clock;
+mod csv_fast;
 mod csv_read;
 mod csv_write;
 mod cursor;
@@ -31,6 +32,7 @@ use std::fmt::Display;
 use std::sync::Arc;
 
 use crate::model::{Event, ProcmonOp, Timestamp};
+use crate::sources::window::Source;
 
 pub use csv_write::write_csv;
 pub use filter::{is_installer_path, is_signal_result};
@@ -52,22 +54,32 @@ pub struct ProcmonFile {
 
 /// Reads a Procmon CSV export, keeping the rows a diagnosis needs.
 pub fn read_csv(path: &Arc<str>, bytes: &[u8]) -> ProcmonFile {
-    csv_read::read(path, bytes, false)
+    csv_read::read(path, &Source::Memory(bytes), false)
+}
+
+/// [`read_csv`] from any source (a large file is read window by window, in parallel).
+pub fn read_csv_source(path: &Arc<str>, source: &Source) -> ProcmonFile {
+    csv_read::read(path, source, false)
 }
 
 /// Reads a Procmon CSV export, keeping every row.
 pub fn read_csv_all(path: &Arc<str>, bytes: &[u8]) -> ProcmonFile {
-    csv_read::read(path, bytes, true)
+    csv_read::read(path, &Source::Memory(bytes), true)
 }
 
 /// Reads a native PML capture, keeping the records a diagnosis needs.
 pub fn read_pml(path: &Arc<str>, bytes: &[u8]) -> ProcmonFile {
-    pml_read::read(path, bytes, false)
+    pml_read::read(path, &Source::Memory(bytes), false)
+}
+
+/// [`read_pml`] from any source (a large file is read in windows, in parallel).
+pub fn read_pml_source(path: &Arc<str>, source: &Source) -> ProcmonFile {
+    pml_read::read(path, source, false)
 }
 
 /// Reads a native PML capture, keeping every record (for conversion to CSV).
 pub fn read_pml_all(path: &Arc<str>, bytes: &[u8]) -> ProcmonFile {
-    pml_read::read(path, bytes, true)
+    pml_read::read(path, &Source::Memory(bytes), true)
 }
 
 /// The one-line rendering of an operation:
@@ -107,7 +119,7 @@ pub(crate) struct Problems {
 }
 
 impl Problems {
-    const MAX: usize = 50;
+    pub(crate) const MAX: usize = 50;
 
     pub(crate) fn new(path: &Arc<str>) -> Self {
         Problems {
@@ -123,6 +135,11 @@ impl Problems {
         } else {
             self.suppressed += 1;
         }
+    }
+
+    /// Counts problems that were not kept (capped elsewhere) with the suppressed ones.
+    pub(crate) fn add_suppressed(&mut self, n: u64) {
+        self.suppressed += n;
     }
 
     pub(crate) fn finish(mut self) -> Vec<String> {

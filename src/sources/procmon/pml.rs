@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use super::cursor::Cursor;
 use super::pml_names::{CLASS_NETWORK, CLASS_PROCESS};
 use super::Problems;
+use crate::sources::window::Source;
 
 const MAGIC: &[u8; 4] = b"PML_";
 const SUPPORTED_VERSION: u32 = 9;
@@ -63,7 +64,9 @@ pub struct RawEvent<'a> {
     pub details: &'a [u8],
     /// The "extra detail" structure (often the operation's output), when present.
     pub extra: Option<&'a [u8]>,
-    /// Offset just past everything the record occupies.
+    /// The record announces extra details that are not in the bytes read.
+    pub extra_missing: bool,
+    /// Offset just past everything the record occupies (relative to the bytes it was read from).
     pub end: usize,
 }
 
@@ -78,7 +81,7 @@ enum Locations {
 
 /// An opened capture.
 pub struct Capture<'a> {
-    bytes: &'a [u8],
+    source: Source<'a>,
     pub header: Header,
     pub processes: HashMap<u32, Process>,
     pub hosts: HashMap<[u8; 16], String>,
@@ -86,21 +89,96 @@ pub struct Capture<'a> {
     locations: Locations,
 }
 
+/// The parts of the file the tables are read from: all of it when it is in memory, else the
+/// header and everything from the first table on (tables end the file; the event records and
+/// their index before them are read window by window).
+enum Image<'a> {
+    Whole(&'a [u8]),
+    Parts {
+        len: usize,
+        head: Vec<u8>,
+        tail_at: usize,
+        tail: Vec<u8>,
+    },
+}
+
+impl Image<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Image::Whole(b) => b.len(),
+            Image::Parts { len, .. } => *len,
+        }
+    }
+
+    /// The bytes from `offset` to the end of the part that holds it (empty past the end or in
+    /// the part that was not read).
+    fn from(&self, offset: usize) -> &[u8] {
+        match self {
+            Image::Whole(b) => b.get(offset..).unwrap_or(&[]),
+            Image::Parts {
+                head,
+                tail_at,
+                tail,
+                ..
+            } => {
+                if offset >= *tail_at {
+                    tail.get(offset - tail_at..).unwrap_or(&[])
+                } else {
+                    head.get(offset..).unwrap_or(&[])
+                }
+            }
+        }
+    }
+
+    fn read<'s>(source: &Source<'s>) -> Option<Image<'s>> {
+        if let Some(bytes) = source.memory() {
+            return Some(Image::Whole(bytes));
+        }
+        let len = usize::try_from(source.len()).ok()?;
+        let head = source.read_vec(0, HEADER_SIZE).ok()?;
+        let start = Cursor::at(&head, 0x240).u64().unwrap_or(0);
+        let tail_at = [0x250, 0x258, 0x260]
+            .into_iter()
+            .filter_map(|at| Cursor::at(&head, at).u64())
+            .chain(Cursor::at(&head, 0x3A0).u64())
+            .filter_map(|o| usize::try_from(o).ok())
+            .filter(|&o| o as u64 > start && o < len)
+            .min()
+            .unwrap_or(len)
+            // Tables that big are damage: read no more than this (what lies before is lost).
+            .max(len.saturating_sub(MAX_TABLES));
+        let tail = source.read_vec(tail_at as u64, len - tail_at).ok()?;
+        Some(Image::Parts {
+            len,
+            head,
+            tail_at,
+            tail,
+        })
+    }
+}
+
+/// The record locations of a batch: `(index, offset or why it has none)`.
+pub type Located = Vec<(u64, Result<usize, String>)>;
+
 impl<'a> Capture<'a> {
     /// Reads the header and tables; `None` (with a problem) when this is not a PML capture.
-    pub fn open(bytes: &'a [u8], problems: &mut Problems) -> Option<Capture<'a>> {
-        let header = read_header(bytes, problems)?;
-        let strings = StringTable::open(bytes, header.string_table_offset, problems);
+    pub fn open(source: &Source<'a>, problems: &mut Problems) -> Option<Capture<'a>> {
+        let Some(image) = Image::read(source) else {
+            problems.push("cannot be read");
+            return None;
+        };
+        let header = read_header(image.from(0), problems)?;
+        let strings = StringTable::open(&image, header.string_table_offset, problems);
         let processes = match &strings {
             Some(strings) => {
-                read_process_table(bytes, header.process_table_offset, strings, problems)
+                read_process_table(&image, header.process_table_offset, strings, problems)
             }
             None => HashMap::new(),
         };
-        let (hosts, ports) = read_hosts_and_ports(bytes, header.hosts_and_ports_offset, problems);
-        let locations = locate_events(bytes, &header, problems);
+        let (hosts, ports) = read_hosts_and_ports(&image, header.hosts_and_ports_offset, problems);
+        let locations = locate_events(image.len(), &header, problems);
         Some(Capture {
-            bytes,
+            source: *source,
             header,
             processes,
             hosts,
@@ -113,90 +191,154 @@ impl<'a> Capture<'a> {
         self.header.is64
     }
 
-    /// Visits every event record in capture order with its index; unreadable records are
-    /// passed as `Err(reason)`. A record walk stops at the first unreadable record.
-    pub fn for_each_event(&self, mut visit: impl FnMut(u64, Result<RawEvent<'a>, String>)) {
+    /// Records listed by the event index, when the capture has one.
+    pub fn indexed_count(&self) -> Option<u64> {
         match self.locations {
-            Locations::Table { offset, count } => {
-                for index in 0..count {
-                    let entry = offset + index * OFFSET_ENTRY_SIZE;
-                    let record = Cursor::at(self.bytes, entry)
-                        .u32()
-                        .ok_or_else(|| "its offset entry is past the end of the file".to_string())
-                        .and_then(|at| self.record_at(at as usize));
-                    visit(index as u64, record);
+            Locations::Table { count, .. } => Some(count as u64),
+            Locations::Walk { .. } => None,
+        }
+    }
+
+    /// Where records `first..first + n` of the index are.
+    pub fn locate(&self, first: u64, n: usize) -> Located {
+        let Locations::Table { offset, count } = self.locations else {
+            return Vec::new();
+        };
+        let first = (first as usize).min(count);
+        let n = n.min(count - first);
+        let entries = self
+            .source
+            .read_vec(
+                (offset + first * OFFSET_ENTRY_SIZE) as u64,
+                n * OFFSET_ENTRY_SIZE,
+            )
+            .unwrap_or_default();
+        (0..n)
+            .map(|i| {
+                let at = Cursor::at(&entries, i * OFFSET_ENTRY_SIZE)
+                    .u32()
+                    .map(|o| o as usize)
+                    .ok_or_else(|| "its offset entry is past the end of the file".to_string());
+                ((first + i) as u64, at)
+            })
+            .collect()
+    }
+
+    /// Visits the records of a located batch in order; unreadable records are passed as
+    /// `Err(reason)`. They are read from one window of the file when they lie close together.
+    pub fn for_each_located(
+        &self,
+        located: &Located,
+        mut visit: impl FnMut(u64, Result<RawEvent<'_>, String>),
+    ) {
+        let offsets = located.iter().filter_map(|(_, o)| o.as_ref().ok().copied());
+        let lo = offsets.clone().min().unwrap_or(0);
+        let hi = offsets.max().unwrap_or(0);
+        let span = hi.saturating_sub(lo).saturating_add(WINDOW_MARGIN);
+        let file_len = self.source.len() as usize;
+        let owned;
+        let window: Option<&[u8]> = match self.source.memory() {
+            Some(bytes) => bytes.get(lo.min(file_len)..lo.saturating_add(span).min(file_len)),
+            None if span <= MAX_BATCH_WINDOW => {
+                owned = self.source.read_vec(lo as u64, span).ok();
+                owned.as_deref()
+            }
+            None => None,
+        };
+        for (index, offset) in located {
+            let at = match offset {
+                Ok(at) => *at,
+                Err(e) => {
+                    visit(*index, Err(e.clone()));
+                    continue;
+                }
+            };
+            if let Some(w) = window {
+                let whole = lo + w.len() >= file_len;
+                match record_at(w, lo, at, self.is64()) {
+                    Ok(r) if whole || !r.extra_missing => {
+                        visit(*index, Ok(r));
+                        continue;
+                    }
+                    Err(e) if whole => {
+                        visit(*index, Err(e));
+                        continue;
+                    }
+                    _ => {}
                 }
             }
-            Locations::Walk { start, limit } => {
-                let mut at = start;
-                let mut index = 0u64;
-                while at + RECORD_HEADER_SIZE <= limit {
-                    match self.record_at(at).and_then(|r| self.plausible(r)) {
-                        Ok(record) => {
-                            at = record.end.max(at + RECORD_HEADER_SIZE);
-                            visit(index, Ok(record));
-                        }
-                        Err(reason) => {
-                            visit(index, Err(format!("{reason}; the record walk stops here")));
-                            return;
-                        }
-                    }
-                    index += 1;
+            self.record_alone(at, &mut |r| visit(*index, r));
+        }
+    }
+
+    /// Reads the record at `at` on its own, with as many bytes as it needs.
+    fn record_alone(&self, at: usize, visit: &mut dyn FnMut(Result<RawEvent<'_>, String>)) {
+        let file_len = self.source.len() as usize;
+        let mut want = 64 << 10;
+        loop {
+            let bytes = match self.source.read_vec(at as u64, want) {
+                Ok(b) => b,
+                Err(e) => {
+                    return visit(Err(format!(
+                        "its record at offset 0x{at:X} cannot be read: {e}"
+                    )))
                 }
+            };
+            let last = at + bytes.len() >= file_len || want >= MAX_RECORD;
+            match record_at(&bytes, at, at, self.is64()) {
+                Ok(r) if last || !r.extra_missing => return visit(Ok(r)),
+                Err(e) if last => return visit(Err(e)),
+                _ => want *= 4,
             }
         }
     }
 
-    /// Reads the record at `offset`.
-    fn record_at(&self, offset: usize) -> Result<RawEvent<'a>, String> {
-        let mut c = Cursor::at(self.bytes, offset);
-        let short = || format!("its record at offset 0x{offset:X} is cut off");
-        let process_index = c.u32().ok_or_else(short)?;
-        let tid = c.u32().ok_or_else(short)?;
-        let class = c.u32().ok_or_else(short)?;
-        let operation = c.u16().ok_or_else(short)?;
-        c.skip(6).ok_or_else(short)?;
-        c.skip(8).ok_or_else(short)?; // duration
-        let filetime = c.u64().ok_or_else(short)?;
-        let result = c.u32().ok_or_else(short)?;
-        let stack_depth = c.u16().ok_or_else(short)?;
-        c.skip(2).ok_or_else(short)?;
-        let details_size = c.u32().ok_or_else(short)?;
-        let extra_offset = c.u32().ok_or_else(short)?;
-        let pointer = if self.is64() { 8 } else { 4 };
-        c.skip(usize::from(stack_depth) * pointer)
-            .ok_or_else(|| format!("its stack trace at offset 0x{offset:X} is cut off"))?;
-        let details = c
-            .take(details_size as usize)
-            .ok_or_else(|| format!("its details at offset 0x{offset:X} are cut off"))?;
-        let mut end = c.position();
-        let extra = match extra_offset {
-            0 => None,
-            rel => {
-                let mut x = Cursor::at(self.bytes, offset.saturating_add(rel as usize));
-                let size = x.u16();
-                let bytes = size.and_then(|n| x.take(usize::from(n)));
-                if bytes.is_some() {
-                    end = end.max(x.position());
-                }
-                bytes
-            }
+    /// Visits every record of a capture without an index, walking them in sequence from its
+    /// first until the first unreadable one.
+    pub fn walk(&self, mut visit: impl FnMut(u64, Result<RawEvent<'_>, String>)) {
+        let Locations::Walk { start, limit } = self.locations else {
+            return;
         };
-        Ok(RawEvent {
-            process_index,
-            tid,
-            class,
-            operation,
-            filetime,
-            result,
-            details,
-            extra,
-            end,
-        })
+        let file_len = self.source.len() as usize;
+        let mut at = start;
+        let mut index = 0u64;
+        let mut window: Vec<u8> = Vec::new();
+        let mut base = start;
+        while at + RECORD_HEADER_SIZE <= limit {
+            let mut want = WALK_WINDOW;
+            if at + RECORD_HEADER_SIZE > base + window.len() {
+                base = at;
+                window = self.source.read_vec(at as u64, want).unwrap_or_default();
+            }
+            let record = loop {
+                let last = base + window.len() >= file_len || want >= MAX_RECORD;
+                match record_at(&window, base, at, self.is64()) {
+                    Ok(r) if last || !r.extra_missing => break Ok(r),
+                    Err(e) if last => break Err(e),
+                    _ => {
+                        want *= 4;
+                        base = at;
+                        window = self.source.read_vec(at as u64, want).unwrap_or_default();
+                    }
+                }
+            };
+            match record.and_then(|r| self.plausible(r)) {
+                Ok(r) => {
+                    let next = (base + r.end).max(at + RECORD_HEADER_SIZE);
+                    visit(index, Ok(r));
+                    at = next;
+                }
+                Err(reason) => {
+                    visit(index, Err(format!("{reason}; the record walk stops here")));
+                    return;
+                }
+            }
+            index += 1;
+        }
     }
 
     /// Rejects records that cannot be real (used when walking without an index).
-    fn plausible(&self, record: RawEvent<'a>) -> Result<RawEvent<'a>, String> {
+    fn plausible<'w>(&self, record: RawEvent<'w>) -> Result<RawEvent<'w>, String> {
         let known_process =
             self.processes.is_empty() || self.processes.contains_key(&record.process_index);
         let class_ok = (CLASS_PROCESS..=CLASS_NETWORK).contains(&record.class);
@@ -206,6 +348,71 @@ impl<'a> Capture<'a> {
             Err("its record is not plausible (damaged data)".to_string())
         }
     }
+}
+
+/// The most bytes of tables (process, string, icon, host and port tables) read from a file.
+const MAX_TABLES: usize = 256 << 20;
+/// Extra bytes read past the last record of a batch.
+const WINDOW_MARGIN: usize = 256 << 10;
+/// A batch whose records are spread wider than this is read record by record.
+const MAX_BATCH_WINDOW: usize = 64 << 20;
+/// Bytes read at a time when walking records without an index.
+const WALK_WINDOW: usize = 4 << 20;
+/// The largest record read whole (a longer one is damage).
+const MAX_RECORD: usize = 64 << 20;
+
+/// Reads the record at absolute offset `at` from `window`, which starts at absolute `base`;
+/// `end` is relative to the window.
+fn record_at(window: &[u8], base: usize, at: usize, is64: bool) -> Result<RawEvent<'_>, String> {
+    let offset = at;
+    let rel = at
+        .checked_sub(base)
+        .ok_or_else(|| format!("its record at offset 0x{offset:X} is cut off"))?;
+    let mut c = Cursor::at(window, rel);
+    let short = || format!("its record at offset 0x{offset:X} is cut off");
+    let process_index = c.u32().ok_or_else(short)?;
+    let tid = c.u32().ok_or_else(short)?;
+    let class = c.u32().ok_or_else(short)?;
+    let operation = c.u16().ok_or_else(short)?;
+    c.skip(6).ok_or_else(short)?;
+    c.skip(8).ok_or_else(short)?; // duration
+    let filetime = c.u64().ok_or_else(short)?;
+    let result = c.u32().ok_or_else(short)?;
+    let stack_depth = c.u16().ok_or_else(short)?;
+    c.skip(2).ok_or_else(short)?;
+    let details_size = c.u32().ok_or_else(short)?;
+    let extra_offset = c.u32().ok_or_else(short)?;
+    let pointer = if is64 { 8 } else { 4 };
+    c.skip(usize::from(stack_depth) * pointer)
+        .ok_or_else(|| format!("its stack trace at offset 0x{offset:X} is cut off"))?;
+    let details = c
+        .take(details_size as usize)
+        .ok_or_else(|| format!("its details at offset 0x{offset:X} are cut off"))?;
+    let mut end = c.position();
+    let extra = match extra_offset {
+        0 => None,
+        x => {
+            let mut x = Cursor::at(window, rel.saturating_add(x as usize));
+            let size = x.u16();
+            let bytes = size.and_then(|n| x.take(usize::from(n)));
+            if bytes.is_some() {
+                end = end.max(x.position());
+            }
+            bytes
+        }
+    };
+    Ok(RawEvent {
+        process_index,
+        tid,
+        class,
+        operation,
+        filetime,
+        result,
+        details,
+        extra_missing: extra_offset != 0 && extra.is_none(),
+        extra,
+        end,
+    })
 }
 
 fn read_header(bytes: &[u8], problems: &mut Problems) -> Option<Header> {
@@ -251,77 +458,84 @@ fn read_header(bytes: &[u8], problems: &mut Problems) -> Option<Header> {
 }
 
 /// A file offset from the header, if it points inside the file.
-fn offset_in(bytes: &[u8], offset: u64) -> Option<usize> {
+fn offset_in(file_len: usize, offset: u64) -> Option<usize> {
     usize::try_from(offset)
         .ok()
-        .filter(|&o| o > 0 && o < bytes.len())
+        .filter(|&o| o > 0 && o < file_len)
 }
 
-fn locate_events(bytes: &[u8], header: &Header, problems: &mut Problems) -> Locations {
+fn locate_events(file_len: usize, header: &Header, problems: &mut Problems) -> Locations {
     let declared = header.event_count as usize;
-    if let Some(offset) = offset_in(bytes, header.event_offsets_offset) {
+    if let Some(offset) = offset_in(file_len, header.event_offsets_offset) {
         // The index ends where the next table starts (or at the end of the file).
         let end = [header.process_table_offset, header.string_table_offset]
             .into_iter()
-            .filter_map(|o| offset_in(bytes, o))
+            .filter_map(|o| offset_in(file_len, o))
             .filter(|&o| o > offset)
             .min()
-            .unwrap_or(bytes.len());
+            .unwrap_or(file_len);
         let fits = (end - offset) / OFFSET_ENTRY_SIZE;
-        if declared > fits {
-            problems.push(format!(
-                "the header announces {declared} events but the event index holds only {fits}: the file is truncated"
-            ));
+        if declared <= fits {
+            return Locations::Table {
+                offset,
+                count: declared,
+            };
         }
-        return Locations::Table {
-            offset,
-            count: declared.min(fits),
+        // A cut index (a truncated copy) would lose the records it no longer lists, although
+        // they lie intact before it: walk them instead.
+        problems.push(format!(
+            "the header announces {declared} events but the event index holds only {fits}: the file is truncated; the events are read in sequence instead"
+        ));
+        let start = offset_in(file_len, header.events_offset).unwrap_or(HEADER_SIZE);
+        return Locations::Walk {
+            start,
+            limit: offset.max(start),
         };
     }
     problems.push(
         "the capture has no event index (Procmon did not close it cleanly, or it is truncated): events are read in sequence",
     );
-    let start = offset_in(bytes, header.events_offset).unwrap_or(HEADER_SIZE);
+    let start = offset_in(file_len, header.events_offset).unwrap_or(HEADER_SIZE);
     let limit = [
         header.event_offsets_offset,
         header.process_table_offset,
         header.string_table_offset,
     ]
     .into_iter()
-    .filter_map(|o| offset_in(bytes, o))
+    .filter_map(|o| offset_in(file_len, o))
     .filter(|&o| o > start)
     .min()
-    .unwrap_or(bytes.len());
+    .unwrap_or(file_len);
     Locations::Walk { start, limit }
 }
 
 /// The interned strings: a count, relative offsets, then `u32 size + UTF-16` strings.
 struct StringTable<'a> {
-    bytes: &'a [u8],
-    base: usize,
+    /// From the table's start to the end of the file.
+    table: &'a [u8],
     count: usize,
     /// Lookups that failed (index out of range, offset or size past the end).
     damaged: Cell<u32>,
 }
 
 impl<'a> StringTable<'a> {
-    fn open(bytes: &'a [u8], offset: u64, problems: &mut Problems) -> Option<StringTable<'a>> {
-        let Some(base) = offset_in(bytes, offset) else {
+    fn open(image: &'a Image, offset: u64, problems: &mut Problems) -> Option<StringTable<'a>> {
+        let Some(base) = offset_in(image.len(), offset) else {
             problems.push(
                 "the string table is missing: process names, users and command lines are unknown",
             );
             return None;
         };
-        let declared = Cursor::at(bytes, base).u32()? as usize;
-        let fits = (bytes.len() - base - 4) / 4;
+        let table = image.from(base);
+        let declared = Cursor::new(table).u32()? as usize;
+        let fits = (image.len() - base - 4) / 4;
         if declared > fits {
             problems.push(format!(
                 "the string table announces {declared} strings but holds at most {fits}"
             ));
         }
         Some(StringTable {
-            bytes,
-            base,
+            table,
             count: declared.min(fits),
             damaged: Cell::new(0),
         })
@@ -339,38 +553,39 @@ impl<'a> StringTable<'a> {
         if index >= self.count {
             return None;
         }
-        let rel = Cursor::at(self.bytes, self.base + 4 + index * 4).u32()?;
-        let mut c = Cursor::at(self.bytes, self.base.checked_add(rel as usize)?);
+        let rel = Cursor::at(self.table, 4 + index * 4).u32()?;
+        let mut c = Cursor::at(self.table, rel as usize);
         let size = c.u32()? as usize;
         c.utf16(size)
     }
 }
 
 fn read_process_table(
-    bytes: &[u8],
+    image: &Image,
     offset: u64,
     strings: &StringTable,
     problems: &mut Problems,
 ) -> HashMap<u32, Process> {
     let mut processes = HashMap::new();
-    let Some(base) = offset_in(bytes, offset) else {
+    let Some(base) = offset_in(image.len(), offset) else {
         problems.push("the process table is missing: process names and PIDs are unknown");
         return processes;
     };
-    let declared = Cursor::at(bytes, base).u32().unwrap_or(0) as usize;
-    let fits = (bytes.len() - base).saturating_sub(4) / 8;
+    let table = image.from(base);
+    let declared = Cursor::new(table).u32().unwrap_or(0) as usize;
+    let fits = (image.len() - base).saturating_sub(4) / 8;
     if declared > fits {
         problems.push(format!(
             "the process table announces {declared} processes but holds at most {fits}"
         ));
     }
     let count = declared.min(fits);
-    let offsets_at = base + 4 + count * 4;
+    let offsets_at = 4 + count * 4;
     let mut damaged = 0usize;
     for i in 0..count {
-        let process = Cursor::at(bytes, offsets_at + i * 4)
+        let process = Cursor::at(table, offsets_at + i * 4)
             .u32()
-            .and_then(|rel| read_process(bytes, base.saturating_add(rel as usize), strings));
+            .and_then(|rel| read_process(table, rel as usize, strings));
         match process {
             Some((index, process)) => {
                 processes.insert(index, process);
@@ -423,11 +638,11 @@ type Ports = HashMap<(u16, bool), String>;
 
 /// Host names by IP and service names by (port, is_tcp). These tables end the file, so when
 /// they cannot be read the file is truncated (network paths then show bare addresses).
-fn read_hosts_and_ports(bytes: &[u8], offset: u64, problems: &mut Problems) -> (Hosts, Ports) {
+fn read_hosts_and_ports(image: &Image, offset: u64, problems: &mut Problems) -> (Hosts, Ports) {
     let mut hosts = HashMap::new();
     let mut ports = HashMap::new();
-    let complete = offset_in(bytes, offset).is_some_and(|base| {
-        let mut c = Cursor::at(bytes, base);
+    let complete = offset_in(image.len(), offset).is_some_and(|base| {
+        let mut c = Cursor::new(image.from(base));
         read_hosts(&mut c, &mut hosts).is_some() && read_ports(&mut c, &mut ports).is_some()
     });
     if !complete {

@@ -10,59 +10,115 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::clock::filetime_to_utc;
-use super::detail::lifecycle_facts;
+use rayon::prelude::*;
+
+use super::detail::{lifecycle_facts, LifecycleFacts};
 use super::filter::{classify_result, is_msiexec, keep_row_with_temps, ResultClass, TempDirs};
 use super::pml::{Capture, Process, RawEvent};
-use super::pml_detail::decode;
+use super::pml_detail::{decode, Decoded};
 use super::pml_names::{class_name, CLASS_PROCESS};
-use super::results::result_name;
+use super::results::{known_result_name, result_name};
 use super::{non_empty, render_line, Problems, ProcmonFile};
 use crate::model::{Event, EventKind, Origin, ProcmonOp, Timestamp};
+use crate::sources::window::Source;
 
 /// Process operations kept for the installer's processes: Process Create, Exit, Start.
 const LIFECYCLE_OPERATIONS: [u16; 3] = [1, 2, 7];
 
+/// Records decided on by one worker at a time.
+const BATCH: usize = 16 * 1024;
+
 /// Reads a capture; `keep_all` keeps every record instead of filtering.
-pub(super) fn read(path: &Arc<str>, bytes: &[u8], keep_all: bool) -> ProcmonFile {
+///
+/// Indexed records are read in batches in parallel: each record is judged on its own (result,
+/// class, whether its process belongs to the installer's tree) and only the ones that may be
+/// kept are decoded. The TEMP folders learnt from the tree's `Process Start` records are applied
+/// afterwards, in capture order, as one stream would.
+pub(super) fn read(path: &Arc<str>, source: &Source, keep_all: bool) -> ProcmonFile {
+    read_batched(path, source, keep_all, BATCH)
+}
+
+/// [`read`] with batches of `batch_len` records.
+fn read_batched(path: &Arc<str>, source: &Source, keep_all: bool, batch_len: usize) -> ProcmonFile {
     let mut problems = Problems::new(path);
     let mut file = ProcmonFile {
         has_dates: true,
         ..ProcmonFile::default()
     };
-    let Some(capture) = Capture::open(bytes, &mut problems) else {
+    let Some(capture) = Capture::open(source, &mut problems) else {
         file.problems = problems.finish();
         return file;
     };
-    let mut reader = Records {
-        path,
+    let judge = Judge {
         capture: &capture,
         tracked: installer_processes(&capture),
+        keep_all,
+    };
+    let mut records = Records {
+        path,
+        capture: &capture,
         temps: TempDirs::default(),
         keep_all,
     };
     let mut unknown_processes = 0u64;
-    capture.for_each_event(|index, record| {
-        file.rows_total += 1;
-        match record {
-            Ok(raw) => {
-                if !capture.processes.is_empty()
-                    && !capture.processes.contains_key(&raw.process_index)
-                {
-                    unknown_processes += 1;
-                }
-                if class_name(raw.class).is_none() {
-                    problems.push(format!(
-                        "event {index}: unknown event class {} (damaged record?)",
-                        raw.class
-                    ));
-                }
-                if let Some(event) = reader.event(index, &raw) {
-                    file.events.push(event);
-                }
-            }
-            Err(reason) => problems.push(format!("event {index}: {reason}")),
+    let mut take = |batch: Batch, file: &mut ProcmonFile, problems: &mut Problems| {
+        file.rows_total += batch.records;
+        unknown_processes += batch.unknown_processes;
+        for problem in batch.problems {
+            problems.push(problem);
         }
-    });
+        problems.add_suppressed(batch.suppressed);
+        for candidate in batch.candidates {
+            if let Some(event) = records.event(candidate) {
+                file.events.push(event);
+            }
+        }
+    };
+    match capture.indexed_count() {
+        Some(count) => {
+            let starts: Vec<u64> = (0..count).step_by(batch_len).collect();
+            let group = (rayon::current_num_threads() * 4).max(2);
+            let judge_group = |starts: &[u64]| -> Vec<Batch> {
+                starts
+                    .par_iter()
+                    .map(|&first| {
+                        let mut batch = Batch::default();
+                        let located = capture.locate(first, batch_len);
+                        capture.for_each_located(&located, |index, record| {
+                            judge.record(index, record, &mut batch)
+                        });
+                        batch
+                    })
+                    .collect()
+            };
+            // One group's events are built in order while the next group is judged.
+            let mut pending: Option<Vec<Batch>> = None;
+            for starts in starts.chunks(group) {
+                let ((), batches) = rayon::join(
+                    || {
+                        for batch in pending.take().unwrap_or_default() {
+                            take(batch, &mut file, &mut problems);
+                        }
+                    },
+                    || judge_group(starts),
+                );
+                pending = Some(batches);
+            }
+            for batch in pending.unwrap_or_default() {
+                take(batch, &mut file, &mut problems);
+            }
+        }
+        None => {
+            let mut batch = Batch::default();
+            capture.walk(|index, record| {
+                judge.record(index, record, &mut batch);
+                if batch.candidates.len() + batch.problems.len() >= batch_len {
+                    take(std::mem::take(&mut batch), &mut file, &mut problems);
+                }
+            });
+            take(batch, &mut file, &mut problems);
+        }
+    }
     if unknown_processes > 0 {
         problems.push(format!(
             "{unknown_processes} events name a process that is not in the process table"
@@ -71,6 +127,103 @@ pub(super) fn read(path: &Arc<str>, bytes: &[u8], keep_all: bool) -> ProcmonFile
     file.rows_kept = file.events.len() as u64;
     file.problems = problems.finish();
     file
+}
+
+/// What one worker made of a batch of records, in capture order.
+#[derive(Default)]
+struct Batch {
+    records: u64,
+    unknown_processes: u64,
+    problems: Vec<String>,
+    /// Problems past the cap, only counted.
+    suppressed: u64,
+    candidates: Vec<Candidate>,
+}
+
+/// A record that may be kept, decoded.
+struct Candidate {
+    index: u64,
+    process_index: u32,
+    tid: u32,
+    class: u32,
+    filetime: u64,
+    result: String,
+    result_class: ResultClass,
+    tracked: bool,
+    decoded: Decoded,
+    facts: LifecycleFacts,
+}
+
+/// The decisions that need nothing but the record and the process table.
+struct Judge<'c, 'a> {
+    capture: &'c Capture<'a>,
+    tracked: HashSet<u32>,
+    keep_all: bool,
+}
+
+impl Judge<'_, '_> {
+    fn record(&self, index: u64, record: Result<RawEvent<'_>, String>, batch: &mut Batch) {
+        batch.records += 1;
+        let raw = match record {
+            Ok(raw) => raw,
+            Err(reason) => return batch.problem(format!("event {index}: {reason}")),
+        };
+        let processes = &self.capture.processes;
+        if !processes.is_empty() && !processes.contains_key(&raw.process_index) {
+            batch.unknown_processes += 1;
+        }
+        if class_name(raw.class).is_none() {
+            batch.problem(format!(
+                "event {index}: unknown event class {} (damaged record?)",
+                raw.class
+            ));
+        }
+        let lifecycle = raw.class == CLASS_PROCESS && LIFECYCLE_OPERATIONS.contains(&raw.operation);
+        let result_class = match known_result_name(raw.result) {
+            Some(name) => classify_result(name),
+            None => ResultClass::Noise, // `0x…`: never a signal name
+        };
+        let tracked = self.tracked.contains(&raw.process_index);
+        if !self.keep_all {
+            let cannot_matter = match result_class {
+                ResultClass::Noise => !(lifecycle && tracked),
+                ResultClass::Weak => !tracked,
+                ResultClass::Strong => false,
+            };
+            if cannot_matter {
+                return;
+            }
+        }
+        let decoded = decode(&raw, self.capture);
+        let facts = if lifecycle {
+            lifecycle_facts(&decoded.operation, &decoded.detail)
+        } else {
+            LifecycleFacts::default()
+        };
+        batch.candidates.push(Candidate {
+            index,
+            process_index: raw.process_index,
+            tid: raw.tid,
+            class: raw.class,
+            filetime: raw.filetime,
+            result: result_name(raw.result),
+            result_class,
+            tracked,
+            decoded,
+            facts,
+        });
+    }
+}
+
+impl Batch {
+    /// Keeps the first problems of a batch (the file's list is capped anyway).
+    fn problem(&mut self, text: String) {
+        if self.problems.len() < Problems::MAX + 1 {
+            self.problems.push(text);
+        } else {
+            self.suppressed += 1;
+        }
+    }
 }
 
 /// Process-table entries of the msiexec tree: msiexec.exe itself and, transitively, every
@@ -104,36 +257,28 @@ fn installer_processes(capture: &Capture) -> HashSet<u32> {
     tracked
 }
 
+/// The decisions that follow the capture's order (TEMP folders learnt so far), and the events.
 struct Records<'c, 'a> {
     path: &'c Arc<str>,
     capture: &'c Capture<'a>,
-    tracked: HashSet<u32>,
     temps: TempDirs,
     keep_all: bool,
 }
 
 impl Records<'_, '_> {
-    fn event(&mut self, index: u64, raw: &RawEvent) -> Option<Event> {
-        let lifecycle = raw.class == CLASS_PROCESS && LIFECYCLE_OPERATIONS.contains(&raw.operation);
-        let result = result_name(raw.result);
-        let class = classify_result(&result);
-        let tracked = self.tracked.contains(&raw.process_index);
-        if !self.keep_all {
-            let cannot_matter = match class {
-                ResultClass::Noise => !(lifecycle && tracked),
-                ResultClass::Weak => !tracked,
-                ResultClass::Strong => false,
-            };
-            if cannot_matter {
-                return None;
-            }
-        }
-        let decoded = decode(raw, self.capture);
-        let facts = if lifecycle {
-            lifecycle_facts(&decoded.operation, &decoded.detail)
-        } else {
-            Default::default()
-        };
+    fn event(&mut self, c: Candidate) -> Option<Event> {
+        let Candidate {
+            index,
+            process_index,
+            tid,
+            class,
+            filetime,
+            result,
+            result_class,
+            tracked,
+            decoded,
+            facts,
+        } = c;
         if tracked {
             self.temps.learn(facts.env_temp.as_deref());
             self.temps.learn(facts.env_tmp.as_deref());
@@ -142,7 +287,7 @@ impl Records<'_, '_> {
             && !keep_row_with_temps(
                 tracked,
                 decoded.operation.as_bytes(),
-                class,
+                result_class,
                 &decoded.path,
                 &self.temps,
             )
@@ -153,13 +298,13 @@ impl Records<'_, '_> {
         let process = self
             .capture
             .processes
-            .get(&raw.process_index)
+            .get(&process_index)
             .unwrap_or(&unknown);
         let op = ProcmonOp {
             process_name: process.name.clone(),
             pid: process.pid,
-            tid: Some(raw.tid),
-            event_class: class_name(raw.class).map(str::to_string),
+            tid: Some(tid),
+            event_class: class_name(class).map(str::to_string),
             operation: decoded.operation,
             path: decoded.path,
             result,
@@ -172,7 +317,7 @@ impl Records<'_, '_> {
             env_temp: facts.env_temp,
             env_tmp: facts.env_tmp,
         };
-        let time = filetime_to_utc(raw.filetime).map(Timestamp::Utc);
+        let time = filetime_to_utc(filetime).map(Timestamp::Utc);
         Some(Event {
             origin: Origin {
                 path: self.path.clone(),
