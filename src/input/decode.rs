@@ -113,12 +113,36 @@ pub fn decode(bytes: &[u8]) -> DecodedText {
 /// Decodes `bytes` (in `encoding`) piece by piece and calls `on_line` for every physical line
 /// (split on `\n`, the `\r` left in place), without holding the whole text in memory.
 /// Returns true when some bytes had to be replaced.
-pub fn decode_lines(bytes: &[u8], encoding: TextEncoding, mut on_line: impl FnMut(&str)) -> bool {
+pub fn decode_lines(bytes: &[u8], encoding: TextEncoding, on_line: impl FnMut(&str)) -> bool {
+    decode_lines_capped(bytes, encoding, usize::MAX, on_line).had_errors
+}
+
+/// What [`decode_lines_capped`] met on the way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineStats {
+    /// Some bytes had to be replaced.
+    pub had_errors: bool,
+    /// Lines longer than the cap: only their first `max_line` bytes were passed on.
+    pub cut_lines: u64,
+}
+
+/// [`decode_lines`] with lines longer than `max_line` bytes cut to their first `max_line`
+/// bytes (at a character boundary), so one enormous line costs neither memory nor time beyond
+/// the cap. Each new piece of text is searched for line ends once: time is linear in the input.
+pub fn decode_lines_capped(
+    bytes: &[u8],
+    encoding: TextEncoding,
+    max_line: usize,
+    mut on_line: impl FnMut(&str),
+) -> LineStats {
     const CHUNK: usize = 1 << 20;
     let body = &bytes[encoding.bom_len().min(bytes.len())..];
     let mut decoder = encoding.codec().new_decoder_without_bom_handling();
     let mut buf = String::with_capacity(CHUNK * 3 + 16);
-    let mut had_errors = false;
+    // The line in progress when it spans pieces (at most `max_line` bytes of it).
+    let mut pending = String::new();
+    let mut cut = false;
+    let mut stats = LineStats::default();
     let mut pos = 0;
     loop {
         let end = (pos + CHUNK).min(body.len());
@@ -126,27 +150,48 @@ pub fn decode_lines(bytes: &[u8], encoding: TextEncoding, mut on_line: impl FnMu
         let needed = decoder
             .max_utf8_buffer_length(end - pos)
             .unwrap_or(CHUNK * 3);
+        buf.clear();
         buf.reserve(needed);
         let (_, read, errors) = decoder.decode_to_string(&body[pos..end], &mut buf, last);
-        had_errors |= errors;
+        stats.had_errors |= errors;
         pos += read;
-        let consumed = match buf.rfind('\n') {
-            Some(nl) if !last => {
-                buf[..nl].split('\n').for_each(&mut on_line);
-                nl + 1
+        let mut rest = buf.as_str();
+        while let Some(nl) = memchr::memchr(b'\n', rest.as_bytes()) {
+            let piece = &rest[..nl];
+            if pending.is_empty() && !cut && piece.len() <= max_line {
+                on_line(piece);
+            } else {
+                cut |= append_capped(&mut pending, piece, max_line);
+                on_line(&pending);
+                pending.clear();
+                stats.cut_lines += u64::from(cut);
+                cut = false;
             }
-            _ if last => {
-                buf.split('\n').for_each(&mut on_line);
-                buf.len()
-            }
-            _ => 0,
-        };
-        buf.drain(..consumed);
+            rest = &rest[nl + 1..];
+        }
+        cut |= append_capped(&mut pending, rest, max_line);
         if last && pos >= body.len() {
+            on_line(&pending);
+            stats.cut_lines += u64::from(cut);
             break;
         }
     }
-    had_errors
+    stats
+}
+
+/// Appends as much of `piece` as fits in `max_line` bytes; true when something was left out.
+fn append_capped(line: &mut String, piece: &str, max_line: usize) -> bool {
+    let room = max_line.saturating_sub(line.len());
+    if piece.len() <= room {
+        line.push_str(piece);
+        return false;
+    }
+    let mut take = room;
+    while !piece.is_char_boundary(take) {
+        take -= 1;
+    }
+    line.push_str(&piece[..take]);
+    true
 }
 
 #[cfg(test)]
@@ -198,6 +243,30 @@ mod tests {
         let mut n = 0;
         decode_lines(b"", TextEncoding::Utf8, |_| n += 1);
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn long_lines_are_cut_in_linear_time() {
+        let mut text = String::from("short\r\n");
+        text.push_str(&"é".repeat(3 << 20));
+        text.push_str("\r\nafter\r\n");
+        text.push_str(&"x".repeat(5 << 20));
+        let mut lines = Vec::new();
+        let stats = decode_lines_capped(text.as_bytes(), TextEncoding::Utf8, 1000, |l| {
+            lines.push(l.to_string())
+        });
+        assert_eq!(stats.cut_lines, 2);
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines[0], "short\r");
+        assert_eq!(lines[1], "é".repeat(500));
+        assert_eq!(lines[2], "after\r");
+        assert_eq!(lines[3].len(), 1000);
+        let mut uncapped = Vec::new();
+        let stats = decode_lines_capped(b"a\nbb\nccc", TextEncoding::Utf8, 2, |l| {
+            uncapped.push(l.to_string())
+        });
+        assert_eq!(uncapped, ["a", "bb", "cc"]);
+        assert_eq!(stats.cut_lines, 1);
     }
 
     #[test]

@@ -278,6 +278,21 @@ mod tests {
             text.push_str(&format!("=== Verbose logging started: 3/1{s}/2025  23:59:{s}0  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\r\n"));
             for i in 0..200 {
                 text.push_str(&format!("MSI (s) (A0:C8) [23:59:{:02}:{:03}]: Component: C{i}; Installed: Absent;   Request: Local;   Action: Local\r\n", (i / 10) % 60, i));
+                if i % 5 == 0 {
+                    for msg in [
+                        "Executing op: FileCopy(SourceName=a|b,DestName=C:\\Temp\\b)",
+                        "Something failed here",
+                        "Executing op: ProgressTotal(Total=1)",
+                        "Not here",
+                        "TEMPLATE",
+                    ] {
+                        text.push_str(&format!(
+                            "MSI (s) (A0!C8) [23:59:{:02}:{:03}]: {msg}\r\n",
+                            (i / 10) % 60,
+                            i
+                        ));
+                    }
+                }
                 if i % 17 == 0 {
                     text.push_str(&format!(
                         "Property(S): P{i} = first é\r\nsecond line\r\n\r\n"

@@ -48,7 +48,10 @@ struct PendingLine {
 
 #[derive(Default)]
 struct PendingSession {
-    lines: Vec<PendingLine>,
+    /// Kept lines, in chunks (a long log keeps millions: one vector would be copied whole each
+    /// time it grows).
+    lines: Vec<Vec<PendingLine>>,
+    kept: usize,
     verbose: bool,
     has_header: bool,
     closed: bool,
@@ -74,6 +77,19 @@ impl PendingSession {
             last_line: line_no,
             ..Default::default()
         }
+    }
+
+    fn keep(&mut self, line: PendingLine) {
+        const CHUNK: usize = 16 * 1024;
+        match self.lines.last_mut() {
+            Some(chunk) if chunk.len() < chunk.capacity() => chunk.push(line),
+            _ => {
+                let mut chunk = Vec::with_capacity(CHUNK.min(16 << self.lines.len().min(10)));
+                chunk.push(line);
+                self.lines.push(chunk);
+            }
+        }
+        self.kept += 1;
     }
 
     /// A time earlier than the previous one by more than an hour means midnight passed.
@@ -185,7 +201,7 @@ impl Splitter {
             }
         }
         let day = current.day;
-        current.lines.push(PendingLine {
+        current.keep(PendingLine {
             line_no,
             text,
             parsed,
@@ -237,7 +253,7 @@ impl Splitter {
             current.tick(tod);
         }
         let day = current.day;
-        current.lines.push(PendingLine {
+        current.keep(PendingLine {
             line_no,
             text: line.to_string(),
             parsed: ParsedLine {
@@ -281,6 +297,7 @@ fn finish_session(path: &Arc<str>, pending: PendingSession, options: SessionOpti
     let raw_dates: Vec<RawDate> = pending
         .lines
         .iter()
+        .flatten()
         .filter_map(|l| l.banner.and_then(|(d, _)| d))
         .collect();
     let hint = match options.date_hint {
@@ -293,8 +310,8 @@ fn finish_session(path: &Arc<str>, pending: PendingSession, options: SessionOpti
     let mut base: Option<NaiveDate> = None;
     let mut first_base: Option<NaiveDate> = None;
     let mut clock: Option<(u32, NaiveTime)> = None;
-    let mut events: Vec<Event> = Vec::with_capacity(pending.lines.len());
-    for line in pending.lines {
+    let mut events: Vec<Event> = Vec::with_capacity(pending.kept);
+    for line in pending.lines.into_iter().flatten() {
         if let Some((raw_date, tod)) = line.banner {
             if let Some(date) = raw_date.zip(order).and_then(|(d, o)| d.resolve(o)) {
                 base = date.checked_sub_days(chrono::Days::new(line.day as u64));
@@ -479,18 +496,5 @@ MSI (c) (9C:20) [00:00:19:000]: MainEngineThread is returning 1625\r\n\
             s[0].events[0].time,
             Some(Timestamp::LocalTimeOfDay(_))
         ));
-    }
-}
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn sizes() {
-        eprintln!(
-            "PendingLine {} ParsedLine {} Classified {} Event {}",
-            std::mem::size_of::<super::PendingLine>(),
-            std::mem::size_of::<super::ParsedLine>(),
-            std::mem::size_of::<super::Classified>(),
-            std::mem::size_of::<crate::model::Event>()
-        );
     }
 }
