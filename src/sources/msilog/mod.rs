@@ -61,6 +61,7 @@ fn read_windowed(
     let starts: Vec<u64> = (body..len.max(body + 1)).step_by(window).collect();
     let group = (rayon::current_num_threads() * 4).max(2);
     let mut had_errors = false;
+    let mut cut_lines = 0u64;
     let mut read_error = None;
     let decode_group = |g: usize, firsts: &[u64]| -> Vec<std::io::Result<Lines>> {
         firsts
@@ -78,6 +79,7 @@ fn read_windowed(
             match output {
                 Ok(lines) => {
                     had_errors |= lines.had_errors;
+                    cut_lines += lines.cut;
                     lines.lines.into_iter().for_each(|l| splitter.push(l));
                 }
                 Err(e) => {
@@ -115,6 +117,12 @@ fn read_windowed(
             encoding.as_str()
         ));
     }
+    if cut_lines > 0 {
+        problems.push(format!(
+            "{path}: {cut_lines} line(s) or pieces of lines longer than {} MiB were cut (damage, not log lines)",
+            MAX_KEPT_LINE >> 20
+        ));
+    }
     for (i, s) in sessions.iter().enumerate() {
         if !s.has_header {
             problems.push(format!(
@@ -147,6 +155,24 @@ fn read_windowed(
 struct Lines {
     lines: Vec<Classified>,
     had_errors: bool,
+    /// Lines longer than [`MAX_KEPT_LINE`] (cut) or pieces of such lines (dropped).
+    cut: u64,
+}
+
+/// Longest line kept whole; longer lines (damage, not log lines) keep their first part.
+const MAX_KEPT_LINE: usize = 1 << 20;
+
+/// Keeps at most [`MAX_KEPT_LINE`] bytes of a line (at a character boundary).
+fn capped<'a>(line: &'a str, cut: &mut u64) -> &'a str {
+    if line.len() <= MAX_KEPT_LINE {
+        return line;
+    }
+    *cut += 1;
+    let mut end = MAX_KEPT_LINE;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    &line[..end]
 }
 
 /// Decodes and classifies the lines of the window that starts at the first line break at or
@@ -160,18 +186,20 @@ fn decode_window(
     is_last: bool,
 ) -> std::io::Result<Lines> {
     let len = source.len();
-    let start = if nominal == body {
-        body
+    // `start_is_break`: the window starts just after a line break (not inside an over-long line).
+    let (start, start_is_break) = if nominal == body {
+        (body, true)
     } else {
         line_boundary(source, encoding, body, nominal)?
     };
     let end = if is_last {
         len
     } else {
-        line_boundary(source, encoding, body, nominal + window as u64)?
+        line_boundary(source, encoding, body, nominal + window as u64)?.0
     };
     let mut lines = Vec::new();
     let mut had_errors = false;
+    let mut cut = 0u64;
     if start < end || is_last {
         source.with(start, (end.max(start) - start) as usize, |raw| {
             let mut decoder = codec(encoding).new_decoder_without_bom_handling();
@@ -184,28 +212,41 @@ fn decode_window(
             had_errors = errors;
             lines.reserve(text.len() / 80);
             let mut from = 0;
+            // Inside an over-long line: its rest up to the next break is dropped (counted).
+            let mut skip = !start_is_break;
             for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
-                lines.push(classify(&text[from..nl]));
+                if std::mem::take(&mut skip) {
+                    cut += 1;
+                } else {
+                    lines.push(classify(capped(&text[from..nl], &mut cut)));
+                }
                 from = nl + 1;
             }
             // A window ends just after a line break: the empty piece after it is the next
             // window's first line, except at the end of the input.
-            if is_last || from < text.len() {
-                lines.push(classify(&text[from..]));
+            if skip {
+                cut += 1;
+            } else if is_last || from < text.len() {
+                lines.push(classify(capped(&text[from..], &mut cut)));
             }
         })?;
     }
-    Ok(Lines { lines, had_errors })
+    Ok(Lines {
+        lines,
+        had_errors,
+        cut,
+    })
 }
 
-/// The position just after the first line break at or after `from` (the end of the input when
-/// there is none; `from + MAX_LINE` when the break is farther than that).
+/// The position just after the first line break at or after `from` and `true`; the end of the
+/// input when there is none (`true`: the input ends there); `from + MAX_LINE` and `false` when
+/// the break is farther than that (the position is inside an over-long line).
 fn line_boundary(
     source: &Source,
     encoding: TextEncoding,
     body: u64,
     from: u64,
-) -> std::io::Result<u64> {
+) -> std::io::Result<(u64, bool)> {
     let len = source.len();
     let wide = !matches!(
         encoding,
@@ -242,11 +283,12 @@ fn line_boundary(
             None
         })?;
         if let Some(p) = found {
-            return Ok((at + p as u64).min(len));
+            return Ok(((at + p as u64).min(len), true));
         }
         at += STEP as u64;
     }
-    Ok((from + MAX_LINE as u64).min(len))
+    let stop = from + MAX_LINE as u64;
+    Ok((stop.min(len), stop >= len))
 }
 
 /// The decoder of an encoding (as `input::decode` uses it).
