@@ -838,10 +838,10 @@ fn evtx_only_2503() -> Case {
         msi(11708, t + Duration::seconds(11), cpid, &[&format!("Product: {product} -- Installation failed.")]),
         outcome_record(t + Duration::seconds(11), cpid, product, "7.1.0", "1603", "Wingtip Toys", code),
         msi(1042, t + Duration::seconds(12), cpid, &[pkg, &cpid.to_string()]),
-        msi(1040, t + Duration::minutes(20), 9120, &["C:\\Temp\notes.msi", "9120"]),
+        msi(1040, t + Duration::minutes(20), 9120, &["C:\\Temp\\notes.msi", "9120"]),
         msi(11707, t + Duration::minutes(20) + Duration::seconds(30), 9120, &["Product: Proseware Notes -- Installation completed successfully."]),
         outcome_record(t + Duration::minutes(20) + Duration::seconds(30), 9120, "Proseware Notes", "1.4.0", "0", "Proseware", "{81B2C3D4-5E6F-4A1B-9C8D-7E6F5A4B3C2D}"),
-        msi(1042, t + Duration::minutes(20) + Duration::seconds(31), 9120, &["C:\\Temp\notes.msi", "9120"]),
+        msi(1042, t + Duration::minutes(20) + Duration::seconds(31), 9120, &["C:\\Temp\\notes.msi", "9120"]),
     ]);
     records.sort_by_key(|r| r.time);
     Case {
