@@ -89,6 +89,57 @@ fn app_noise(around: DateTime<Utc>) -> Vec<RecordSpec> {
         .collect()
 }
 
+/// A failed install transaction as the Application log records it: 1040, the `extra` records,
+/// 11708 "Installation failed.", 1033 with status 1603 (ProductCode in `Binary`), 1042.
+struct Failed<'a> {
+    pid: u32,
+    package: &'a str,
+    product: &'a str,
+    version: &'a str,
+    manufacturer: &'a str,
+    code: &'a str,
+}
+
+impl Failed<'_> {
+    fn records(
+        &self,
+        begin: DateTime<Utc>,
+        fail: DateTime<Utc>,
+        extra: Vec<RecordSpec>,
+    ) -> Vec<RecordSpec> {
+        let pid = self.pid.to_string();
+        let mut out = vec![msi(1040, begin, self.pid, &[self.package, &pid])];
+        out.extend(extra);
+        out.extend([
+            msi(
+                11708,
+                fail - Duration::seconds(1),
+                self.pid,
+                &[&format!(
+                    "Product: {} -- Installation failed.",
+                    self.product
+                )],
+            ),
+            outcome_record(
+                fail,
+                self.pid,
+                self.product,
+                self.version,
+                "1603",
+                self.manufacturer,
+                self.code,
+            ),
+            msi(
+                1042,
+                fail + Duration::seconds(1),
+                self.pid,
+                &[self.package, &pid],
+            ),
+        ]);
+        out
+    }
+}
+
 fn process(
     pid: u32,
     parent: u32,
@@ -184,13 +235,25 @@ fn windows_temp_acl() -> Case {
     let begin = utc(local("2026-01-15T09:14:03"), -300);
     let fail = utc(log.now(), -300);
     let mut records = app_noise(begin);
-    records.extend([
-        msi(1040, begin, cpid, &[pkg, &cpid.to_string()]),
-        msi(10005, fail - Duration::seconds(2), cpid, &[&format!("Product: {product} -- The installer has encountered an unexpected error installing this package. This may indicate a problem with this package. The error code is 2503. The arguments are: , , ")]),
-        msi(11708, fail - Duration::seconds(1), cpid, &[&format!("Product: {product} -- Installation failed.")]),
-        outcome_record(fail, cpid, product, "5.2.0", "1603", "Tailspin Toys", code),
-        msi(1042, fail + Duration::seconds(1), cpid, &[pkg, &cpid.to_string()]),
-    ]);
+    let tx = Failed {
+        pid: cpid,
+        package: pkg,
+        product,
+        version: "5.2.0",
+        manufacturer: "Tailspin Toys",
+        code,
+    };
+    let internal_error = format!("Product: {product} -- The installer has encountered an unexpected error installing this package. This may indicate a problem with this package. The error code is 2503. The arguments are: , , ");
+    records.extend(tx.records(
+        begin,
+        fail,
+        vec![msi(
+            10005,
+            fail - Duration::seconds(2),
+            cpid,
+            &[&internal_error],
+        )],
+    ));
     records.sort_by_key(|r| r.time);
     let server = process(
         spid,
@@ -316,27 +379,15 @@ fn not_elevated_procmon_csv() -> Case {
     );
     log.outcome("installed", product, "3.1.4", "Fabrikam", 1603, true);
     let fail = utc(log.now(), 60);
-    let records = vec![
-        msi(
-            1040,
-            utc(local("2026-02-14T16:40:12"), 60),
-            cpid,
-            &[pkg, &cpid.to_string()],
-        ),
-        msi(
-            11708,
-            fail - Duration::seconds(1),
-            cpid,
-            &[&format!("Product: {product} -- Installation failed.")],
-        ),
-        outcome_record(fail, cpid, product, "3.1.4", "1603", "Fabrikam", code),
-        msi(
-            1042,
-            fail + Duration::seconds(1),
-            cpid,
-            &[pkg, &cpid.to_string()],
-        ),
-    ];
+    let tx = Failed {
+        pid: cpid,
+        package: pkg,
+        product,
+        version: "3.1.4",
+        manufacturer: "Fabrikam",
+        code,
+    };
+    let records = tx.records(utc(local("2026-02-14T16:40:12"), 60), fail, Vec::new());
     // Procmon CSV export (local time, no date), a few added columns, in the Win10 order.
     let denied = log.now() - Duration::seconds(3);
     let row = |t: NaiveDateTime,
@@ -599,27 +650,15 @@ fn ca_registry_denied() -> Case {
     );
     log.outcome("installed", product, "4.0.2", "Fabrikam", 1603, true);
     let fail = utc(log.now(), 0);
-    let records = vec![
-        msi(
-            1040,
-            utc(local("2026-01-20T13:05:13"), 0),
-            cpid,
-            &[pkg, &cpid.to_string()],
-        ),
-        msi(
-            11708,
-            fail - Duration::seconds(1),
-            cpid,
-            &[&format!("Product: {product} -- Installation failed.")],
-        ),
-        outcome_record(fail, cpid, product, "4.0.2", "1603", "Fabrikam", code),
-        msi(
-            1042,
-            fail + Duration::seconds(1),
-            cpid,
-            &[pkg, &cpid.to_string()],
-        ),
-    ];
+    let tx = Failed {
+        pid: cpid,
+        package: pkg,
+        product,
+        version: "4.0.2",
+        manufacturer: "Fabrikam",
+        code,
+    };
+    let records = tx.records(utc(local("2026-01-20T13:05:13"), 0), fail, Vec::new());
     let server = process(
         spid,
         712,
@@ -711,41 +750,21 @@ fn files_in_use() -> Case {
     );
     let fail = utc(log.now(), -300);
     let validate = utc(local("2026-05-11T15:21:06"), -300);
-    let records = vec![
-        msi(
-            1040,
-            utc(local("2026-05-11T15:21:05"), -300),
-            cpid,
-            &[pkg, &cpid.to_string()],
-        ),
-        msi(
-            1025,
-            validate,
-            cpid,
-            &[product, file, "ntray", &tray.to_string()],
-        ),
-        msi(
-            11708,
-            fail - Duration::seconds(1),
-            cpid,
-            &[&format!("Product: {product} -- Installation failed.")],
-        ),
-        outcome_record(
-            fail,
-            cpid,
-            product,
-            "8.0.1",
-            "1603",
-            "Northwind Traders",
-            code,
-        ),
-        msi(
-            1042,
-            fail + Duration::seconds(1),
-            cpid,
-            &[pkg, &cpid.to_string()],
-        ),
-    ];
+    let tx = Failed {
+        pid: cpid,
+        package: pkg,
+        product,
+        version: "8.0.1",
+        manufacturer: "Northwind Traders",
+        code,
+    };
+    let in_use = msi(
+        1025,
+        validate,
+        cpid,
+        &[product, file, "ntray", &tray.to_string()],
+    );
+    let records = tx.records(utc(local("2026-05-11T15:21:05"), -300), fail, vec![in_use]);
     let server = process(
         spid,
         712,
