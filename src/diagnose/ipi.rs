@@ -98,6 +98,13 @@ pub fn ipi_access_denied(v: &SessionView) -> Vec<Finding> {
              and {seq}. 2503/2502 are symptoms: the cause is the access denied on {folder}."
         ),
     );
+    // Process Monitor's view of the same denial: the integrity level settles the question.
+    let denied_ops: Vec<(usize, &crate::model::ProcmonOp)> = v
+        .procmon_ops()
+        .into_iter()
+        .filter(|(_, op)| is_denied(&op.result) && under(&op.path, &folder))
+        .collect();
+    cited.extend(denied_ops.iter().map(|(i, _)| *i));
     symptom.evidence = v.evidence(&cited);
     let values = FixValues::of(v);
     symptom.fixes = vec![rerun_elevated(&values)];
@@ -109,18 +116,7 @@ pub fn ipi_access_denied(v: &SessionView) -> Vec<Finding> {
     for name in ["LogonUser", "ALLUSERS", "MSIINSTALLPERUSER"] {
         cause_cited.extend(v.property(name).map(|p| p.event));
     }
-    // Process Monitor's view of the same denial: the integrity level settles the question.
-    let denied_ops: Vec<(usize, &crate::model::ProcmonOp)> = v
-        .procmon_ops()
-        .into_iter()
-        .filter(|(_, op)| is_denied(&op.result) && under(&op.path, &folder))
-        .collect();
     cause_cited.extend(denied_ops.iter().map(|(i, _)| *i));
-    symptom.evidence = v.evidence(&{
-        let mut c = cited.clone();
-        c.extend(denied_ops.iter().map(|(i, _)| *i));
-        c
-    });
     let integrity = denied_ops.iter().find_map(|(_, op)| op.integrity.clone());
     let procmon_says_elevated = integrity
         .as_deref()
