@@ -15,6 +15,7 @@ mod ipi;
 mod machine;
 mod missing;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 pub use evidence::{Evidence, SessionView};
@@ -85,16 +86,23 @@ const RULES: &[Rule] = &[
 /// Runs every rule on every session; findings are ordered by session, then confidence.
 /// Machine-wide records outside every session get their own findings (session `null`).
 pub fn run(timeline: &Timeline) -> Vec<Finding> {
-    let mut all = Vec::new();
-    for session in &timeline.sessions {
-        let view = SessionView::new(session);
-        let mut found: Vec<Finding> = RULES.iter().flat_map(|rule| rule(&view)).collect();
-        if found.is_empty() {
-            found = generic::first_failure(&view);
-        }
-        found.sort_by_key(|f| std::cmp::Reverse(f.confidence));
-        all.extend(found);
-    }
+    // Sessions and rules are independent: both run in parallel (each rule walks the whole
+    // session, millions of events in a large log); the order of the results is kept.
+    let per_session: Vec<Vec<Finding>> = timeline
+        .sessions
+        .par_iter()
+        .map(|session| {
+            let view = SessionView::new(session);
+            let per_rule: Vec<Vec<Finding>> = RULES.par_iter().map(|rule| rule(&view)).collect();
+            let mut found: Vec<Finding> = per_rule.into_iter().flatten().collect();
+            if found.is_empty() {
+                found = generic::first_failure(&view);
+            }
+            found.sort_by_key(|f| std::cmp::Reverse(f.confidence));
+            found
+        })
+        .collect();
+    let mut all: Vec<Finding> = per_session.into_iter().flatten().collect();
     let machine = machine::machine_findings(&timeline.machine_events);
     for m in machine {
         match same_day_session_finding(&mut all, &m, timeline) {

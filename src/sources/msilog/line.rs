@@ -154,6 +154,20 @@ fn low_byte_hex(s: &str) -> Option<u8> {
 
 /// `HH:MM:SS:mmm` (milliseconds after a colon; a dot is accepted too).
 fn parse_bracket_time(s: &str) -> Option<NaiveTime> {
+    // The shape of nearly every line, `08:31:55:123`, read without splitting.
+    let b = s.as_bytes();
+    if b.len() == 12 && b[2] == b':' && b[5] == b':' && matches!(b[8], b':' | b'.') {
+        let digits = |range: std::ops::Range<usize>| {
+            b[range].iter().try_fold(0u32, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+            })
+        };
+        if let (Some(h), Some(m), Some(sec), Some(ms)) =
+            (digits(0..2), digits(3..5), digits(6..8), digits(9..12))
+        {
+            return NaiveTime::from_hms_milli_opt(h, m, sec, ms);
+        }
+    }
     let mut it = s.split([':', '.']);
     let h: u32 = it.next()?.trim().parse().ok()?;
     let m: u32 = it.next()?.parse().ok()?;
@@ -463,23 +477,10 @@ fn parse_note(rest: &str) -> EventKind {
     let mut args = Vec::new();
     let mut tail = &rest[code_end..];
     let mut field = 2;
-    while let Some(start) = tail.find(&format!(" {field}: ")).or_else(|| {
-        // A trailing empty field: `… 2: ` at the very end.
-        let marker = format!(" {field}:");
-        tail.ends_with(&marker).then(|| tail.len() - marker.len())
-    }) {
-        let after = start + format!(" {field}:").len();
-        let body = tail.get(after..).unwrap_or("");
+    while let Some((start, marker_len)) = find_note_field(tail, field) {
+        let body = tail.get(start + marker_len..).unwrap_or("");
         let body = body.strip_prefix(' ').unwrap_or(body);
-        let next = format!(" {}: ", field + 1);
-        let next_end = format!(" {}:", field + 1);
-        let end = body
-            .find(&next)
-            .or_else(|| {
-                body.ends_with(&next_end)
-                    .then(|| body.len() - next_end.len())
-            })
-            .unwrap_or(body.len());
+        let end = find_note_field(body, field + 1).map_or(body.len(), |(p, _)| p);
         args.push(body[..end].trim().to_string());
         tail = &body[end..];
         field += 1;
@@ -488,6 +489,29 @@ fn parse_note(rest: &str) -> EventKind {
         }
     }
     EventKind::Note { code, args }
+}
+
+/// Where field `field` of a note starts in `hay`: ` N: `, or ` N:` ending the text (an empty last
+/// field); with the length of ` N:`. No allocation: this runs on every note of the log.
+fn find_note_field(hay: &str, field: u32) -> Option<(usize, usize)> {
+    let mut buf = [0u8; 8];
+    let mut n = 0;
+    buf[n] = b' ';
+    n += 1;
+    if field >= 10 {
+        buf[n] = b'0' + (field / 10 % 10) as u8;
+        n += 1;
+    }
+    buf[n] = b'0' + (field % 10) as u8;
+    buf[n + 1] = b':';
+    buf[n + 2] = b' ';
+    n += 3;
+    let with_space = std::str::from_utf8(&buf[..n]).ok()?;
+    let bare = &with_space[..n - 1];
+    hay.find(with_space).map(|p| (p, bare.len())).or_else(|| {
+        hay.ends_with(bare)
+            .then(|| (hay.len() - bare.len(), bare.len()))
+    })
 }
 
 fn parse_product_outcome(msg: &str) -> Option<EventKind> {
@@ -657,6 +681,31 @@ mod tests {
                 args: vec![]
             }
         );
+    }
+
+    #[test]
+    fn note_with_ten_and_more_fields() {
+        let fields: String = (2..=12).map(|n| format!(" {n}: v{n}")).collect();
+        let p = parse_line(&format!(
+            "MSI (s) (A0:C8) [08:32:13:154]: Note: 1: 1234{fields} 13:"
+        ));
+        let mut args: Vec<String> = (2..=12).map(|n| format!("v{n}")).collect();
+        args.push(String::new());
+        assert_eq!(p.kind, EventKind::Note { code: 1234, args });
+    }
+
+    #[test]
+    fn bracket_times_fast_and_general_shapes_agree() {
+        let t = |h, m, s, ms| NaiveTime::from_hms_milli_opt(h, m, s, ms);
+        assert_eq!(parse_bracket_time("08:31:55:123"), t(8, 31, 55, 123));
+        assert_eq!(parse_bracket_time("23:59:59.999"), t(23, 59, 59, 999));
+        assert_eq!(parse_bracket_time("8:31:55:123"), t(8, 31, 55, 123));
+        assert_eq!(parse_bracket_time(" 8:31:55:12"), t(8, 31, 55, 12));
+        assert_eq!(parse_bracket_time("1:2:3:4"), t(1, 2, 3, 4));
+        assert_eq!(parse_bracket_time("01:49:43"), t(1, 49, 43, 0));
+        assert_eq!(parse_bracket_time("25:00:00:000"), None);
+        assert_eq!(parse_bracket_time("0a:31:55:123"), None);
+        assert_eq!(parse_bracket_time("08:31:55:12x"), t(8, 31, 55, 0));
     }
 
     #[test]

@@ -145,7 +145,10 @@ pub fn classify(raw: &str) -> Classified {
 pub struct Splitter {
     path: Arc<str>,
     options: SessionOptions,
+    /// The session lines are going to (at most one: a session is finished as soon as the
+    /// next one starts, while later lines are still being decoded).
     sessions: Vec<PendingSession>,
+    finished: Vec<LogSession>,
     line_no: u64,
 }
 
@@ -155,6 +158,7 @@ impl Splitter {
             path: path.clone(),
             options,
             sessions: Vec::new(),
+            finished: Vec::new(),
             line_no: 0,
         }
     }
@@ -180,8 +184,7 @@ impl Splitter {
             Classified::Kept(text, parsed) => (Some((text, parsed)), None),
         };
         if self.sessions.is_empty() {
-            self.sessions
-                .push(PendingSession::new(false, false, line_no));
+            self.start_session(PendingSession::new(false, false, line_no));
         }
         let current = self.sessions.last_mut().expect("a session exists");
         current.last_line = line_no;
@@ -216,13 +219,13 @@ impl Splitter {
         let starts_new = match b.kind {
             BannerKind::VerboseStarted => true,
             BannerKind::Started => !open_verbose,
-            _ => self.sessions.is_empty(),
+            _ => self.sessions.is_empty() && self.finished.is_empty(),
         };
         if starts_new {
             let mut s = PendingSession::new(b.kind == BannerKind::VerboseStarted, true, line_no);
             s.build = b.build.map(str::to_string);
             s.calling_process = b.calling_process.map(str::to_string);
-            self.sessions.push(s);
+            self.start_session(s);
         }
         let kind = match b.kind {
             BannerKind::VerboseStarted => EventKind::LogStarted {
@@ -268,18 +271,30 @@ impl Splitter {
         });
     }
 
+    /// Makes `next` the current session; the one before can no longer change and is finished.
+    fn start_session(&mut self, next: PendingSession) {
+        if let Some(previous) = self.sessions.pop() {
+            self.finished
+                .push(finish_session(&self.path, previous, self.options));
+        }
+        self.sessions.push(next);
+    }
+
     /// Ends the input: decides dates, builds the events of every session.
     pub fn finish(self) -> Vec<LogSession> {
         let Splitter {
             path,
             options,
             sessions,
+            mut finished,
             ..
         } = self;
-        sessions
-            .into_iter()
-            .map(|s| finish_session(&path, s, options))
-            .collect()
+        finished.extend(
+            sessions
+                .into_iter()
+                .map(|s| finish_session(&path, s, options)),
+        );
+        finished
     }
 }
 
