@@ -79,9 +79,9 @@ impl Columns {
 }
 
 /// Windows of the body read (and split) at a time; each worker holds one.
-const WINDOW: usize = 4 << 20;
+const WINDOW: usize = 1 << 20;
 /// Bytes read past a window's end to finish its last record (more when a record is longer).
-const MARGIN: usize = 64 << 10;
+const MARGIN: usize = 16 << 10;
 /// The header is looked for in the first bytes.
 const HEAD: usize = 1 << 20;
 
@@ -149,7 +149,7 @@ fn read_windowed(path: &Arc<str>, source: &Source, keep_all: bool, window: usize
         .step_by(window)
         .map(|start| (start, (start + window as u64).min(len)))
         .collect();
-    let batch = (rayon::current_num_threads() * 4).max(2);
+    let batch = (rayon::current_num_threads() * 16).max(2);
     let split = Split {
         source,
         columns,
@@ -158,6 +158,9 @@ fn read_windowed(path: &Arc<str>, source: &Source, keep_all: bool, window: usize
     let split_group = |batch_no: usize, group: &[(u64, u64)]| -> Outputs {
         group
             .par_iter()
+            // Every window its own job: a thread that runs out steals single windows, instead of
+            // sleeping while the other finishes a run of them.
+            .with_max_len(1)
             .enumerate()
             .map(|(i, &(start, end))| split.window(start, end, batch_no + i > 0))
             .collect()
@@ -184,8 +187,8 @@ fn read_windowed(path: &Arc<str>, source: &Source, keep_all: bool, window: usize
                 }
             };
             file.rows_total += output.rows;
-            for (rel_line, record) in &output.kept {
-                if let Some(event) = rows.row(record, Some(join.line + rel_line), &mut problems) {
+            for (rel_line, record) in output.kept.iter() {
+                if let Some(event) = rows.row(&record, Some(join.line + rel_line), &mut problems) {
                     file.events.push(event);
                 }
             }
@@ -233,7 +236,83 @@ struct WindowOut {
     newlines: u64,
     rows: u64,
     /// The rows that may matter, with their line relative to `start`'s.
-    kept: Vec<(u64, ByteRecord)>,
+    kept: KeptRows,
+}
+
+/// The kept rows of one window in three allocations (bytes, field ends, rows). The joining
+/// thread frees them: one allocation per row made the splitting threads wait on the
+/// allocator's lock for every row the other thread freed.
+#[derive(Default)]
+struct KeptRows {
+    bytes: Vec<u8>,
+    /// Where each field ends in `bytes` (a field starts where the one before ends).
+    ends: Vec<usize>,
+    /// Per row: its line relative to the window's start, its first field, its field count.
+    rows: Vec<(u64, usize, usize)>,
+}
+
+impl KeptRows {
+    fn start_row(&mut self, line: u64) {
+        self.rows.push((line, self.ends.len(), 0));
+    }
+
+    /// Appends a field to the row started last.
+    fn push_field(&mut self, value: &[u8]) {
+        self.bytes.extend_from_slice(value);
+        self.ends.push(self.bytes.len());
+        if let Some(row) = self.rows.last_mut() {
+            row.2 += 1;
+        }
+    }
+
+    fn push_record(&mut self, line: u64, record: &ByteRecord) {
+        self.start_row(line);
+        for value in record {
+            self.push_field(value);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u64, KeptRow<'_>)> {
+        self.rows.iter().map(|&(line, first, count)| {
+            (
+                line,
+                KeptRow {
+                    kept: self,
+                    first,
+                    count,
+                },
+            )
+        })
+    }
+}
+
+/// One kept row's fields.
+struct KeptRow<'a> {
+    kept: &'a KeptRows,
+    first: usize,
+    count: usize,
+}
+
+/// Field access shared by the `csv` crate's records and the kept rows.
+trait Fields {
+    fn get(&self, i: usize) -> Option<&[u8]>;
+}
+
+impl Fields for ByteRecord {
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        ByteRecord::get(self, i)
+    }
+}
+
+impl Fields for KeptRow<'_> {
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        if i >= self.count {
+            return None;
+        }
+        let at = self.first + i;
+        let start = if at == 0 { 0 } else { self.kept.ends[at - 1] };
+        Some(&self.kept.bytes[start..self.kept.ends[at]])
+    }
 }
 
 /// Splits windows of one file.
@@ -290,7 +369,7 @@ impl Split<'_> {
                         stop: base + at as u64 + 1,
                         newlines: 0,
                         rows: 0,
-                        kept: Vec::new(),
+                        kept: KeptRows::default(),
                     });
                 }
             }
@@ -303,7 +382,7 @@ impl Split<'_> {
             stop: base + first as u64,
             newlines: 0,
             rows: 0,
-            kept: Vec::new(),
+            kept: KeptRows::default(),
         };
         let mut lines = Lines {
             at: first,
@@ -321,17 +400,16 @@ impl Split<'_> {
                     }
                     out.rows += 1;
                     if self.may_matter(buf, &fields) {
-                        let mut record = ByteRecord::with_capacity(next - start, fields.len());
+                        out.kept.start_row(lines.to(buf, start));
                         for f in &fields {
                             if f.escaped {
                                 value.clear();
                                 f.push_value(buf, &mut value);
-                                record.push_field(&value);
+                                out.kept.push_field(&value);
                             } else {
-                                record.push_field(f.raw(buf));
+                                out.kept.push_field(f.raw(buf));
                             }
                         }
-                        out.kept.push((lines.to(buf, start), record));
                     }
                     pos = next;
                 }
@@ -394,7 +472,7 @@ impl Split<'_> {
             }
             out.rows += 1;
             if self.keep_all || self.record_may_matter(&record) {
-                out.kept.push((lines.to(buf, record_start), record.clone()));
+                out.kept.push_record(lines.to(buf, record_start), &record);
             }
         }
     }
@@ -482,7 +560,7 @@ impl Rows<'_> {
     /// Decides on one row and builds its event when kept.
     fn row(
         &mut self,
-        record: &ByteRecord,
+        record: &impl Fields,
         line: Option<u64>,
         problems: &mut Problems,
     ) -> Option<Event> {
@@ -561,7 +639,7 @@ impl Rows<'_> {
     /// `Time of Day`, combined with the date of `Date & Time` when the export has it.
     fn time(
         &self,
-        record: &ByteRecord,
+        record: &impl Fields,
         line: Option<u64>,
         problems: &mut Problems,
     ) -> Option<Timestamp> {
@@ -599,7 +677,7 @@ fn after_date(date_time: &str) -> String {
         .unwrap_or_default()
 }
 
-fn field(record: &ByteRecord, column: Option<usize>) -> &[u8] {
+fn field(record: &impl Fields, column: Option<usize>) -> &[u8] {
     column.and_then(|i| record.get(i)).unwrap_or(b"")
 }
 
