@@ -2,6 +2,9 @@
 //! findings, sessions and inputs against `fixtures/cases/<case>/expected.json`, plus the JSON
 //! contract itself.
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -9,24 +12,6 @@ use serde_json::Value;
 
 fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases")
-}
-
-fn run_json(path: &Path) -> Value {
-    let out = Command::cargo_bin("msidiag")
-        .unwrap()
-        .args(["analyze", "--json", "-"])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{}: bad JSON: {e}", path.display()))
 }
 
 fn ids(report: &Value) -> Vec<String> {
@@ -99,7 +84,7 @@ fn check_case(dir: &Path) -> Result<(), String> {
     let expected: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap())
             .map_err(|e| format!("{case}: expected.json: {e}"))?;
-    let r = run_json(&dir.join("input"));
+    let r = run::analyze_json(&[], &dir.join("input"));
     check_contract(&case, &r);
     let got = ids(&r);
     for want in expected["findings"].as_array().unwrap() {

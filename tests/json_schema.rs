@@ -12,10 +12,11 @@ mod cross_source;
 #[path = "support/evtx_writer.rs"]
 #[allow(dead_code)]
 mod evtx_writer;
+#[path = "support/run.rs"]
+mod run;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 fn root() -> PathBuf {
@@ -42,25 +43,6 @@ fn closed(schema: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(closed).collect()),
         other => other.clone(),
     }
-}
-
-fn run_json(args: &[&str], path: &Path) -> Value {
-    let out = Command::cargo_bin("msidiag")
-        .unwrap()
-        .arg("analyze")
-        .args(args)
-        .args(["--json", "-"])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// Every validation error of `report` against both schemas, as readable lines.
@@ -107,7 +89,7 @@ fn every_fixture_case_validates_against_the_schema() {
             .unwrap()
             .to_string_lossy();
         for args in [&[][..], &["--tz", "+05:30"][..]] {
-            let report = run_json(args, input);
+            let report = run::analyze_json(args, input);
             problems.extend(errors(&format!("{case} {args:?}"), &report));
         }
     }
@@ -118,7 +100,7 @@ fn every_fixture_case_validates_against_the_schema() {
 fn a_cross_source_report_validates_against_the_schema() {
     let dir = tempfile::tempdir().unwrap();
     cross_source::write_case(dir.path());
-    let report = run_json(&[], dir.path());
+    let report = run::analyze_json(&[], dir.path());
     let kinds: Vec<&str> = report["inputs"]
         .as_array()
         .unwrap()
@@ -144,7 +126,7 @@ fn a_cross_source_report_validates_against_the_schema() {
 
 #[test]
 fn the_validator_rejects_a_report_that_breaks_the_contract() {
-    let mut report = run_json(&[], &root().join("fixtures/cases/2503-not-elevated/input"));
+    let mut report = run::analyze_json(&[], &root().join("fixtures/cases/2503-not-elevated/input"));
     report["findings"][0]["confidence"] = Value::from("certain");
     report["sessions"][0]["undocumented_field"] = Value::from(1);
     let problems = errors("broken", &report);
