@@ -108,12 +108,26 @@ impl<'a> SessionView<'a> {
         let mut idx: Vec<usize> = indices.to_vec();
         idx.sort_unstable();
         idx.dedup();
-        let mut last_key = None;
+        // Within one source the order of its own lines wins: a key never goes back in time
+        // from one cited event of a source to the next (`Action ended 13:05:17` has whole
+        // seconds and must not jump before the `[13:05:17:518]` lines written before it).
+        let mut last_key: Vec<(&str, chrono::NaiveDateTime)> = Vec::new();
         let mut keyed: Vec<(Option<chrono::NaiveDateTime>, usize)> = idx
             .into_iter()
             .map(|i| {
-                let key = self.local_time(self.event(i)).or(last_key);
-                last_key = key;
+                let e = self.event(i);
+                let source: &str = &e.origin.path;
+                let before = last_key.iter().find(|(p, _)| *p == source).map(|(_, t)| *t);
+                let key = match (self.local_time(e), before) {
+                    (Some(own), Some(b)) => Some(own.max(b)),
+                    (own, b) => own.or(b),
+                };
+                if let Some(k) = key {
+                    match last_key.iter_mut().find(|(p, _)| *p == source) {
+                        Some(slot) => slot.1 = k,
+                        None => last_key.push((source, k)),
+                    }
+                }
                 (key, i)
             })
             .collect();
@@ -312,4 +326,38 @@ pub fn is_benign_ipi_note(code: u32, args: &[String]) -> bool {
                 .ends_with("inprogressinstallinfo.ipi")
         })
         && args.get(1).is_some_and(|h| h.trim() != "-2147287035")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::sources::msilog::session::split_sessions;
+    use crate::sources::msilog::SessionOptions;
+
+    #[test]
+    fn a_logs_own_line_order_wins_over_coarser_times() {
+        let path: Arc<str> = Arc::from("install.log");
+        let text = "=== Verbose logging started: 1/20/2026  13:05:12  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\r\n\
+MSI (s) (14:48) [13:05:17:518]: Hello, I'm your 64bit Elevated custom action server.\r\n\
+ConfigureAgentKey:  Error 0x80070005: failed to create registry key\r\n\
+CustomAction ConfigureAgentKey returned actual error code 1603\r\n\
+Action ended 13:05:17: InstallFinalize. Return value 3.\r\n\
+MSI (c) (D4:20) [13:05:17:617]: MainEngineThread is returning 1603\r\n";
+        let log = split_sessions(
+            &path,
+            text,
+            SessionOptions {
+                date_hint: crate::sources::msilog::DateHint::None,
+            },
+        )
+        .pop()
+        .unwrap();
+        let session = InstallSession::from_log_session("S1".into(), &path, log);
+        let view = SessionView::new(&session);
+        let all: Vec<usize> = (0..session.events.len()).rev().collect();
+        let lines: Vec<u64> = view.evidence(&all).iter().filter_map(|e| e.line).collect();
+        assert_eq!(lines, vec![1, 2, 3, 4, 5, 6]);
+    }
 }
