@@ -633,6 +633,8 @@ fn ca_registry_denied() -> Case {
         .s(2, "Invoking remote custom action. DLL: C:\\Windows\\Installer\\MSI8E2F.tmp, Entrypoint: ConfigureAgent")
         .s(4200, &format!("Created Custom Action Server with PID {capid} (0x{capid:X})."))
         .s(30, "Hello, I'm your 64bit Elevated custom action server.");
+    // The custom action runs (and is denied) right after its server says hello.
+    let ca_running = utc(log.now(), 0) + Duration::milliseconds(15);
     log.raw("ConfigureAgentKey:  Creating HKLM\\SOFTWARE\\Fabrikam\\Agent")
         .raw("ConfigureAgentKey:  Error 0x80070005: failed to create registry key SOFTWARE\\Fabrikam\\Agent")
         .raw("CustomAction ConfigureAgentKey returned actual error code 1603 (note this may not be 100% accurate if translation happened inside sandbox)");
@@ -675,7 +677,7 @@ fn ca_registry_denied() -> Case {
         "NT AUTHORITY\\SYSTEM",
         "System",
     );
-    let at = utc(log.now(), 0) - Duration::seconds(3);
+    let at = ca_running;
     let pml = PmlCapture {
         is64: true,
         processes: vec![server, ca],
