@@ -159,6 +159,25 @@ fn check_case(dir: &Path) -> Result<(), String> {
             ));
         }
     }
+    for (id, parts) in expected["finding_summary"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        let summary = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id.as_str())
+            .and_then(|f| f["summary"].as_str())
+            .ok_or_else(|| format!("{case}: no finding {id}"))?;
+        for part in parts.as_array().unwrap() {
+            let part = part.as_str().unwrap();
+            if !summary.contains(part) {
+                return Err(format!("{case}: {id} summary lacks {part:?}: {summary}"));
+            }
+        }
+    }
     for want in expected["clocks"].as_array().into_iter().flatten() {
         let file = want["file"].as_str().unwrap();
         let clock = r["clocks"]

@@ -98,6 +98,7 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
             if found.is_empty() {
                 found = generic::first_failure(&view);
             }
+            link_2503_to_its_cause(&mut found);
             found.sort_by_key(|f| std::cmp::Reverse(f.confidence));
             found
         })
@@ -120,6 +121,41 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
         }
     }
     all
+}
+
+/// Causes that make the engine report 2503/2502 (the script cannot be written or started).
+const CAUSES_OF_2503: &[&str] = &[
+    "windows-temp-acl",
+    "user-temp-broken",
+    "temp-unwritable",
+    "installer-folder-acl",
+    "not-elevated",
+    "config-msi-acl",
+    "msiserver-broken",
+];
+
+/// When a session's `error-2503-2502` symptom has a cause found in the same session, the
+/// symptom says so (instead of leaving the reader with its generic list of usual causes).
+fn link_2503_to_its_cause(found: &mut [Finding]) {
+    let causes: Vec<String> = found
+        .iter()
+        .filter(|f| CAUSES_OF_2503.contains(&f.id))
+        .map(|f| format!("{} (`{}`)", f.title, f.id))
+        .collect();
+    if causes.is_empty() {
+        return;
+    }
+    for symptom in found.iter_mut().filter(|f| f.id == "error-2503-2502") {
+        symptom.summary.push_str(&format!(
+            " In this session the cause is shown by {}: {}; start with its fixes.",
+            if causes.len() == 1 {
+                "another finding"
+            } else {
+                "other findings"
+            },
+            causes.join("; ")
+        ));
+    }
 }
 
 /// The session finding with the same id whose local day is within a day of the machine
