@@ -633,7 +633,7 @@ fn written_captures_read_back_completely() {
         };
         assert_eq!(t.to_rfc3339(), "2025-03-14T08:32:13.154+00:00");
         assert!(first.text.starts_with(
-            "08:32:13.1540000 msiexec.exe (1000) CreateFile C:\\Windows\\Installer\\inprogressinstallinfo.ipi -> ACCESS DENIED  Desired Access:"
+            "08:32:13.1540000 UTC msiexec.exe (1000) CreateFile C:\\Windows\\Installer\\inprogressinstallinfo.ipi -> ACCESS DENIED  Desired Access:"
         ));
         let first = op(first);
         assert_eq!(first.tid, Some(1001));

@@ -87,7 +87,9 @@ pub fn read_pml_all(path: &Arc<str>, bytes: &[u8]) -> ProcmonFile {
 /// of the Detail, such as a Process Start environment, become spaces).
 pub fn render_line(time: Option<&Timestamp>, op: &ProcmonOp) -> String {
     let clock = match time {
-        Some(Timestamp::Utc(t)) => clock::format_24h(t.time()),
+        // A capture's clock is UTC (the machine's zone is not in the file): say so, since
+        // the log lines cited beside it are in local time.
+        Some(Timestamp::Utc(t)) => format!("{} UTC", clock::format_24h(t.time())),
         Some(Timestamp::Local(t)) => clock::format_24h(t.time()),
         Some(Timestamp::LocalTimeOfDay(t)) => clock::format_24h(*t),
         None => "??:??:??.???????".to_string(),
