@@ -130,7 +130,11 @@ fn parse_msi_prefixed(rest: &str) -> Option<ParsedLine> {
     }
     let message = rest.strip_prefix(": ").or_else(|| rest.strip_prefix(':'))?;
     let kind = classify_msi_message(message);
-    let routine = matches!(&kind, EventKind::MsiMessage { message } if message.is_empty());
+    let routine = match &kind {
+        EventKind::MsiMessage { message } => message.is_empty(),
+        EventKind::Note { code, .. } => ROUTINE_NOTES.contains(code),
+        _ => false,
+    };
     Some(ParsedLine {
         time,
         thread: Some(MsiThread {
@@ -144,6 +148,12 @@ fn parse_msi_prefixed(rest: &str) -> Option<ParsedLine> {
         routine,
     })
 }
+
+/// Internal notes healthy logs are full of, about something the package simply does not have
+/// (a table, a stream, a Directory entry, a dialog control) or a font it created: never evidence
+/// of a failure, so they are counted as routine lines and not kept (a fifth of the events of a
+/// typical verbose log).
+pub const ROUTINE_NOTES: &[u32] = &[2205, 2228, 2262, 2727, 2835, 2898];
 
 fn low_byte_hex(s: &str) -> Option<u8> {
     if s.is_empty() || s.len() > 8 {
@@ -681,6 +691,20 @@ mod tests {
                 args: vec![]
             }
         );
+    }
+
+    #[test]
+    fn missing_table_notes_are_routine_other_notes_are_kept() {
+        let routine = parse_line("MSI (s) (A0:C8) [08:32:13:154]: Note: 1: 2205 2:  3: Error ");
+        assert!(routine.routine);
+        assert!(routine.time.is_some());
+        for kept in [
+            "MSI (s) (A0:C8) [08:32:13:154]: Note: 1: 2203 2: C:\\Windows\\Installer\\inprogressinstallinfo.ipi 3: -2147287035 ",
+            "MSI (s) (A0:C8) [08:32:13:154]: Note: 1: 2318 2: C:\\Temp\\x.cab ",
+            "MSI (s) (A0:C8) [08:32:13:154]: Note: 1: 1402 2: HKEY_LOCAL_MACHINE\\Software\\X 3: 5 ",
+        ] {
+            assert!(!parse_line(kept).routine, "{kept}");
+        }
     }
 
     #[test]
