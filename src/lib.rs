@@ -262,7 +262,13 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
         InputKind::Evtx => {
             let file = sources::evtx::read_source(&display, &source);
             r.report.problems = file.problems;
-            if file.records_total == 0 {
+            if file.records_total == 0 && r.report.problems.is_empty() {
+                // A sound file of an empty channel (Setup, Forwarded Events are often empty).
+                r.report.status = "empty";
+                r.report
+                    .problems
+                    .push(format!("{display}: the event log holds no records"));
+            } else if file.records_total == 0 {
                 r.report.status = "error";
                 r.report
                     .problems
@@ -278,7 +284,12 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
                 sources::procmon::read_pml_source(&display, &source)
             };
             r.report.problems = file.problems;
-            if file.rows_total == 0 {
+            if file.rows_total == 0 && r.report.problems.is_empty() {
+                r.report.status = "empty";
+                r.report
+                    .problems
+                    .push(format!("{display}: the capture holds no events"));
+            } else if file.rows_total == 0 {
                 r.report.status = "error";
                 r.report
                     .problems

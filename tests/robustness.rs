@@ -1775,3 +1775,37 @@ fn pml_cut_inside_the_event_index_keeps_every_record() {
         assert!(cut.problems.iter().any(|p| p.contains("read in sequence")));
     }
 }
+
+#[test]
+fn an_empty_log_is_empty_a_broken_one_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("Setup.evtx");
+    std::fs::write(&empty, support::evtx_writer::write_evtx(&[])).unwrap();
+    let mut broken_bytes =
+        support::evtx_writer::write_evtx(&[support::evtx_writer::RecordSpec::new(
+            "MsiInstaller",
+            1040,
+        )]);
+    support::evtx_writer::flip_chunk_magic(&mut broken_bytes, 0);
+    let broken = dir.path().join("Application.evtx");
+    std::fs::write(&broken, broken_bytes).unwrap();
+    let analysis = msidiag::analyze(&[empty, broken], &msidiag::Options::default()).unwrap();
+    let status = |name: &str| {
+        let input = analysis
+            .inputs
+            .iter()
+            .find(|i| i.path.ends_with(name))
+            .unwrap();
+        (input.status, input.problems.join(" | "))
+    };
+    let (s, problems) = status("Setup.evtx");
+    assert_eq!(s, "empty", "{problems}");
+    assert!(
+        problems.ends_with("Setup.evtx: the event log holds no records"),
+        "{problems}"
+    );
+    let (s, problems) = status("Application.evtx");
+    assert_eq!(s, "error", "{problems}");
+    assert!(problems.contains("bad chunk magic"), "{problems}");
+    assert!(problems.contains("no readable event record"), "{problems}");
+}
