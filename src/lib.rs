@@ -73,6 +73,18 @@ impl InputReport {
     pub fn usable(&self) -> bool {
         matches!(self.status, "ok" | "truncated")
     }
+
+    /// A recognised file that gave no record: `empty` when it was read without a problem
+    /// (`empty_text`), else `error` (`error_text`, after the problems that explain it).
+    fn no_records(&mut self, empty_text: &str, error_text: &str) {
+        let (status, text) = if self.problems.is_empty() {
+            ("empty", empty_text)
+        } else {
+            ("error", error_text)
+        };
+        self.status = status;
+        self.problems.push(format!("{}: {text}", self.path));
+    }
 }
 
 /// The result of a run.
@@ -262,17 +274,10 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
         InputKind::Evtx => {
             let file = sources::evtx::read_source(&display, &source);
             r.report.problems = file.problems;
-            if file.records_total == 0 && r.report.problems.is_empty() {
-                // A sound file of an empty channel (Setup, Forwarded Events are often empty).
-                r.report.status = "empty";
+            if file.records_total == 0 {
+                // Setup and Forwarded Events logs are often sound and empty.
                 r.report
-                    .problems
-                    .push(format!("{display}: the event log holds no records"));
-            } else if file.records_total == 0 {
-                r.report.status = "error";
-                r.report
-                    .problems
-                    .push(format!("{display}: no readable event record"));
+                    .no_records("the event log holds no records", "no readable event record");
             }
             r.evtx_events = file.events;
         }
@@ -284,16 +289,11 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
                 sources::procmon::read_pml_source(&display, &source)
             };
             r.report.problems = file.problems;
-            if file.rows_total == 0 && r.report.problems.is_empty() {
-                r.report.status = "empty";
-                r.report
-                    .problems
-                    .push(format!("{display}: the capture holds no events"));
-            } else if file.rows_total == 0 {
-                r.report.status = "error";
-                r.report
-                    .problems
-                    .push(format!("{display}: no readable Process Monitor row"));
+            if file.rows_total == 0 {
+                r.report.no_records(
+                    "the capture holds no events",
+                    "no readable Process Monitor row",
+                );
             }
             r.procmon_events = file.events;
             r.procmon_has_dates = file.has_dates;
