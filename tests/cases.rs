@@ -14,6 +14,22 @@ fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases")
 }
 
+/// The finding with `id` in a report.
+fn finding<'a>(report: &'a Value, id: &str) -> Option<&'a Value> {
+    report["findings"]
+        .as_array()?
+        .iter()
+        .find(|f| f["id"] == id)
+}
+
+/// The `{ finding id: expectation }` entries of `key` in an `expected.json`.
+fn per_finding<'a>(
+    expected: &'a Value,
+    key: &str,
+) -> impl Iterator<Item = (&'a String, &'a Value)> {
+    expected[key].as_object().into_iter().flatten()
+}
+
 fn ids(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
@@ -119,17 +135,8 @@ fn check_case(dir: &Path) -> Result<(), String> {
             }
         }
     }
-    for (id, files) in expected["finding_evidence"]
-        .as_object()
-        .into_iter()
-        .flatten()
-    {
-        let finding = r["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["id"] == id.as_str())
-            .ok_or_else(|| format!("{case}: no finding {id}"))?;
+    for (id, files) in per_finding(&expected, "finding_evidence") {
+        let finding = finding(&r, id).ok_or_else(|| format!("{case}: no finding {id}"))?;
         for file in files.as_array().unwrap() {
             let file = file.as_str().unwrap();
             let cited = finding["evidence"]
@@ -142,33 +149,16 @@ fn check_case(dir: &Path) -> Result<(), String> {
             }
         }
     }
-    for (id, confidence) in expected["finding_confidence"]
-        .as_object()
-        .into_iter()
-        .flatten()
-    {
-        let got = r["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["id"] == id.as_str())
-            .map(|f| f["confidence"].clone());
+    for (id, confidence) in per_finding(&expected, "finding_confidence") {
+        let got = finding(&r, id).map(|f| f["confidence"].clone());
         if got.as_ref() != Some(confidence) {
             return Err(format!(
                 "{case}: {id} confidence {got:?}, expected {confidence}"
             ));
         }
     }
-    for (id, parts) in expected["finding_summary"]
-        .as_object()
-        .into_iter()
-        .flatten()
-    {
-        let summary = r["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["id"] == id.as_str())
+    for (id, parts) in per_finding(&expected, "finding_summary") {
+        let summary = finding(&r, id)
             .and_then(|f| f["summary"].as_str())
             .ok_or_else(|| format!("{case}: no finding {id}"))?;
         for part in parts.as_array().unwrap() {
