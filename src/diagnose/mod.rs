@@ -140,7 +140,7 @@ fn link_2503_to_its_cause(found: &mut [Finding]) {
     let causes: Vec<String> = found
         .iter()
         .filter(|f| CAUSES_OF_2503.contains(&f.id))
-        .map(|f| format!("{} (`{}`)", f.title, f.id))
+        .map(|f| format!("{} ({})", f.title, f.id))
         .collect();
     if causes.is_empty() {
         return;

@@ -138,7 +138,7 @@ pub fn render(a: &Analysis) -> String {
                 @if !a.notes.is_empty() {
                     section #notes {
                         h2 { "Notes" }
-                        ul.notes { @for n in &a.notes { li { (clean(n)) } } }
+                        ul.notes { @for n in &a.notes { li { (prose(n)) } } }
                     }
                 }
                 footer {
@@ -298,9 +298,9 @@ fn verdict_card(a: &Analysis, s: &InstallSession) -> Markup {
                         a href={"#" (anchor(s, 0))} { (clean(&top.title)) }
                         " " span class={"badge conf-" (top.confidence.as_str())} { (top.confidence.as_str()) " confidence" }
                     }
-                    p { (clean(&first_sentence(&top.summary))) }
+                    p { (prose(&first_sentence(&top.summary))) }
                     @if let Some(fix) = top.fixes.first() {
-                        p.first-fix { span.cause-label { "First step " } (clean(&fix.description)) }
+                        p.first-fix { span.cause-label { "First step " } (prose(&fix.description)) }
                     }
                     @if fs.len() > 1 {
                         p.also {
@@ -323,6 +323,20 @@ fn verdict_card(a: &Analysis, s: &InstallSession) -> Markup {
             } @else {
                 div.cause { p.muted { "Completed: nothing to fix in this session." } }
             }
+        }
+    }
+}
+
+/// Prose written by the rules, where `backticks` mark a command or a name: those parts are
+/// set as code (all of it stays plain text when the backticks do not pair up).
+fn prose(s: &str) -> Markup {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return html! { (clean(s)) };
+    }
+    html! {
+        @for (i, part) in parts.iter().enumerate() {
+            @if i % 2 == 1 { code.inline { (clean(part)) } } @else { (clean(part)) }
         }
     }
 }
@@ -375,7 +389,7 @@ fn finding_block(
                 h3 { (clean(&f.title)) }
                 code.fid { (f.id) }
             }
-            p.summary { (clean(&f.summary)) }
+            p.summary { (prose(&f.summary)) }
             @if !evidence.is_empty() {
                 h4 { "Evidence" }
                 table.evidence {
@@ -398,7 +412,7 @@ fn finding_block(
                 ol.fixes {
                     @for (cid, fix) in &fixes {
                         li {
-                            p { (clean(&fix.description)) }
+                            p { (prose(&fix.description)) }
                             @if let (Some(cid), Some(cmd)) = (cid, &fix.command) {
                                 div.cmd {
                                     pre { code id=(cid) { (clean(cmd)) } }
@@ -1283,6 +1297,20 @@ mod tests {
     #[test]
     fn control_and_bidi_characters_are_made_visible() {
         assert_eq!(clean("a\x1b[31m\u{202e}b\r\n"), "a\\x1b[31m\\u{202e}b\n");
+    }
+
+    #[test]
+    fn backticks_in_prose_become_code_and_stay_escaped() {
+        assert_eq!(
+            prose("run `gpupdate /force`, then <retry>").into_string(),
+            "run <code class=\"inline\">gpupdate /force</code>, then &lt;retry&gt;"
+        );
+        assert_eq!(
+            prose("`<script>` x").into_string(),
+            "<code class=\"inline\">&lt;script&gt;</code> x"
+        );
+        // Unpaired: plain text.
+        assert_eq!(prose("it's `odd").into_string(), "it's `odd");
     }
 
     #[test]
