@@ -331,7 +331,7 @@ fn verdict_card(a: &Analysis, s: &InstallSession) -> Markup {
 /// set as code (all of it stays plain text when the backticks do not pair up).
 fn prose(s: &str) -> Markup {
     let parts: Vec<&str> = s.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         return html! { (clean(s)) };
     }
     html! {
