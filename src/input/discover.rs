@@ -369,7 +369,7 @@ pub fn discover_with(paths: &[PathBuf], limits: &Limits) -> Discovery {
 }
 
 /// Lists the entries of the zip archive `bytes` (named `display` in reports) as discovery
-/// would, for the fuzzer and tests. Entries are loaded with [`load_with`].
+/// would, for the fuzzer and tests. Entries are loaded with [`load`].
 pub fn discover_archive_bytes(display: &str, bytes: Vec<u8>, limits: &Limits) -> Discovery {
     let mut walk = Walk::new(limits);
     let bytes = ArchiveBytes::Memory(Arc::new(Loaded::owned(bytes)));

@@ -5,10 +5,10 @@
 //!   exit-code table (59 rows), embedded from `data/*.tsv` (Microsoft docs, CC BY 4.0, see
 //!   `data/ATTRIBUTION.md`) and parsed once on first use; template rendering for
 //!   `Note: 1: N 2: … 3: …` records.
-//! - [`hresult`]: parsing of codes as logs print them (`1603`, `-2147287035`, `0x80070643`)
+//! - [`mod@hresult`]: parsing of codes as logs print them (`1603`, `-2147287035`, `0x80070643`)
 //!   and decoding of HRESULT / Win32 / NTSTATUS values from small hand-checked tables.
 //! - [`advice`]: hand-written common causes and concrete fixes per code and table.
-//! - [`explain`]: the `msidiag explain <CODE>` answer — every meaning of a number, each
+//! - [`mod@explain`]: the `msidiag explain <CODE>` answer — every meaning of a number, each
 //!   saying in which context it applies, as plain text or serde-serializable data.
 //!
 //! What it must not do: read files or the network at run time, depend on anything but

@@ -6,7 +6,7 @@
 //! [`write_csv`] writes events back as Procmon's default CSV export. Each event carries
 //! `EventKind::Procmon` and a one-line text `HH:MM:SS.fffffff process.exe (PID) Operation Path
 //! -> RESULT  Detail`. Detail accessors (`child_pid`, `exit_status`, …) are on
-//! [`ProcmonOp`](crate::model::ProcmonOp) in `detail.rs`. CSV events cite their 1-based
+//! [`crate::model::ProcmonOp`] in `detail.rs`. CSV events cite their 1-based
 //! physical line (`Origin::line`), PML events their 0-based record number in capture order
 //! (`Origin::record`). CSV times are local (`LocalTimeOfDay`, or `Local` with a `Date & Time`
 //! column); PML times are UTC.
