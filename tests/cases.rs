@@ -135,6 +135,18 @@ fn check_case(dir: &Path) -> Result<(), String> {
             }
         }
     }
+    let notes: Vec<&str> = r["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .collect();
+    for want in expected["notes_contain"].as_array().into_iter().flatten() {
+        let want = want.as_str().unwrap();
+        if !notes.iter().any(|n| n.contains(want)) {
+            return Err(format!("{case}: no note holds {want:?}; notes: {notes:?}"));
+        }
+    }
     for (id, files) in per_finding(&expected, "finding_evidence") {
         let finding = finding(&r, id).ok_or_else(|| format!("{case}: no finding {id}"))?;
         for file in files.as_array().unwrap() {

@@ -1,4 +1,4 @@
-//! "Why nothing was found": when a failed session has no specific finding, say precisely what
+//! "Why nothing was found": when a failed session has no finding above low confidence, say precisely what
 //! the inputs lack (no verbose log, no event log, a Procmon capture that misses the failure
 //! window) and what to collect next time. It must not invent causes.
 
@@ -13,9 +13,13 @@ pub fn notes(timeline: &Timeline, findings: &[Finding], inputs: &[InputReport]) 
         if !s.outcome.is_failure() && s.outcome != crate::timeline::Outcome::Unknown {
             continue;
         }
-        let specific = findings
-            .iter()
-            .any(|f| f.session.as_deref() == Some(s.id.as_str()) && f.id != "first-failure");
+        // A low-confidence finding names a symptom, not a cause shown by evidence: the session
+        // still gets what to collect next time.
+        let specific = findings.iter().any(|f| {
+            f.session.as_deref() == Some(s.id.as_str())
+                && f.id != "first-failure"
+                && f.confidence > super::Confidence::Low
+        });
         if specific {
             continue;
         }
