@@ -27,17 +27,34 @@ impl Evidence {
             path: e.origin.path.to_string(),
             line: e.origin.line,
             record: e.origin.record,
-            time: e.time.as_ref().map(format_time),
+            time: e
+                .time
+                .as_ref()
+                .map(|t| format_time(t, whole_seconds(&e.kind))),
             text: e.text.clone(),
         }
     }
 }
 
-fn format_time(t: &Timestamp) -> String {
+/// `Action start 9:14:05: X.` / `Action ended …` lines carry whole seconds only: their time is
+/// written without a fraction rather than with a made-up `.000`.
+fn whole_seconds(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::ActionStart { .. } | EventKind::ActionEnded { .. }
+    )
+}
+
+fn format_time(t: &Timestamp, whole_seconds: bool) -> String {
+    let fraction = if whole_seconds { "" } else { "%.3f" };
     match t {
-        Timestamp::Utc(t) => t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        Timestamp::Local(t) => t.format("%Y-%m-%dT%H:%M:%S%.3f").to_string(),
-        Timestamp::LocalTimeOfDay(t) => t.format("%H:%M:%S%.3f").to_string(),
+        Timestamp::Utc(t) => t
+            .format(&format!("%Y-%m-%dT%H:%M:%S{fraction}Z"))
+            .to_string(),
+        Timestamp::Local(t) => t
+            .format(&format!("%Y-%m-%dT%H:%M:%S{fraction}"))
+            .to_string(),
+        Timestamp::LocalTimeOfDay(t) => t.format(&format!("%H:%M:%S{fraction}")).to_string(),
     }
 }
 
@@ -357,7 +374,11 @@ MSI (c) (D4:20) [13:05:17:617]: MainEngineThread is returning 1603\r\n";
         let session = InstallSession::from_log_session("S1".into(), &path, log);
         let view = SessionView::new(&session);
         let all: Vec<usize> = (0..session.events.len()).rev().collect();
-        let lines: Vec<u64> = view.evidence(&all).iter().filter_map(|e| e.line).collect();
+        let evidence = view.evidence(&all);
+        let lines: Vec<u64> = evidence.iter().filter_map(|e| e.line).collect();
         assert_eq!(lines, vec![1, 2, 3, 4, 5, 6]);
+        // Whole seconds stay whole; engine lines keep their milliseconds.
+        assert_eq!(evidence[1].time.as_deref(), Some("2026-01-20T13:05:17.518"));
+        assert_eq!(evidence[4].time.as_deref(), Some("2026-01-20T13:05:17"));
     }
 }

@@ -448,17 +448,23 @@ fn evidence_time(e: &Evidence, session: Option<&InstallSession>) -> Markup {
             .map(|t| t.date())
             .or(s.started_utc.map(|t| t.date_naive()))
     });
+    // Whole-second sources (`Action ended 9:14:05`) are shown without a fraction.
+    let time_format = if e.time.as_deref().is_some_and(|t| t.contains('.')) {
+        "%H:%M:%S%.3f"
+    } else {
+        "%H:%M:%S"
+    };
     let show = |n: NaiveDateTime| {
         if Some(n.date()) == day {
-            n.format("%H:%M:%S%.3f").to_string()
+            n.format(time_format).to_string()
         } else {
-            n.format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+            n.format(&format!("%Y-%m-%d {time_format}")).to_string()
         }
     };
     match t {
         Timestamp::Utc(u) => html! { (show(u.naive_utc())) span.clock-tag { "UTC" } },
         Timestamp::Local(n) => html! { (show(n)) },
-        Timestamp::LocalTimeOfDay(tod) => html! { (tod.format("%H:%M:%S%.3f").to_string()) },
+        Timestamp::LocalTimeOfDay(tod) => html! { (tod.format(time_format).to_string()) },
     }
 }
 
