@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::Serialize;
 
 use super::dates::{decide_order, parse_raw_date, DateHint, DateOrderDecision, RawDate};
@@ -336,7 +336,16 @@ fn finish_session(path: &Arc<str>, pending: PendingSession, options: SessionOpti
                 clock = Some((line.day, tod));
             }
         } else if let Some(tod) = line.parsed.time {
-            clock = Some((line.day, tod));
+            // `Action ended 13:05:17` (whole seconds) after `[13:05:17:518]` is no earlier
+            // than that line: within the same second the finer clock stands.
+            let same_second = clock.is_some_and(|(day, at)| {
+                day == line.day
+                    && whole_seconds(&line.parsed.kind)
+                    && at.with_nanosecond(0) == Some(tod)
+            });
+            if !same_second {
+                clock = Some((line.day, tod));
+            }
         } else if is_continuation(&line, &events) && join_continuation(&mut events, &line) {
             continue;
         }
@@ -369,6 +378,14 @@ fn finish_session(path: &Arc<str>, pending: PendingSession, options: SessionOpti
         routine_lines: pending.routine_lines,
         events,
     }
+}
+
+/// Lines whose own time has whole seconds only (`Action start 9:14:05: X.`).
+fn whole_seconds(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::ActionStart { .. } | EventKind::ActionEnded { .. }
+    )
 }
 
 fn stamp(base: Option<NaiveDate>, day: u32, tod: NaiveTime) -> Timestamp {
@@ -500,6 +517,23 @@ MSI (c) (9C:20) [00:00:19:000]: MainEngineThread is returning 1625\r\n\
         assert!(!s[0].truncated);
         assert!(s[1].truncated);
         assert_eq!(s[1].first_line, 11);
+    }
+
+    #[test]
+    fn whole_second_action_lines_do_not_move_the_clock_back() {
+        let s = split(
+            "=== Verbose logging started: 1/20/2026  13:05:12  Build type: SHIP UNICODE 5.00.10011.00  Calling process: x ===\r\n\
+             MSI (s) (14:48) [13:05:17:518]: Hello, I'm your 64bit Elevated custom action server.\r\n\
+             Action ended 13:05:17: InstallFinalize. Return value 3.\r\n\
+             Action start 13:05:18: Rollback.\r\n",
+        );
+        let times: Vec<String> = s[0]
+            .events
+            .iter()
+            .skip(1)
+            .map(|e| format!("{:?}", e.time.unwrap().naive().unwrap().time()))
+            .collect();
+        assert_eq!(times, ["13:05:17.518", "13:05:17.518", "13:05:18"]);
     }
 
     #[test]
