@@ -334,3 +334,17 @@ fn json_to_file_keeps_the_text_summary_on_stdout() {
     let r: Value = serde_json::from_str(&std::fs::read_to_string(target).unwrap()).unwrap();
     assert_eq!(r["schema"], "msidiag/1");
 }
+
+#[test]
+fn one_thread_and_two_threads_give_the_same_report() {
+    for case in [
+        "xs-windows-temp-acl",
+        "xs-not-elevated-procmon-csv",
+        "two-sessions",
+    ] {
+        let input = cases_dir().join(case).join("input");
+        let one = run::analyze_json(&["--threads", "1"], &input);
+        let two = run::analyze_json(&["--threads", "2"], &input);
+        assert_eq!(one, two, "{case}");
+    }
+}
