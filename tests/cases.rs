@@ -180,6 +180,23 @@ fn check_case(dir: &Path) -> Result<(), String> {
             }
         }
     }
+    for (id, commands) in per_finding(&expected, "finding_fix_commands") {
+        let got: Vec<&str> = finding(&r, id).ok_or_else(|| format!("{case}: no finding {id}"))?
+            ["fixes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["command"].as_str())
+            .collect();
+        for want in commands.as_array().unwrap() {
+            let want = want.as_str().unwrap();
+            if !got.contains(&want) {
+                return Err(format!(
+                    "{case}: {id} lacks the fix command {want:?}; got {got:?}"
+                ));
+            }
+        }
+    }
     for want in expected["clocks"].as_array().into_iter().flatten() {
         let file = want["file"].as_str().unwrap();
         let clock = r["clocks"]

@@ -13,7 +13,8 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use msidiag::model::{EventKind, Operation, Timestamp, WinEvent};
 use msidiag::sources::evtx::msi::{
-    crash_fact, msi_fact, service_fact, MsiInstallerFact, ServiceFact,
+    crash_fact, msi_fact, service_fact, service_start_failure, MsiInstallerFact, ServiceFact,
+    ServiceStartFailure,
 };
 use msidiag::sources::evtx::{read, EvtxFile};
 
@@ -221,6 +222,72 @@ fn scm(id: u16, params: &[(&str, &str)]) -> RecordSpec {
 }
 
 #[test]
+fn start_and_logon_failures_of_any_service() {
+    let records = vec![
+        scm(
+            7038,
+            &[
+                ("param1", "ContosoSync"),
+                ("param2", ".\\svc_sync"),
+                ("param3", "%%1326"),
+            ],
+        ),
+        scm(
+            7000,
+            &[("param1", "Contoso Sync Agent"), ("param2", "%%1069")],
+        ),
+        scm(
+            7009,
+            &[("param1", "30000"), ("param2", "Contoso Sync Agent")],
+        ),
+        scm(
+            7041,
+            &[
+                ("param1", "ContosoSync"),
+                ("param2", "CONTOSO\\svc_sync"),
+                ("param3", "%%1385"),
+            ],
+        ),
+        scm(
+            7036,
+            &[("param1", "Contoso Sync Agent"), ("param2", "stopped")],
+        ),
+    ];
+    let file = read(&Arc::from("System.evtx"), &write_evtx(&records));
+    assert!(file.problems.is_empty(), "{:?}", file.problems);
+    assert_eq!(ids(&file), vec![7038, 7000, 7009, 7041]);
+    let failures: Vec<ServiceStartFailure> = win_events(&file)
+        .into_iter()
+        .map(|w| service_start_failure(w).unwrap())
+        .collect();
+    assert_eq!(failures[0].service, "ContosoSync");
+    assert_eq!(failures[0].account.as_deref(), Some(".\\svc_sync"));
+    assert!(failures[0].logon);
+    assert!(
+        failures[0].error.ends_with("(error 1326)"),
+        "{}",
+        failures[0].error
+    );
+    assert_eq!(failures[1].service, "Contoso Sync Agent");
+    assert!(failures[1].logon, "%%1069 is a logon failure");
+    assert_eq!(
+        failures[1].error,
+        "The service did not start due to a logon failure (error 1069)"
+    );
+    assert_eq!(failures[2].service, "Contoso Sync Agent");
+    assert!(!failures[2].logon);
+    assert!(failures[3].logon);
+    // Not the Windows Installer service: no msiserver fact.
+    assert!(win_events(&file)
+        .into_iter()
+        .all(|w| service_fact(w).is_none()));
+    assert_eq!(
+        file.events[1].text,
+        "Service Control Manager 7000: The Contoso Sync Agent service failed to start due to the following error: The service did not start due to a logon failure (error 1069)"
+    );
+}
+
+#[test]
 fn scm_events_about_the_installer_service_only() {
     let records = vec![
         scm(
@@ -247,7 +314,7 @@ fn scm_events_about_the_installer_service_only() {
                 ("param4", "msiserver"),
             ],
         ),
-        scm(7001, &[("param1", "Windows Installer"), ("param2", "x")]),
+        scm(7026, &[("param1", "Windows Installer"), ("param2", "x")]),
     ];
     let file = read(&Arc::from("System.evtx"), &write_evtx(&records));
     assert!(file.problems.is_empty(), "{:?}", file.problems);

@@ -795,6 +795,86 @@ fn files_in_use() -> Case {
     }
 }
 
+/// Error 1920: the service the package installs cannot log on (its account's password is
+/// wrong). The System log says so (7038 with the account, 7000 with %%1069); the Application
+/// log aligns the log's clock. Eastern European time (UTC+02:00).
+fn service_logon_failure() -> Case {
+    let (product, code, pkg) = (
+        "Contoso Sync",
+        "{7B3E2A90-5C14-4D8F-A6E2-91C0D4F8B357}",
+        "C:\\Deploy\\ContosoSync-3.2.msi",
+    );
+    let (cpid, spid) = (5120u32, 988u32);
+    let (display, key, account) = ("Contoso Sync Agent", "ContosoSync", ".\\svc_sync");
+    let mut log = MsiLog::new(local("2026-03-03T09:12:40"), "%d.%m.%Y", cpid, spid);
+    log.client_opening(pkg, code);
+    log.action('c', "INSTALL", 20, 1);
+    log.server_opening(code);
+    log.s(2, "MSI_LUA: Setting MsiRunningElevated property to 1 because the install is already running elevated.");
+    log.action('s', "InstallInitialize", 120, 1)
+        .action('s', "InstallFiles", 900, 1);
+    log.s(10, "Doing action: InstallFinalize")
+        .action_start("InstallFinalize");
+    log.s(3, &format!("Executing op: ServiceInstall(Name={key},DisplayName={display},ImagePath=\"C:\\Program Files\\Contoso\\Sync\\ContosoSync.exe\",ServiceType=16,StartType=2,ErrorControl=1,,Dependencies=[~][~][~],StartName={account},Password=**********,Description=Keeps Contoso folders in sync,,)"))
+        .s(40, &format!("Executing op: ServiceControl(,Name={key},Action=1,Wait=1,)"));
+    let control = utc(log.now(), 120);
+    log.s(30_050, &format!("Note: 1: 1920 2: {display} 3: {key} "))
+        .s(2, &format!("Product: {product} -- Error 1920. Service '{display}' ({key}) failed to start. Verify that you have sufficient privileges to start system services."));
+    log.raw(&format!("Error 1920. Service '{display}' ({key}) failed to start. Verify that you have sufficient privileges to start system services."));
+    log.action_end("InstallFinalize", 4000, 3);
+    log.properties(
+        'S',
+        &[
+            ("ProductCode", code),
+            ("ProductName", product),
+            ("ProductVersion", "3.2.0"),
+            ("LogonUser", "mkovacs"),
+            ("MsiRunningElevated", "1"),
+        ],
+    );
+    log.outcome("installed", product, "3.2.0", "Contoso", 1603, true);
+    let fail = utc(log.now(), 120);
+    let tx = Failed {
+        pid: cpid,
+        package: pkg,
+        product,
+        version: "3.2.0",
+        manufacturer: "Contoso",
+        code,
+    };
+    let application = tx.records(utc(local("2026-03-03T09:12:40"), 120), fail, Vec::new());
+    let scm = |id: u16, at: DateTime<Utc>, named: &[(&str, &str)]| {
+        RecordSpec {
+            event_id: id,
+            ..RecordSpec::new("Service Control Manager", 0)
+        }
+        .qualifiers(49152)
+        .channel("System")
+        .at(at)
+        .named(named)
+    };
+    let system = vec![
+        scm(
+            7038,
+            control + Duration::milliseconds(180),
+            &[("param1", key), ("param2", account), ("param3", "%%1326")],
+        ),
+        scm(
+            7000,
+            control + Duration::milliseconds(190),
+            &[("param1", display), ("param2", "%%1069")],
+        ),
+    ];
+    Case {
+        name: "xs-service-logon-failure",
+        files: vec![
+            ("ContosoSync-install.log", log.utf16()),
+            ("Application.evtx", write_evtx(&application)),
+            ("System.evtx", write_evtx(&system)),
+        ],
+    }
+}
+
 /// India (UTC+05:30), a log that crosses midnight, and another client's transaction still
 /// open: 1618. The event log's overlapping 1040 names the other installer.
 fn ist_midnight_another_install() -> Case {
@@ -965,6 +1045,7 @@ fn cases() -> Vec<Case> {
         evtx_only_2503(),
         evtx_only_ca_crash(),
         procmon_only_windows_temp(),
+        service_logon_failure(),
     ]
 }
 

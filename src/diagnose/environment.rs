@@ -8,7 +8,9 @@ use super::evidence::SessionView;
 use super::fixes::{find_running_install, rerun_elevated, rerun_logged, Fix, FixValues};
 use super::{Confidence, Finding};
 use crate::model::EventKind;
-use crate::sources::evtx::msi::{msi_fact, MsiInstallerFact};
+use crate::sources::evtx::msi::{
+    msi_fact, service_start_failure, MsiInstallerFact, ServiceStartFailure,
+};
 
 fn exit_is(v: &SessionView, codes: &[i64]) -> bool {
     v.session.exit_code.is_some_and(|c| codes.contains(&c))
@@ -249,21 +251,76 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
         })
         .unwrap_or_else(|| ("the service".to_string(), None));
     let key_or = key.clone().unwrap_or_else(|| "<service name>".to_string());
-    vec![v.finding("service-start-failed",
+    // The System log says why, when it was given and placed on the session's clock.
+    let scm: Vec<(usize, ServiceStartFailure)> = v
+        .win_events()
+        .into_iter()
+        .filter_map(|(i, w)| {
+            let f = service_start_failure(w)?;
+            let named = |n: &str| f.service.trim().eq_ignore_ascii_case(n.trim());
+            (named(&display) || key.as_deref().is_some_and(named)).then_some((i, f))
+        })
+        .collect();
+    let mut cited = cited;
+    cited.extend(scm.iter().map(|(i, _)| *i));
+    let logon = scm.iter().any(|(_, f)| f.logon);
+    let account = scm.iter().find_map(|(_, f)| f.account.clone());
+    let why = match scm.first() {
+        Some(_) => format!(
+            " The System log says why: {}.",
+            scm.iter()
+                .map(|(_, f)| format!("\"{}\"", f.error.trim_end_matches('.')))
+                .collect::<Vec<_>>()
+                .join(", then ")
+        ),
+        None => " Usually its account lacks the \"Log on as a service\" right or a password, a dependency is missing, or the service exits at start.".to_string(),
+    };
+    let mut fixes = Vec::new();
+    if logon {
+        let who = account
+            .clone()
+            .unwrap_or_else(|| "<the service account>".to_string());
+        fixes.push(Fix::cmd(
+            format!(
+                "Windows could not log the service on as {who}: set the account's current password on the service (elevated prompt; replace <password>)"
+            ),
+            format!("sc config {key_or} obj= \"{who}\" password= \"<password>\""),
+        ));
+        fixes.push(Fix::text(format!(
+            "Make sure {who} is not locked out or expired and holds the user right \"Log on as a service\" (secpol.msc > Local Policies > User Rights Assignment, or the Group Policy that sets it)"
+        )));
+    }
+    fixes.extend([
+        Fix::cmd(
+            "Show the service's configuration (account, binary path, dependencies)",
+            format!("sc qc {key_or}"),
+        ),
+        Fix::cmd(
+            "Start it by hand to see Windows' own error",
+            format!("sc start {key_or}"),
+        ),
+    ]);
+    if scm.is_empty() {
+        fixes.push(Fix::text(format!(
+            "Read the System event log (Service Control Manager events 7000, 7009, 7038) for {key_or} at the time of the install, or give it to msidiag with the Application log"
+        )));
+    }
+    fixes.push(rerun_elevated(&FixValues::of(v)));
+    vec![v.finding(
+        "service-start-failed",
         format!("Service '{display}' failed to start"),
         Confidence::High,
         format!(
-            "The package installs the service '{display}'{} and Windows could not start it (error 1920): usually its account lacks the \"Log on as a service\" right or a password, a dependency is missing, or the service exits at start.{}",
+            "The package installs the service '{display}'{} and Windows could not start it (error 1920).{why}{}",
             key.as_deref().map(|k| format!(" ({k})")).unwrap_or_default(),
-            if v.session.truncated { " The log ends while the error dialog was waiting for an answer." } else { "" }
+            if v.session.truncated {
+                " The log ends while the error dialog was waiting for an answer."
+            } else {
+                ""
+            }
         ),
         &cited,
-        vec![
-            Fix::cmd("Show the service's configuration (account, binary path, dependencies)", format!("sc qc {key_or}")),
-            Fix::cmd("Start it by hand to see Windows' own error", format!("sc start {key_or}")),
-            Fix::text(format!("Read the System event log (Service Control Manager events 7000, 7009, 7038) for {key_or} at the time of the install")),
-            rerun_elevated(&FixValues::of(v)),
-        ],
+        fixes,
     )]
 }
 

@@ -41,6 +41,14 @@ fn service_failures(events: &[&Event]) -> Vec<(usize, String)> {
         .collect()
 }
 
+/// How a session finding says the System log was not seen in its window (replaced when a
+/// same-day System log backs it after all, see `diagnose::run`).
+pub(super) const NOT_PLACED: &str =
+    "was not among the inputs or could not be placed on this session's clock";
+
+/// How the machine-wide msiserver finding starts (what follows is what the records show).
+pub(super) const SYSTEM_LOG_SHOWS: &str = "The System log shows the Windows Installer service ";
+
 fn msiserver_finding(events: &[&Event], session: Option<&SessionView>) -> Option<Finding> {
     let failures = service_failures(events);
     if failures.is_empty() {
@@ -77,7 +85,7 @@ fn msiserver_finding(events: &[&Event], session: Option<&SessionView>) -> Option
         title: "The Windows Installer service (msiserver) is not working".to_string(),
         confidence: Confidence::High,
         summary: format!(
-            "The System log shows the Windows Installer service {what}. Without a working service no package can install or uninstall (typical errors 1601, 1719, 2503)."
+            "{SYSTEM_LOG_SHOWS}{what}. Without a working service no package can install or uninstall (typical errors 1601, 1719, 2503)."
         ),
         session: session.map(|v| v.session.id.clone()),
         product: session.and_then(|v| v.session.product.clone()),
@@ -156,7 +164,7 @@ fn service_unreachable_in_log(v: &SessionView) -> Option<Finding> {
         confidence: Confidence::Medium,
         summary: format!(
             "The client could not reach the Windows Installer service (1719/1601): the service is disabled, cannot start, or its registration is damaged. The System event log (Service Control Manager 7000/7040) says which; it {}.",
-            if v.session.related().is_empty() { "was not among the inputs or could not be placed on this session's clock" } else { "shows nothing about it in this session's window" }
+            if v.session.related().is_empty() { NOT_PLACED } else { "shows nothing about it in this session's window" }
         ),
         session: Some(v.session.id.clone()),
         product: v.session.product.clone(),

@@ -110,9 +110,18 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
             Some(f) => {
                 // The service records could not be placed inside the session's window (its
                 // clock is not aligned) but fall on the same day: they back the log's verdict.
+                f.summary = f.summary.replace(
+                    machine::NOT_PLACED,
+                    "could not be placed on this session's clock",
+                );
+                let shown = m
+                    .summary
+                    .strip_prefix(machine::SYSTEM_LOG_SHOWS)
+                    .and_then(|what| what.split(". Without a working service").next())
+                    .map(|what| format!("the Windows Installer service {what}"))
+                    .unwrap_or_else(|| m.summary.trim_end_matches('.').to_string());
                 f.summary.push_str(&format!(
-                    " The System log of the same day confirms it: {} (the log's UTC offset is unknown, so the exact order is not).",
-                    m.summary.trim_end_matches('.')
+                    " The System log of the same day confirms it: {shown} (the log's UTC offset is unknown, so the exact order is not)."
                 ));
                 f.evidence.extend(m.evidence);
                 f.confidence = Confidence::High;

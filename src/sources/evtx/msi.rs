@@ -276,11 +276,11 @@ pub fn service_fact(ev: &WinEvent) -> Option<ServiceFact> {
     }
     let fact = match ev.event_id {
         7000 => ServiceFact::FailedToStart {
-            error: param(ev, 2).to_string(),
+            error: scm_error_text(param(ev, 2)),
         },
         7009 | 7011 => ServiceFact::Timeout,
         7023 => ServiceFact::Terminated {
-            error: param(ev, 2).to_string(),
+            error: scm_error_text(param(ev, 2)),
         },
         7031 | 7034 => ServiceFact::Crashed {
             times: param(ev, 2).trim().parse().ok(),
@@ -299,6 +299,77 @@ pub fn service_fact(ev: &WinEvent) -> Option<ServiceFact> {
         _ => ServiceFact::Other,
     };
     Some(fact)
+}
+
+/// Any service that Windows could not start or log on (SCM 7000, 7001, 7009, 7011, 7023, 7024,
+/// 7038, 7041): the service a package installs fails this way behind MSI error 1920.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceStartFailure {
+    /// The service as the event names it (display name for 7000, often the key for 7038).
+    pub service: String,
+    /// The account it could not log on as (7038, 7041).
+    pub account: Option<String>,
+    /// What went wrong, in words (`%%N` system errors resolved).
+    pub error: String,
+    /// A logon failure: wrong password, or no "Log on as a service" right (7038, 7041, 1069).
+    pub logon: bool,
+}
+
+/// Decodes an SCM start or logon failure of any service; `None` for any other record.
+pub fn service_start_failure(ev: &WinEvent) -> Option<ServiceStartFailure> {
+    if ev.provider != SCM {
+        return None;
+    }
+    let p = |n: usize| param(ev, n).trim();
+    let (service, account, error) = match ev.event_id {
+        7000 | 7023 => (p(1), None, scm_error_text(p(2))),
+        7001 => (
+            p(1),
+            None,
+            format!(
+                "it depends on the {} service, which failed to start: {}",
+                p(2),
+                scm_error_text(p(3))
+            ),
+        ),
+        7009 | 7011 => (p(2), None, format!("no answer within {} ms", p(1))),
+        7024 => (p(1), None, format!("service-specific error {}", p(2))),
+        7038 => (p(1), Some(p(2)), scm_error_text(p(3))),
+        7041 => (
+            p(1),
+            Some(p(2)),
+            "the account does not have the user right \"Log on as a service\"".to_string(),
+        ),
+        _ => return None,
+    };
+    if service.is_empty() {
+        return None;
+    }
+    let logon = matches!(ev.event_id, 7038 | 7041)
+        || [p(2), p(3)].contains(&"%%1069")
+        || error.to_ascii_lowercase().contains("logon failure");
+    Some(ServiceStartFailure {
+        service: service.to_string(),
+        account: account.filter(|a| !a.is_empty()).map(str::to_string),
+        error,
+        logon,
+    })
+}
+
+/// An SCM error value in words: events store a system error as `%%1058`, which Event Viewer
+/// replaces with the error's text; any other value is returned as it is.
+pub fn scm_error_text(value: &str) -> String {
+    let value = value.trim();
+    match value
+        .strip_prefix("%%")
+        .and_then(|digits| digits.parse::<u32>().ok())
+    {
+        Some(code) => match crate::kb::hresult::win32_error(code) {
+            Some((_, text)) => format!("{} (error {code})", text.trim_end_matches('.')),
+            None => format!("system error {code}"),
+        },
+        None => value.to_string(),
+    }
 }
 
 /// SCM parameter `%n` (1-based): named `paramN`, or unnamed Data[n−1] on older systems.

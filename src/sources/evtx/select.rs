@@ -1,10 +1,12 @@
 //! Which event log records matter to an MSI diagnosis (domain reference §3).
 //!
 //! * `MsiInstaller`: every event id.
-//! * `Service Control Manager` 7000/7009/7011/7023/7031/7034/7036/7040/7045, only about the
-//!   Windows Installer service: the service key `msiserver` in any value or in the UTF-16
-//!   service key inside `<Binary>` (7036/7040), else the service's display name, which Windows
-//!   localizes. Accepted display names: see [`WINDOWS_INSTALLER_NAMES`].
+//! * `Service Control Manager` start and logon failures of any service (7000, 7001, 7009, 7011,
+//!   7023, 7024, 7038, 7041): the service a package installs fails so behind MSI error 1920.
+//! * `Service Control Manager` 7031/7034/7036/7040/7045, only about the Windows Installer
+//!   service: the service key `msiserver` in any value or in the UTF-16 service key inside
+//!   `<Binary>` (7036/7040), else the service's display name, which Windows localizes.
+//!   Accepted display names: see [`WINDOWS_INSTALLER_NAMES`].
 //! * `Application Error` 1000 and `Windows Error Reporting` 1001 whose application is
 //!   `msiexec.exe`.
 //! * `Microsoft-Windows-RestartManager` 10000/10001/10010 (all: the timeline filters by PID).
@@ -33,6 +35,8 @@ pub const SERVICE_KEY: &str = "msiserver";
 pub const WINDOWS_INSTALLER_NAMES: &[&str] = &["Windows Installer", "Установщик Windows"];
 
 const SCM_IDS: &[u32] = &[7000, 7009, 7011, 7023, 7031, 7034, 7036, 7040, 7045];
+/// Start and logon failures, kept for every service (rare in a System log).
+const SCM_START_FAILURE_IDS: &[u32] = &[7000, 7001, 7009, 7011, 7023, 7024, 7038, 7041];
 const RESTART_MANAGER_IDS: &[u32] = &[10000, 10001, 10010];
 
 /// What a record's provider and id say about it.
@@ -52,6 +56,7 @@ pub(super) fn interest(provider: &str, event_id: u32) -> Interest {
     match provider {
         MSI_INSTALLER => Interest::Always,
         RESTART_MANAGER if RESTART_MANAGER_IDS.contains(&event_id) => Interest::Always,
+        SCM if SCM_START_FAILURE_IDS.contains(&event_id) => Interest::Always,
         SCM if SCM_IDS.contains(&event_id) => Interest::Service,
         APPLICATION_ERROR if event_id == 1000 => Interest::Crash,
         WER if event_id == 1001 => Interest::Crash,
@@ -224,7 +229,9 @@ mod tests {
         assert_eq!(interest(RESTART_MANAGER, 10010), Interest::Always);
         assert_eq!(interest(RESTART_MANAGER, 10002), Interest::None);
         assert_eq!(interest(SCM, 7036), Interest::Service);
-        assert_eq!(interest(SCM, 7001), Interest::None);
+        assert_eq!(interest(SCM, 7001), Interest::Always);
+        assert_eq!(interest(SCM, 7038), Interest::Always);
+        assert_eq!(interest(SCM, 7026), Interest::None);
         assert_eq!(interest(APPLICATION_ERROR, 1000), Interest::Crash);
         assert_eq!(interest(WER, 1001), Interest::Crash);
         assert_eq!(
@@ -251,10 +258,12 @@ mod tests {
         assert!(wanted(&scm(7040, &[("param4", "MSIServer")], None)));
         assert!(!wanted(&scm(7036, &[("param1", "Print Spooler")], None)));
         assert!(!wanted(&scm(
-            7001,
+            7026,
             &[("param1", "Windows Installer")],
             None
         )));
+        // Start failures are kept for every service.
+        assert!(wanted(&scm(7000, &[("param1", "Print Spooler")], None)));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use crate::model::WinEvent;
 
-use super::msi::{outcome_operation, param, present_data};
+use super::msi::{outcome_operation, param, present_data, scm_error_text};
 use super::select::{APPLICATION_ERROR, MSI_INSTALLER, RESTART_MANAGER, SCM};
 use crate::model::Operation;
 
@@ -71,7 +71,34 @@ fn outcome_words(operation: Operation) -> (&'static str, &'static str) {
 fn scm_message(ev: &WinEvent) -> Option<String> {
     let p = |n: usize| param(ev, n).trim();
     let text = match ev.event_id {
-        7000 => format!("The {} service failed to start due to the following error: {}", p(1), p(2)),
+        7000 => format!(
+            "The {} service failed to start due to the following error: {}",
+            p(1),
+            scm_error_text(p(2))
+        ),
+        7001 => format!(
+            "The {} service depends on the {} service which failed to start because of the following error: {}",
+            p(1),
+            p(2),
+            scm_error_text(p(3))
+        ),
+        7024 => format!(
+            "The {} service terminated with the following service-specific error: {}",
+            p(1),
+            p(2)
+        ),
+        7038 => format!(
+            "The {} service was unable to log on as {} with the currently configured password due to the following error: {}",
+            p(1),
+            p(2),
+            scm_error_text(p(3))
+        ),
+        7041 => format!(
+            "The {} service was unable to log on as {} with the currently configured password due to the following error: {} This service account does not have the required user right \"Log on as a service.\"",
+            p(1),
+            p(2),
+            scm_error_text(p(3))
+        ),
         7009 => format!(
             "A timeout was reached ({} milliseconds) while waiting for the {} service to connect.",
             p(1),
@@ -82,7 +109,11 @@ fn scm_message(ev: &WinEvent) -> Option<String> {
             p(1),
             p(2)
         ),
-        7023 => format!("The {} service terminated with the following error: {}", p(1), p(2)),
+        7023 => format!(
+            "The {} service terminated with the following error: {}",
+            p(1),
+            scm_error_text(p(2))
+        ),
         7031 => format!(
             "The {} service terminated unexpectedly. It has done this {} time(s). The following corrective action will be taken in {} milliseconds: {}.",
             p(1), p(2), p(3), p(5)
