@@ -365,3 +365,29 @@ fn one_thread_and_two_threads_give_the_same_report() {
         assert_eq!(one, two, "{case}");
     }
 }
+
+#[test]
+fn a_same_day_system_log_explains_1920_when_the_log_clock_is_not_aligned() {
+    // xs-service-logon-failure without its Application log: nothing aligns the MSI log's
+    // clock, so the System records stay outside the session but fall on its day.
+    let from = cases_dir().join("xs-service-logon-failure/input");
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["ContosoSync-install.log", "System.evtx"] {
+        std::fs::copy(from.join(file), dir.path().join(file)).unwrap();
+    }
+    let r = run::analyze_json(&[], dir.path());
+    let f = finding(&r, "service-start-failed").expect("service-start-failed");
+    let summary = f["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("The System log of the same day says why")
+            && summary.contains("(error 1326)")
+            && summary.contains("UTC offset is unknown"),
+        "{summary}"
+    );
+    let cites_system = f["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["path"].as_str().unwrap().ends_with("System.evtx"));
+    assert!(cites_system, "{f}");
+}

@@ -4,10 +4,10 @@
 //!
 //! Each rule cites the lines that carry the code and fills its fixes from them.
 
-use super::evidence::SessionView;
+use super::evidence::{Evidence, SessionView};
 use super::fixes::{find_running_install, rerun_elevated, rerun_logged, Fix, FixValues};
 use super::{Confidence, Finding};
-use crate::model::EventKind;
+use crate::model::{Event, EventKind};
 use crate::sources::evtx::msi::{
     msi_fact, service_start_failure, MsiInstallerFact, ServiceStartFailure,
 };
@@ -263,17 +263,40 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
         .collect();
     let mut cited = cited;
     cited.extend(scm.iter().map(|(i, _)| *i));
-    let logon = scm.iter().any(|(_, f)| f.logon);
-    let account = scm.iter().find_map(|(_, f)| f.account.clone());
-    let why = match scm.first() {
-        Some(_) => format!(
-            " The System log says why: {}.",
-            scm.iter()
-                .map(|(_, f)| format!("\"{}\"", f.error.trim_end_matches('.')))
-                .collect::<Vec<_>>()
-                .join(", then ")
-        ),
-        None => " Usually its account lacks the \"Log on as a service\" right or a password, a dependency is missing, or the service exits at start.".to_string(),
+    // The log's clock is not aligned: System records of the same day still say why.
+    let same_day: Vec<(&Event, ServiceStartFailure)> = if scm.is_empty() {
+        v.same_day_machine_events()
+            .into_iter()
+            .filter_map(|e| {
+                let EventKind::WinEvent(w) = &e.kind else {
+                    return None;
+                };
+                let f = service_start_failure(w)?;
+                let named = |n: &str| f.service.trim().eq_ignore_ascii_case(n.trim());
+                (named(&display) || key.as_deref().is_some_and(named)).then_some((e, f))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let failures: Vec<&ServiceStartFailure> = scm
+        .iter()
+        .map(|(_, f)| f)
+        .chain(same_day.iter().map(|(_, f)| f))
+        .collect();
+    let logon = failures.iter().any(|f| f.logon);
+    let account = failures.iter().find_map(|f| f.account.clone());
+    let reasons = failures
+        .iter()
+        .map(|f| format!("\"{}\"", f.error.trim_end_matches('.')))
+        .collect::<Vec<_>>()
+        .join(", then ");
+    let why = if !scm.is_empty() {
+        format!(" The System log says why: {reasons}.")
+    } else if !same_day.is_empty() {
+        format!(" The System log of the same day says why: {reasons} (the log's UTC offset is unknown, so the exact order is not).")
+    } else {
+        " Usually its account lacks the \"Log on as a service\" right or a password, a dependency is missing, or the service exits at start.".to_string()
     };
     let mut fixes = Vec::new();
     if logon {
@@ -300,13 +323,13 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
             format!("sc start {key_or}"),
         ),
     ]);
-    if scm.is_empty() {
+    if failures.is_empty() {
         fixes.push(Fix::text(format!(
             "Read the System event log (Service Control Manager events 7000, 7009, 7038) for {key_or} at the time of the install, or give it to msidiag with the Application log"
         )));
     }
     fixes.push(rerun_elevated(&FixValues::of(v)));
-    vec![v.finding(
+    let mut finding = v.finding(
         "service-start-failed",
         format!("Service '{display}' failed to start"),
         Confidence::High,
@@ -321,7 +344,11 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
         ),
         &cited,
         fixes,
-    )]
+    );
+    finding
+        .evidence
+        .extend(same_day.iter().map(|(e, _)| Evidence::from_event(e)));
+    vec![finding]
 }
 
 pub fn policy_blocked(v: &SessionView) -> Vec<Finding> {

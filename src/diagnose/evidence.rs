@@ -64,11 +64,41 @@ pub const NOISE_NOTES: &[u32] = &[1402, 1707, 1708, 2205, 2228, 2262, 2318, 2727
 /// A session with the queries rules need.
 pub struct SessionView<'a> {
     pub session: &'a InstallSession,
+    /// Machine-wide records no session's window holds (used only where a session's clock is
+    /// not aligned and a record of the same day can back its verdict).
+    machine: &'a [Event],
 }
 
 impl<'a> SessionView<'a> {
     pub fn new(session: &'a InstallSession) -> Self {
-        SessionView { session }
+        SessionView {
+            session,
+            machine: &[],
+        }
+    }
+
+    /// A view that can also look at the machine-wide records outside every session.
+    pub fn with_machine_events(session: &'a InstallSession, machine: &'a [Event]) -> Self {
+        SessionView { session, machine }
+    }
+
+    /// Machine-wide records within a day of this session, when its clock could not be aligned
+    /// (so they could not be placed in its window); none when it is aligned.
+    pub fn same_day_machine_events(&self) -> Vec<&'a Event> {
+        let s = self.session;
+        let Some(day) = s.started.map(|t| t.date()) else {
+            return Vec::new();
+        };
+        if s.utc_offset_minutes.is_some() {
+            return Vec::new();
+        }
+        self.machine
+            .iter()
+            .filter(|e| match e.time {
+                Some(Timestamp::Utc(u)) => (u.date_naive() - day).num_days().abs() <= 1,
+                _ => false,
+            })
+            .collect()
     }
 
     pub fn events(&self) -> &'a [Event] {

@@ -92,7 +92,7 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
         .sessions
         .par_iter()
         .map(|session| {
-            let view = SessionView::new(session);
+            let view = SessionView::with_machine_events(session, &timeline.machine_events);
             let per_rule: Vec<Vec<Finding>> = RULES.par_iter().map(|rule| rule(&view)).collect();
             let mut found: Vec<Finding> = per_rule.into_iter().flatten().collect();
             if found.is_empty() {
