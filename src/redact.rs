@@ -2,13 +2,15 @@
 //! stable placeholders (same input → same placeholder) in everything a report shows.
 //!
 //! Names are collected from the evidence itself (LogonUser/USERNAME/ComputerName properties,
-//! `\Users\<name>\` and `/home/<name>/` segments, domain SIDs, event log computers) and then
+//! `\Users\<name>\` and `/home/<name>/` segments, domain SIDs, event log computers, the
+//! accounts services failed to log on as) and then
 //! replaced everywhere, case-insensitively. It must run before any renderer and must not
 //! touch the input files.
 
 use std::collections::BTreeMap;
 
-use crate::model::EventKind;
+use crate::model::{Event, EventKind};
+use crate::sources::evtx::msi::service_start_failure;
 use crate::Analysis;
 
 /// The values to hide and their placeholders.
@@ -25,7 +27,20 @@ const PROFILE_MARKERS: &[&str] = &[
     "/home/",
     "\\documents and settings\\",
 ];
-const NOT_A_USER: &[&str] = &["public", "default", "all users", "default user", "<user>"];
+const NOT_A_USER: &[&str] = &[
+    "public",
+    "default",
+    "all users",
+    "default user",
+    "<user>",
+    // Built-in service accounts name no person.
+    "system",
+    "localsystem",
+    "local service",
+    "localservice",
+    "network service",
+    "networkservice",
+];
 
 impl Redactor {
     fn add_user(&mut self, name: &str) {
@@ -78,6 +93,17 @@ impl Redactor {
         }
     }
 
+    /// Learns from one event: its text, an event log's computer, a service's logon account.
+    fn learn_event(&mut self, e: &Event) {
+        if let EventKind::WinEvent(w) = &e.kind {
+            self.add_host(&w.computer);
+            if let Some(account) = service_start_failure(w).and_then(|f| f.account) {
+                self.add_user(&account);
+            }
+        }
+        self.learn_text(&e.text);
+    }
+
     /// Collects every name to hide from the analysis.
     pub fn learn(analysis: &Analysis) -> Redactor {
         let mut r = Redactor::default();
@@ -91,11 +117,11 @@ impl Redactor {
                 r.add_host(&p.value);
             }
             for e in &s.events {
-                if let EventKind::WinEvent(w) = &e.kind {
-                    r.add_host(&w.computer);
-                }
-                r.learn_text(&e.text);
+                r.learn_event(e);
             }
+        }
+        for e in &analysis.machine_events {
+            r.learn_event(e);
         }
         for f in &analysis.findings {
             r.learn_text(&f.summary);
@@ -233,5 +259,18 @@ mod tests {
             "user1 on host1 as S-1-5-21-REDACTED-1 in C:\\Users\\user1\\x; mpatelx stays"
         );
         assert_eq!(r.apply("S-1-5-18"), "S-1-5-18");
+    }
+
+    #[test]
+    fn built_in_accounts_are_not_people() {
+        let mut r = Redactor::default();
+        // An install pushed by a deployment tool runs with LogonUser = SYSTEM.
+        r.add_user("SYSTEM");
+        r.add_user("NT AUTHORITY\\LocalService");
+        r.add_user("CONTOSO\\svc_sync");
+        assert_eq!(
+            r.apply("System error 5 for NT AUTHORITY\\SYSTEM and LocalService; CONTOSO\\svc_sync"),
+            "System error 5 for NT AUTHORITY\\SYSTEM and LocalService; CONTOSO\\user1"
+        );
     }
 }
