@@ -7,7 +7,7 @@
 use super::evidence::{Evidence, SessionView};
 use super::fixes::{find_running_install, rerun_elevated, rerun_logged, Fix, FixValues};
 use super::{Confidence, Finding};
-use crate::model::{Event, EventKind};
+use crate::model::{Event, EventKind, WinEvent};
 use crate::sources::evtx::msi::{
     msi_fact, service_start_failure, MsiInstallerFact, ServiceStartFailure,
 };
@@ -251,15 +251,17 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
         })
         .unwrap_or_else(|| ("the service".to_string(), None));
     let key_or = key.clone().unwrap_or_else(|| "<service name>".to_string());
+    let of_this_service = |w: &WinEvent| {
+        service_start_failure(w).filter(|f| {
+            let named = |n: &str| f.service.trim().eq_ignore_ascii_case(n.trim());
+            named(&display) || key.as_deref().is_some_and(named)
+        })
+    };
     // The System log says why, when it was given and placed on the session's clock.
     let scm: Vec<(usize, ServiceStartFailure)> = v
         .win_events()
         .into_iter()
-        .filter_map(|(i, w)| {
-            let f = service_start_failure(w)?;
-            let named = |n: &str| f.service.trim().eq_ignore_ascii_case(n.trim());
-            (named(&display) || key.as_deref().is_some_and(named)).then_some((i, f))
-        })
+        .filter_map(|(i, w)| Some((i, of_this_service(w)?)))
         .collect();
     let mut cited = cited;
     cited.extend(scm.iter().map(|(i, _)| *i));
@@ -267,13 +269,9 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
     let same_day: Vec<(&Event, ServiceStartFailure)> = if scm.is_empty() {
         v.same_day_machine_events()
             .into_iter()
-            .filter_map(|e| {
-                let EventKind::WinEvent(w) = &e.kind else {
-                    return None;
-                };
-                let f = service_start_failure(w)?;
-                let named = |n: &str| f.service.trim().eq_ignore_ascii_case(n.trim());
-                (named(&display) || key.as_deref().is_some_and(named)).then_some((e, f))
+            .filter_map(|e| match &e.kind {
+                EventKind::WinEvent(w) => Some((e, of_this_service(w)?)),
+                _ => None,
             })
             .collect()
     } else {
@@ -298,21 +296,11 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
     } else {
         " Usually its account lacks the \"Log on as a service\" right or a password, a dependency is missing, or the service exits at start.".to_string()
     };
-    let mut fixes = Vec::new();
-    if logon {
-        let who = account
-            .clone()
-            .unwrap_or_else(|| "<the service account>".to_string());
-        fixes.push(Fix::cmd(
-            format!(
-                "Windows could not log the service on as {who}: set the account's current password on the service (elevated prompt; replace <password>)"
-            ),
-            format!("sc config {key_or} obj= \"{who}\" password= \"<password>\""),
-        ));
-        fixes.push(Fix::text(format!(
-            "Make sure {who} is not locked out or expired and holds the user right \"Log on as a service\" (secpol.msc > Local Policies > User Rights Assignment, or the Group Policy that sets it)"
-        )));
-    }
+    let mut fixes = if logon {
+        service_logon_fixes(&key_or, account.as_deref())
+    } else {
+        Vec::new()
+    };
     fixes.extend([
         Fix::cmd(
             "Show the service's configuration (account, binary path, dependencies)",
@@ -349,6 +337,20 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
         .evidence
         .extend(same_day.iter().map(|(e, _)| Evidence::from_event(e)));
     vec![finding]
+}
+
+/// Fixes for a service that Windows could not log on as its account.
+fn service_logon_fixes(key: &str, account: Option<&str>) -> Vec<Fix> {
+    let who = account.unwrap_or("<the service account>");
+    vec![
+        Fix::cmd(
+            format!("Windows could not log the service on as {who}: set the account's current password on the service (elevated prompt; replace <password>)"),
+            format!("sc config {key} obj= \"{who}\" password= \"<password>\""),
+        ),
+        Fix::text(format!(
+            "Make sure {who} is not locked out or expired and holds the user right \"Log on as a service\" (secpol.msc > Local Policies > User Rights Assignment, or the Group Policy that sets it)"
+        )),
+    ]
 }
 
 pub fn policy_blocked(v: &SessionView) -> Vec<Finding> {
