@@ -89,6 +89,18 @@ fn app_noise(around: DateTime<Utc>) -> Vec<RecordSpec> {
         .collect()
 }
 
+/// A System log record of the Service Control Manager (7040 is informational, the rest errors).
+fn scm(id: u16, at: DateTime<Utc>, named: &[(&str, &str)]) -> RecordSpec {
+    RecordSpec {
+        event_id: id,
+        ..RecordSpec::new("Service Control Manager", 0)
+    }
+    .qualifiers(if id == 7040 { 16384 } else { 49152 })
+    .channel("System")
+    .at(at)
+    .named(named)
+}
+
 /// A failed install transaction as the Application log records it: 1040, the `extra` records,
 /// 11708 "Installation failed.", 1033 with status 1603 (ProductCode in `Binary`), 1042.
 struct Failed<'a> {
@@ -574,16 +586,6 @@ fn msiserver_disabled() -> Case {
         end.format("%-m/%-d/%Y"),
         end.format("%-H:%M:%S")
     ));
-    let scm = |id: u16, at: DateTime<Utc>, named: &[(&str, &str)]| {
-        RecordSpec {
-            event_id: id,
-            ..RecordSpec::new("Service Control Manager", 0)
-        }
-        .qualifiers(if id == 7040 { 16384 } else { 49152 })
-        .channel("System")
-        .at(at)
-        .named(named)
-    };
     let records = vec![
         scm(
             7040,
@@ -843,16 +845,6 @@ fn service_logon_failure() -> Case {
         code,
     };
     let application = tx.records(utc(local("2026-03-03T09:12:40"), 120), fail, Vec::new());
-    let scm = |id: u16, at: DateTime<Utc>, named: &[(&str, &str)]| {
-        RecordSpec {
-            event_id: id,
-            ..RecordSpec::new("Service Control Manager", 0)
-        }
-        .qualifiers(49152)
-        .channel("System")
-        .at(at)
-        .named(named)
-    };
     let system = vec![
         scm(
             7038,
