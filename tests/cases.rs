@@ -379,7 +379,7 @@ fn a_same_day_system_log_explains_1920_when_the_log_clock_is_not_aligned() {
     let f = finding(&r, "service-start-failed").expect("service-start-failed");
     let summary = f["summary"].as_str().unwrap();
     assert!(
-        summary.contains("The System log of the same day says why")
+        summary.contains("the System log of the same day says why")
             && summary.contains("(error 1326)")
             && summary.contains("UTC offset is unknown"),
         "{summary}"

@@ -289,12 +289,13 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
         .map(|f| format!("\"{}\"", f.error.trim_end_matches('.')))
         .collect::<Vec<_>>()
         .join(", then ");
+    // One sentence: the verdict shows a summary's first sentence, and the reason belongs in it.
     let why = if !scm.is_empty() {
-        format!(" The System log says why: {reasons}.")
+        format!(", and the System log says why: {reasons}.")
     } else if !same_day.is_empty() {
-        format!(" The System log of the same day says why: {reasons} (the log's UTC offset is unknown, so the exact order is not).")
+        format!(", and the System log of the same day says why: {reasons} (the log's UTC offset is unknown, so the exact order is not).")
     } else {
-        " Usually its account lacks the \"Log on as a service\" right or a password, a dependency is missing, or the service exits at start.".to_string()
+        ": usually its account lacks the \"Log on as a service\" right or a password, a dependency is missing, or the service exits at start.".to_string()
     };
     let mut fixes = if logon {
         service_logon_fixes(&key_or, account.as_deref())
@@ -322,7 +323,7 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
         format!("Service '{display}' failed to start"),
         Confidence::High,
         format!(
-            "The package installs the service '{display}'{} and Windows could not start it (error 1920).{why}{}",
+            "The package installs the service '{display}'{} and Windows could not start it (error 1920){why}{}",
             key.as_deref().map(|k| format!(" ({k})")).unwrap_or_default(),
             if v.session.truncated {
                 " The log ends while the error dialog was waiting for an answer."
