@@ -77,7 +77,7 @@ pub fn windows_temp_acl(v: &SessionView) -> Vec<Finding> {
         if denied.is_empty() { Confidence::Medium } else { Confidence::High },
         format!(
             "The installer service (SYSTEM) and its custom-action servers extract scripts and DLLs to C:\\Windows\\Temp; access there was refused, so the {} could not run its script (2503/2502 or 1603 follow).{first}",
-            v.session.operation.as_str()
+            v.session.operation.noun()
         ),
         &cited,
         fixes,
@@ -159,7 +159,7 @@ pub fn user_temp_broken(v: &SessionView) -> Vec<Finding> {
             format!(
                 "The installing process uses TEMP = {folder}, {}. Windows Installer writes its log and extracted files there, so the {} failed.",
                 if not_found { "which does not exist" } else if odd_temp(&folder) { "which is not the default per-user folder and could not be written" } else { "which could not be written" },
-                v.session.operation.as_str()
+                v.session.operation.noun()
             ),
             &cited,
             vec![
