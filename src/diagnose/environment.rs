@@ -45,12 +45,27 @@ pub fn another_install(v: &SessionView) -> Vec<Finding> {
     if cited.is_empty() && !exit_is(v, &[1618]) {
         return Vec::new();
     }
+    // Name the other installation when the event log shows it.
+    let other = overlap_matters
+        .then(|| {
+            overlapping.iter().find_map(|&i| match &v.event(i).kind {
+                EventKind::WinEvent(w) => match msi_fact(w) {
+                    MsiInstallerFact::TransactionBegin { target, client_pid } => Some(format!(
+                        " ({target}, client process {client_pid}, per the event log)"
+                    )),
+                    _ => None,
+                },
+                _ => None,
+            })
+        })
+        .flatten()
+        .unwrap_or_default();
     vec![v.finding("another-install",
         "Another installation was already in progress".to_string(),
         if cited.is_empty() { Confidence::Medium } else { Confidence::High },
         format!(
-            "Windows Installer runs one installation at a time (the _MSIExecute mutex). When the {} of {} started, another \
-             installation held it, so this one stopped with 1618 without changing anything.",
+            "When the {} of {} started, another installation{other} held the Windows Installer mutex (_MSIExecute: \
+             one installation at a time), so this one stopped with 1618 without changing anything.",
             v.session.operation.noun(),
             v.product_label()
         ),
