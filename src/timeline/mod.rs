@@ -91,20 +91,35 @@ pub fn build(data: SourceData, tz: Option<&TzSpec>) -> Timeline {
         procmon_join::join_procmon(&mut t, &path, events, has_dates);
     }
     machine.sort_by_key(utc_of);
+    // Records a session's window holds join it, one batch per session and file (the batch
+    // names its record range); the rest stay machine-wide.
+    let mut joined: Vec<(usize, Arc<str>, Vec<Event>)> = Vec::new();
     for e in machine {
         let holder = utc_of(&e).and_then(|at| {
-            t.sessions.iter_mut().find(|s| {
+            t.sessions.iter().position(|s| {
                 s.utc_window(Duration::minutes(5))
                     .is_some_and(|(a, b)| a <= at && at <= b)
             })
         });
         match holder {
-            Some(s) => {
-                let source = format!("{}#records", e.origin.path);
-                s.add_related(vec![e], source);
-            }
+            Some(i) => match joined
+                .iter_mut()
+                .find(|(s, path, _)| *s == i && *path == e.origin.path)
+            {
+                Some((_, _, events)) => events.push(e),
+                None => joined.push((i, e.origin.path.clone(), vec![e])),
+            },
             None => t.machine_events.push(e),
         }
+    }
+    for (i, path, events) in joined {
+        let records = events.iter().filter_map(|e| e.origin.record);
+        let label = match (records.clone().min(), records.max()) {
+            (Some(a), Some(b)) if a == b => format!("{path}#{a}"),
+            (Some(a), Some(b)) => format!("{path}#{a}-{b}"),
+            _ => format!("{path}#records"),
+        };
+        t.sessions[i].add_related(events, label);
     }
     for s in &mut t.sessions {
         let (log, related) = s.events.split_at_mut(s.log_events);

@@ -43,7 +43,7 @@ pub struct InstallSession {
     /// How many of `events` come from the MSI log.
     pub log_events: usize,
     pub facts: SessionFacts,
-    /// Every source that contributed, as `path:lines` or `path#records`.
+    /// Every source that contributed, as `path:first-last` (lines), `path#first-last` (record ids) or `path`.
     pub sources: Vec<String>,
     /// msiexec client PID (full, from 1040/1042 or Procmon) when known.
     pub client_pid: Option<u32>,
