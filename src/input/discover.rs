@@ -526,10 +526,7 @@ impl<'a> Walk<'a> {
             self.problem(format!("{archive}: entry {index} is unreadable: skipped"));
             return;
         };
-        let name = entry
-            .name()
-            .map(|n| n.into_owned())
-            .unwrap_or_else(|_| String::from_utf8_lossy(entry.name_raw()).into_owned());
+        let name = entry_name(entry.name(), entry.name_raw());
         let shown = format!("{archive}!{name}");
         if entry.is_dir() {
             return;
@@ -702,10 +699,7 @@ impl<'a> Walk<'a> {
                 }
             };
             found += 1;
-            let name = entry
-                .name()
-                .map(|n| n.into_owned())
-                .unwrap_or_else(|_| String::from_utf8_lossy(entry.name_raw()).into_owned());
+            let name = entry_name(entry.name(), entry.name_raw());
             let shown = format!("{display}!{name}");
             if entry.is_dir() {
                 continue;
@@ -786,6 +780,14 @@ struct EntryFacts<'a> {
     compression: CompressionMethod,
     size: u64,
     compressed: u64,
+}
+
+/// An entry's name as the archive decodes it, else its raw bytes read leniently (the central
+/// directory's entries and the salvaged local headers are different zip types).
+fn entry_name(decoded: zip::result::ZipResult<std::borrow::Cow<'_, str>>, raw: &[u8]) -> String {
+    decoded
+        .map(|n| n.into_owned())
+        .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned())
 }
 
 /// Why an entry name is unsafe: parent-folder steps, absolute paths, drive letters, NUL.
