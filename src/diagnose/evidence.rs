@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{Confidence, Finding, Fix};
 use crate::model::{Event, EventKind, ProcmonOp, Timestamp, WinEvent};
+use crate::sources::msilog::line::has_whole_seconds;
 use crate::timeline::{InstallSession, Sourced};
 
 /// One cited place: file, line (or record), time and the exact text.
@@ -30,21 +31,13 @@ impl Evidence {
             time: e
                 .time
                 .as_ref()
-                .map(|t| format_time(t, whole_seconds(&e.kind))),
+                .map(|t| format_time(t, has_whole_seconds(&e.kind))),
             text: e.text.clone(),
         }
     }
 }
 
-/// `Action start 9:14:05: X.` / `Action ended …` lines carry whole seconds only: their time is
-/// written without a fraction rather than with a made-up `.000`.
-fn whole_seconds(kind: &EventKind) -> bool {
-    matches!(
-        kind,
-        EventKind::ActionStart { .. } | EventKind::ActionEnded { .. }
-    )
-}
-
+/// Whole-second times (`Action ended 9:14:05`) are written without a made-up `.000`.
 fn format_time(t: &Timestamp, whole_seconds: bool) -> String {
     let fraction = if whole_seconds { "" } else { "%.3f" };
     match t {

@@ -198,6 +198,15 @@ pub fn parse_hms(s: &str) -> Option<NaiveTime> {
     NaiveTime::from_hms_opt(h, m, sec)
 }
 
+/// Events whose own time has whole seconds only: `Action start 9:14:05: X.` and
+/// `Action ended …` lines (their time is read by `action_time`).
+pub fn has_whole_seconds(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::ActionStart { .. } | EventKind::ActionEnded { .. }
+    )
+}
+
 fn action_time(line: &str) -> Option<NaiveTime> {
     let rest = line
         .strip_prefix("Action start ")

@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::Serialize;
 
 use super::dates::{decide_order, parse_raw_date, DateHint, DateOrderDecision, RawDate};
-use super::line::{parse_banner, parse_hms, parse_line, BannerKind, ParsedLine};
+use super::line::{has_whole_seconds, parse_banner, parse_hms, parse_line, BannerKind, ParsedLine};
 use crate::model::{Event, EventKind, Origin, Timestamp};
 
 /// One install session as written in one log file.
@@ -340,7 +340,7 @@ fn finish_session(path: &Arc<str>, pending: PendingSession, options: SessionOpti
             // than that line: within the same second the finer clock stands.
             let same_second = clock.is_some_and(|(day, at)| {
                 day == line.day
-                    && whole_seconds(&line.parsed.kind)
+                    && has_whole_seconds(&line.parsed.kind)
                     && at.with_nanosecond(0) == Some(tod)
             });
             if !same_second {
@@ -378,14 +378,6 @@ fn finish_session(path: &Arc<str>, pending: PendingSession, options: SessionOpti
         routine_lines: pending.routine_lines,
         events,
     }
-}
-
-/// Lines whose own time has whole seconds only (`Action start 9:14:05: X.`).
-fn whole_seconds(kind: &EventKind) -> bool {
-    matches!(
-        kind,
-        EventKind::ActionStart { .. } | EventKind::ActionEnded { .. }
-    )
 }
 
 fn stamp(base: Option<NaiveDate>, day: u32, tod: NaiveTime) -> Timestamp {
