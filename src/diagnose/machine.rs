@@ -46,20 +46,23 @@ fn service_failures(events: &[&Event]) -> Vec<(usize, String)> {
 pub(super) const NOT_PLACED: &str =
     "was not among the inputs or could not be placed on this session's clock";
 
-/// How the machine-wide msiserver finding starts (what follows is what the records show).
-pub(super) const SYSTEM_LOG_SHOWS: &str = "The System log shows the Windows Installer service ";
+/// What the records say happened to the Windows Installer service ("start type was changed
+/// to disabled; failed to start: …"), if anything.
+pub(super) fn msiserver_problems(events: &[&Event]) -> Option<String> {
+    let failures = service_failures(events);
+    (!failures.is_empty()).then(|| {
+        failures
+            .into_iter()
+            .map(|(_, what)| what)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
 
 fn msiserver_finding(events: &[&Event], session: Option<&SessionView>) -> Option<Finding> {
     let failures = service_failures(events);
-    if failures.is_empty() {
-        return None;
-    }
+    let what = msiserver_problems(events)?;
     let disabled = failures.iter().any(|(_, w)| w.starts_with("start type"));
-    let what = failures
-        .iter()
-        .map(|(_, w)| w.clone())
-        .collect::<Vec<_>>()
-        .join("; ");
     let mut fixes = vec![
         Fix::cmd("Check the service configuration (expect START_TYPE 3 DEMAND_START, msiexec.exe /V, LocalSystem)", "sc qc msiserver"),
     ];
@@ -85,7 +88,7 @@ fn msiserver_finding(events: &[&Event], session: Option<&SessionView>) -> Option
         title: "The Windows Installer service (msiserver) is not working".to_string(),
         confidence: Confidence::High,
         summary: format!(
-            "{SYSTEM_LOG_SHOWS}{what}. Without a working service no package can install or uninstall (typical errors 1601, 1719, 2503)."
+            "The System log shows the Windows Installer service {what}. Without a working service no package can install or uninstall (typical errors 1601, 1719, 2503)."
         ),
         session: session.map(|v| v.session.id.clone()),
         product: session.and_then(|v| v.session.product.clone()),

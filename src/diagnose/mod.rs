@@ -105,6 +105,7 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
         .collect();
     let mut all: Vec<Finding> = per_session.into_iter().flatten().collect();
     let machine = machine::machine_findings(&timeline.machine_events);
+    let machine_events: Vec<&crate::model::Event> = timeline.machine_events.iter().collect();
     for m in machine {
         match same_day_session_finding(&mut all, &m, timeline) {
             Some(f) => {
@@ -114,12 +115,12 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
                     machine::NOT_PLACED,
                     "could not be placed on this session's clock",
                 );
-                let shown = m
-                    .summary
-                    .strip_prefix(machine::SYSTEM_LOG_SHOWS)
-                    .and_then(|what| what.split(". Without a working service").next())
-                    .map(|what| format!("the Windows Installer service {what}"))
-                    .unwrap_or_else(|| m.summary.trim_end_matches('.').to_string());
+                let shown = match m.id {
+                    "msiserver-broken" => machine::msiserver_problems(&machine_events)
+                        .map(|what| format!("the Windows Installer service {what}")),
+                    _ => None,
+                }
+                .unwrap_or_else(|| m.summary.trim_end_matches('.').to_string());
                 f.summary.push_str(&format!(
                     " The System log of the same day confirms it: {shown} (the log's UTC offset is unknown, so the exact order is not)."
                 ));
