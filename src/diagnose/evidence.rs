@@ -151,23 +151,22 @@ impl<'a> SessionView<'a> {
         // Within one source the order of its own lines wins: a key never goes back in time
         // from one cited event of a source to the next (`Action ended 13:05:17` has whole
         // seconds and must not jump before the `[13:05:17:518]` lines written before it).
-        let mut last_key: Vec<(&str, chrono::NaiveDateTime)> = Vec::new();
+        let mut latest: Vec<(&str, Option<chrono::NaiveDateTime>)> = Vec::new();
         let mut keyed: Vec<(Option<chrono::NaiveDateTime>, usize)> = idx
             .into_iter()
             .map(|i| {
                 let e = self.event(i);
                 let source: &str = &e.origin.path;
-                let before = last_key.iter().find(|(p, _)| *p == source).map(|(_, t)| *t);
-                let key = match (self.local_time(e), before) {
-                    (Some(own), Some(b)) => Some(own.max(b)),
-                    (own, b) => own.or(b),
-                };
-                if let Some(k) = key {
-                    match last_key.iter_mut().find(|(p, _)| *p == source) {
-                        Some(slot) => slot.1 = k,
-                        None => last_key.push((source, k)),
+                let slot = match latest.iter().position(|(p, _)| *p == source) {
+                    Some(slot) => slot,
+                    None => {
+                        latest.push((source, None));
+                        latest.len() - 1
                     }
-                }
+                };
+                // `None` sorts first, so an untimed event takes the source's latest time.
+                let key = self.local_time(e).max(latest[slot].1);
+                latest[slot].1 = key;
                 (key, i)
             })
             .collect();
