@@ -5,8 +5,8 @@
 //! integrity level telling the two apart). Rules cite Procmon rows and MSI log lines together.
 
 use super::evidence::{is_denied, under, SessionView};
-use super::fixes::{folder_acl_fixes, rerun_elevated, rerun_logged, Fix, FixValues};
-use super::{Confidence, Finding};
+use super::fixes::{folder_acl_fixes, rerun_elevated, rerun_logged, FixValues};
+use super::{Confidence, Finding, Fix};
 use crate::model::{EventKind, ProcmonOp};
 
 /// Failed operations (denied, collision) of the session's processes under `folder`.

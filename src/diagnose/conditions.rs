@@ -3,8 +3,8 @@
 //! `WIX_DOWNGRADE_DETECTED`, error 1638). Each finding quotes the message the user saw.
 
 use super::evidence::SessionView;
-use super::fixes::{rerun_logged, Fix, FixValues};
-use super::{Confidence, Finding};
+use super::fixes::{rerun_logged, FixValues};
+use super::{Confidence, Finding, Fix};
 use crate::model::EventKind;
 
 /// The failing `LaunchConditions` action and the messages shown inside it.

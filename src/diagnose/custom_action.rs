@@ -5,8 +5,8 @@
 //! impersonated/elevated, DLL/EXE/script), the error code and the action's own output lines.
 
 use super::evidence::{message_code, SessionView};
-use super::fixes::{rerun_logged, Fix, FixValues};
-use super::{Confidence, Finding};
+use super::fixes::{rerun_logged, FixValues};
+use super::{Confidence, Finding, Fix};
 use crate::model::EventKind;
 
 /// What `ActionType` says about a custom action.

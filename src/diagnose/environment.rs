@@ -4,9 +4,9 @@
 //!
 //! Each rule cites the lines that carry the code and fills its fixes from them.
 
-use super::evidence::{Evidence, SessionView};
-use super::fixes::{find_running_install, rerun_elevated, rerun_logged, Fix, FixValues};
-use super::{Confidence, Finding};
+use super::evidence::SessionView;
+use super::fixes::{find_running_install, rerun_elevated, rerun_logged, FixValues};
+use super::{Confidence, Evidence, Finding, Fix};
 use crate::model::{Event, EventKind, WinEvent};
 use crate::sources::evtx::msi::{
     msi_fact, service_start_failure, MsiInstallerFact, ServiceStartFailure,

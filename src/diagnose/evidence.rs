@@ -3,53 +3,9 @@
 //!
 //! Queries only; no rule logic lives here.
 
-use serde::Serialize;
-
-use super::{Confidence, Finding, Fix};
+use super::{Confidence, Evidence, Finding, Fix};
 use crate::model::{Event, EventKind, ProcmonOp, Timestamp, WinEvent};
-use crate::sources::msilog::line::has_whole_seconds;
 use crate::timeline::{InstallSession, Sourced};
-
-/// One cited place: file, line (or record), time and the exact text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Evidence {
-    pub path: String,
-    pub line: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub record: Option<u64>,
-    /// Local time as written in the source (ISO 8601 without zone), when known.
-    pub time: Option<String>,
-    pub text: String,
-}
-
-impl Evidence {
-    pub fn from_event(e: &Event) -> Evidence {
-        Evidence {
-            path: e.origin.path.to_string(),
-            line: e.origin.line,
-            record: e.origin.record,
-            time: e
-                .time
-                .as_ref()
-                .map(|t| format_time(t, has_whole_seconds(&e.kind))),
-            text: e.text.clone(),
-        }
-    }
-}
-
-/// Whole-second times (`Action ended 9:14:05`) are written without a made-up `.000`.
-fn format_time(t: &Timestamp, whole_seconds: bool) -> String {
-    let fraction = if whole_seconds { "" } else { "%.3f" };
-    match t {
-        Timestamp::Utc(t) => t
-            .format(&format!("%Y-%m-%dT%H:%M:%S{fraction}Z"))
-            .to_string(),
-        Timestamp::Local(t) => t
-            .format(&format!("%Y-%m-%dT%H:%M:%S{fraction}"))
-            .to_string(),
-        Timestamp::LocalTimeOfDay(t) => t.format(&format!("%H:%M:%S{fraction}")).to_string(),
-    }
-}
 
 /// Internal notes present in healthy logs: never evidence of a failure by themselves.
 pub const NOISE_NOTES: &[u32] = &[1402, 1707, 1708, 2205, 2228, 2262, 2318, 2727, 2835];

@@ -2,33 +2,9 @@
 //! folders taken from a session's evidence. When a value is unknown the placeholder says what
 //! to put there (`<path to the .msi>`); a command is never filled with an invented value.
 
-use serde::Serialize;
-
 use super::evidence::SessionView;
+use super::Fix;
 use crate::model::Operation;
-
-/// One thing to do: a sentence and, where it applies, the exact command.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Fix {
-    pub description: String,
-    pub command: Option<String>,
-}
-
-impl Fix {
-    pub fn cmd(description: impl Into<String>, command: impl Into<String>) -> Fix {
-        Fix {
-            description: description.into(),
-            command: Some(command.into()),
-        }
-    }
-
-    pub fn text(description: impl Into<String>) -> Fix {
-        Fix {
-            description: description.into(),
-            command: None,
-        }
-    }
-}
 
 /// Values fixes are filled with.
 pub struct FixValues {

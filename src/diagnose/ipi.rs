@@ -6,8 +6,8 @@
 //! note with -2147287038 (file not found) is in every healthy log and must never trigger.
 
 use super::evidence::{is_benign_ipi_note, is_denied, under, SessionView};
-use super::fixes::{folder_acl_fixes, rerun_elevated, Fix, FixValues};
-use super::{Confidence, Finding};
+use super::fixes::{folder_acl_fixes, rerun_elevated, FixValues};
+use super::{Confidence, Finding, Fix};
 use crate::model::EventKind;
 
 const ACCESS_DENIED: &str = "-2147287035";

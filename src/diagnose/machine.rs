@@ -4,9 +4,9 @@
 //!
 //! The same checks run on a session's joined records and on the records outside every session.
 
-use super::evidence::{Evidence, SessionView};
-use super::fixes::Fix;
-use super::{Confidence, Finding};
+use super::evidence::SessionView;
+
+use super::{Confidence, Evidence, Finding, Fix};
 use crate::model::{Event, EventKind};
 use crate::sources::evtx::msi::{crash_fact, service_fact, ServiceFact};
 

@@ -9,6 +9,7 @@ mod conditions;
 mod custom_action;
 mod environment;
 mod evidence;
+mod finding;
 mod fixes;
 mod generic;
 mod ipi;
@@ -16,48 +17,12 @@ mod machine;
 mod missing;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
-pub use evidence::{Evidence, SessionView};
-pub use fixes::Fix;
+pub use evidence::SessionView;
+pub use finding::{Confidence, Evidence, Finding, Fix};
 
 use crate::timeline::Timeline;
 use crate::InputReport;
-
-/// How sure a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Confidence {
-    Low,
-    Medium,
-    High,
-}
-
-impl Confidence {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Confidence::Low => "low",
-            Confidence::Medium => "medium",
-            Confidence::High => "high",
-        }
-    }
-}
-
-/// One diagnosed cause (or symptom) with its evidence and fixes.
-#[derive(Debug, Clone, Serialize)]
-pub struct Finding {
-    /// Stable id, e.g. `ipi-access-denied`.
-    pub id: &'static str,
-    pub title: String,
-    pub confidence: Confidence,
-    /// Plain-words explanation, including why this cause and not a competing one.
-    pub summary: String,
-    /// The session it explains (`S1`, …).
-    pub session: Option<String>,
-    pub product: Option<String>,
-    pub evidence: Vec<Evidence>,
-    pub fixes: Vec<Fix>,
-}
 
 /// A rule: reads one session, returns zero or more findings.
 type Rule = fn(&SessionView) -> Vec<Finding>;

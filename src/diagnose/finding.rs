@@ -1,0 +1,107 @@
+//! What a rule produces: a [`Finding`] with its [`Confidence`], the [`Evidence`] it cites and the
+//! [`Fix`]es it proposes. Plain data shared by diagnosis and the reports: nothing here decides
+//! or matches anything.
+
+use serde::Serialize;
+
+use crate::model::{Event, Timestamp};
+use crate::sources::msilog::line::has_whole_seconds;
+
+/// How sure a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// One diagnosed cause (or symptom) with its evidence and fixes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// Stable id, e.g. `ipi-access-denied`.
+    pub id: &'static str,
+    pub title: String,
+    pub confidence: Confidence,
+    /// Plain-words explanation, including why this cause and not a competing one.
+    pub summary: String,
+    /// The session it explains (`S1`, …).
+    pub session: Option<String>,
+    pub product: Option<String>,
+    pub evidence: Vec<Evidence>,
+    pub fixes: Vec<Fix>,
+}
+
+/// One cited place: file, line (or record), time and the exact text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub path: String,
+    pub line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<u64>,
+    /// Local time as written in the source (ISO 8601 without zone), when known.
+    pub time: Option<String>,
+    pub text: String,
+}
+
+impl Evidence {
+    pub fn from_event(e: &Event) -> Evidence {
+        Evidence {
+            path: e.origin.path.to_string(),
+            line: e.origin.line,
+            record: e.origin.record,
+            time: e
+                .time
+                .as_ref()
+                .map(|t| format_time(t, has_whole_seconds(&e.kind))),
+            text: e.text.clone(),
+        }
+    }
+}
+
+/// Whole-second times (`Action ended 9:14:05`) are written without a made-up `.000`.
+fn format_time(t: &Timestamp, whole_seconds: bool) -> String {
+    let fraction = if whole_seconds { "" } else { "%.3f" };
+    match t {
+        Timestamp::Utc(t) => t
+            .format(&format!("%Y-%m-%dT%H:%M:%S{fraction}Z"))
+            .to_string(),
+        Timestamp::Local(t) => t
+            .format(&format!("%Y-%m-%dT%H:%M:%S{fraction}"))
+            .to_string(),
+        Timestamp::LocalTimeOfDay(t) => t.format(&format!("%H:%M:%S{fraction}")).to_string(),
+    }
+}
+
+/// One thing to do: a sentence and, where it applies, the exact command.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fix {
+    pub description: String,
+    pub command: Option<String>,
+}
+
+impl Fix {
+    pub fn cmd(description: impl Into<String>, command: impl Into<String>) -> Fix {
+        Fix {
+            description: description.into(),
+            command: Some(command.into()),
+        }
+    }
+
+    pub fn text(description: impl Into<String>) -> Fix {
+        Fix {
+            description: description.into(),
+            command: None,
+        }
+    }
+}
