@@ -2,12 +2,7 @@
 //! test writers): Procmon CSV and PML, EVTX, verbose MSI log (UTF-16LE). Run with
 //! `cargo bench --bench readers`; whole-run throughput on large inputs is `scripts/bench.sh`.
 
-#[path = "../tests/support/evtx_writer.rs"]
-#[allow(dead_code)]
-mod evtx_writer;
-#[path = "../tests/support/pml_writer.rs"]
-#[allow(dead_code)]
-mod pml_writer;
+use msidiag_testkit::{evtx_writer, pml_writer};
 
 use std::sync::Arc;
 

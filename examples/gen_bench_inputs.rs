@@ -17,12 +17,7 @@
 //! the MSI log repeats install sessions made mostly of routine engine lines, each ending in a
 //! failing custom action. Benchmark support only: nothing here is used by the product.
 
-#[path = "../tests/support/evtx_writer.rs"]
-#[allow(dead_code)]
-mod evtx_writer;
-#[path = "../tests/support/pml_writer.rs"]
-#[allow(dead_code)]
-mod pml_writer;
+use msidiag_testkit::{evtx_writer, pml_writer};
 
 use std::fs::File;
 use std::io::{BufWriter, Write};

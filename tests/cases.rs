@@ -2,8 +2,7 @@
 //! findings, sessions and inputs against `fixtures/cases/<case>/expected.json`, plus the JSON
 //! contract itself.
 
-#[path = "support/run.rs"]
-mod run;
+use msidiag_testkit::run;
 
 use std::path::{Path, PathBuf};
 

@@ -1,10 +1,8 @@
 //! The EVTX reader (`msidiag::sources::evtx`) on files written by the test writer
-//! (`tests/support/evtx_writer.rs`), damaged copies of them, and the real event logs of the
+//! (`msidiag_testkit::evtx_writer`), damaged copies of them, and the real event logs of the
 //! shared corpus (`../shared/corpus/evtx`, skipped when absent).
 //!
 //! These tests must not depend on the timeline, the rules or the report.
-
-mod support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,7 +16,7 @@ use msidiag::sources::evtx::msi::{
 };
 use msidiag::sources::evtx::{read, EvtxFile};
 
-use support::evtx_writer::*;
+use msidiag_testkit::evtx_writer::*;
 
 const SID: &str = "S-1-5-21-1004336348-1177238915-682003330-1001";
 

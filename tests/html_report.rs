@@ -8,11 +8,7 @@
 //! report must load nothing, and the resolver maps every host to nowhere. These tests must not
 //! write anywhere but their temporary folders.
 
-#[path = "support/cross_source.rs"]
-mod cross_source;
-#[path = "support/evtx_writer.rs"]
-#[allow(dead_code)]
-mod evtx_writer;
+use msidiag_testkit::cross_source;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

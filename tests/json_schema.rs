@@ -7,13 +7,7 @@
 //! these tests also validate against a closed copy, so a field the tool writes but the schema
 //! does not name fails here. They must not change the schema or the fixtures.
 
-#[path = "support/cross_source.rs"]
-mod cross_source;
-#[path = "support/evtx_writer.rs"]
-#[allow(dead_code)]
-mod evtx_writer;
-#[path = "support/run.rs"]
-mod run;
+use msidiag_testkit::{cross_source, run};
 
 use std::path::PathBuf;
 

@@ -5,15 +5,13 @@
 //! generator writes; `MSIDIAG_REGENERATE=1 cargo test --test multisource` rewrites them.
 //! The cases' expectations live in their `expected.json` and are checked by `tests/cases.rs`.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 
-use support::evtx_writer::{write_evtx, RecordSpec};
-use support::msilog_writer::MsiLog;
-use support::pml_writer::{
+use msidiag_testkit::evtx_writer::{write_evtx, RecordSpec};
+use msidiag_testkit::msilog_writer::MsiLog;
+use msidiag_testkit::pml_writer::{
     PmlCapture, PmlDetail, PmlEvent, PmlProcess, ACCESS_DENIED, SHARING_VIOLATION, SUCCESS,
 };
 

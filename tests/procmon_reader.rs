@@ -3,13 +3,9 @@
 //! The oracle: the PML captures in `../shared/corpus/procmon-pml` and Procmon's own CSV export
 //! of the same captures in `../shared/corpus/procmon-csv` must agree row for row on time,
 //! process name, PID, operation, path and result (Detail is measured and reported separately).
-//! Then the project's own cases, written with `support/pml_writer.rs`: the msiexec tree
+//! Then the project's own cases, written with `msidiag_testkit::pml_writer`: the msiexec tree
 //! filter, CSV shapes and locales, CSV round trips, and damaged captures that must not panic.
 //! Corpus tests are skipped (with a message) when the corpus is not beside the repository.
-
-#[path = "support/pml_writer.rs"]
-#[allow(dead_code)]
-mod pml_writer;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -18,7 +14,7 @@ use std::sync::Arc;
 
 use msidiag::model::{Event, EventKind, ProcmonOp, Timestamp};
 use msidiag::sources::procmon::{self, clock, ProcmonFile};
-use pml_writer::*;
+use msidiag_testkit::pml_writer::*;
 
 fn corpus() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");

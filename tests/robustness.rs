@@ -14,8 +14,6 @@
 //!
 //! Everything is generated in temporary folders: these tests must not write in the repository.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,8 +31,8 @@ use msidiag::model::{Event, EventKind};
 use msidiag::sources::msilog::{self, DateHint, SessionOptions};
 use msidiag::sources::{evtx, procmon};
 
-use support::evtx_writer::{self, RecordSpec};
-use support::pml_writer::{self, PmlCapture, PmlDetail, PmlEvent, PmlProcess};
+use msidiag_testkit::evtx_writer::{self, RecordSpec};
+use msidiag_testkit::pml_writer::{self, PmlCapture, PmlDetail, PmlEvent, PmlProcess};
 
 // ============================================================================ helpers
 
@@ -1780,13 +1778,13 @@ fn pml_cut_inside_the_event_index_keeps_every_record() {
 fn an_empty_log_is_empty_a_broken_one_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("Setup.evtx");
-    std::fs::write(&empty, support::evtx_writer::write_evtx(&[])).unwrap();
+    std::fs::write(&empty, msidiag_testkit::evtx_writer::write_evtx(&[])).unwrap();
     let mut broken_bytes =
-        support::evtx_writer::write_evtx(&[support::evtx_writer::RecordSpec::new(
+        msidiag_testkit::evtx_writer::write_evtx(&[msidiag_testkit::evtx_writer::RecordSpec::new(
             "MsiInstaller",
             1040,
         )]);
-    support::evtx_writer::flip_chunk_magic(&mut broken_bytes, 0);
+    msidiag_testkit::evtx_writer::flip_chunk_magic(&mut broken_bytes, 0);
     let broken = dir.path().join("Application.evtx");
     std::fs::write(&broken, broken_bytes).unwrap();
     let analysis = msidiag::analyze(&[empty, broken], &msidiag::Options::default()).unwrap();

@@ -2,12 +2,7 @@
 //! by window (how large files are read): PML with and without its event index, EVTX, Procmon
 //! CSV and MSI logs, each big enough to span several windows or batches.
 
-#[path = "support/evtx_writer.rs"]
-#[allow(dead_code)]
-mod evtx_writer;
-#[path = "support/pml_writer.rs"]
-#[allow(dead_code)]
-mod pml_writer;
+use msidiag_testkit::{evtx_writer, pml_writer};
 
 use std::io::Write;
 use std::sync::Arc;

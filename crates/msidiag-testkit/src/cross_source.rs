@@ -2,10 +2,8 @@
 //! with the same install seen by the Application event log and by a Procmon CSV export, and a
 //! System event log whose Windows Installer service failure lies outside every session.
 //!
-//! Include it next to `evtx_writer` at the crate root of a test binary:
-//! `#[path = "support/evtx_writer.rs"] mod evtx_writer;` and
-//! `#[path = "support/cross_source.rs"] mod cross_source;`. Test support only: it must not hold
-//! tests, and it writes only into the folder it is given.
+//! The MSI log is the fixture's own, read from the repository beside this crate. Test support
+//! only: it must not hold tests, and it writes only into the folder it is given.
 
 use std::path::Path;
 
@@ -27,7 +25,7 @@ fn msi_data<'a>(first: &[&'a str]) -> Vec<&'a str> {
 pub fn write_case(dir: &Path) {
     std::fs::copy(
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/cases/2503-not-elevated/input/install.log"),
+            .join("../../fixtures/cases/2503-not-elevated/input/install.log"),
         dir.join("install.log"),
     )
     .unwrap();
