@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use msidiag::sources::msilog::DateOrder;
+use msidiag::model::DateOrder;
 use msidiag::{report, Options, TzSpec};
 
 #[derive(Parser)]

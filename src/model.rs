@@ -2,12 +2,23 @@
 //!
 //! An [`Event`] is one fact read from one input (a log line, an event record, a Procmon row),
 //! with its [`Origin`] so that every finding can cite the exact place it came from.
+//! Event log records carry what they mean as typed facts ([`WinFact`], decoded once by the
+//! reader in `src/sources/evtx/msi.rs`), and an MSI log's install sessions are
+//! [`LogSession`]s, so that later stages read facts without knowing any source format.
 //! This module holds plain data only: it must not parse, correlate or decide anything.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use serde::Serialize;
+
+mod log_session;
+mod win_facts;
+
+pub use log_session::{DateOrder, DateOrderDecision, LogSession};
+pub use win_facts::{
+    CrashFact, InstallerServiceFact, MsiInstallerFact, ServiceStartFailure, WinFact,
+};
 
 /// Where an event was read: the input file and the line, record or byte offset inside it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -141,6 +152,24 @@ impl Operation {
     }
 }
 
+/// What Windows Installer reports at the end of an install, uninstall or repair: written to the
+/// MSI log (`Windows Installer installed the product. … status: N.`) and, as MsiInstaller
+/// 1033/1034/1035, to the Application event log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProductOutcome {
+    pub operation: Operation,
+    pub product: String,
+    pub version: Option<String>,
+    pub language: Option<String>,
+    pub manufacturer: Option<String>,
+    /// The msiexec exit status (0 success, 1603 fatal error, …).
+    pub status: i64,
+    /// The ProductCode `{GUID}`, when the source carries it (the event's `<Binary>`; the MSI
+    /// log line does not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_code: Option<String>,
+}
+
 /// The meaning of one event. Variants are added by each source; unknown lines stay `Text`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
@@ -236,14 +265,7 @@ pub enum EventKind {
         code: i64,
     },
     /// `Windows Installer installed the product. … status: N.`
-    ProductOutcome {
-        operation: Operation,
-        product: String,
-        version: Option<String>,
-        language: Option<String>,
-        manufacturer: Option<String>,
-        status: i64,
-    },
+    ProductOutcome(ProductOutcome),
     /// `Property(S): Name = value` from the end-of-session dumps.
     Property {
         scope: char,
@@ -283,8 +305,9 @@ pub enum EventKind {
     Text,
 }
 
-/// One event log record as read, before interpretation: positional `Data` values in order
-/// (`(NULL)` kept as written), named data as `name=value` pairs, and the `Binary` hex if any.
+/// One event log record as read: positional `Data` values in order (`(NULL)` kept as written),
+/// named data as `name=value` pairs, the `Binary` hex if any, and what the reader decoded
+/// from them ([`WinEvent::fact`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WinEvent {
     pub channel: String,
@@ -302,6 +325,8 @@ pub struct WinEvent {
     pub named: Vec<(String, String)>,
     /// `<Binary>` as upper-case hex, when present.
     pub binary: Option<String>,
+    /// What the record means, decoded once by the reader (see [`WinFact`]).
+    pub fact: WinFact,
 }
 
 /// One Process Monitor operation as exported/captured. Fields absent from a CSV export are

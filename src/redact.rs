@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 
 use crate::model::{Event, EventKind};
-use crate::sources::evtx::msi::service_start_failure;
 use crate::Analysis;
 
 /// The values to hide and their placeholders.
@@ -97,8 +96,8 @@ impl Redactor {
     fn learn_event(&mut self, e: &Event) {
         if let EventKind::WinEvent(w) = &e.kind {
             self.add_host(&w.computer);
-            if let Some(account) = service_start_failure(w).and_then(|f| f.account) {
-                self.add_user(&account);
+            if let Some(account) = w.start_failure().and_then(|f| f.account.as_deref()) {
+                self.add_user(account);
             }
         }
         self.learn_text(&e.text);

@@ -9,10 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use msidiag::model::{EventKind, Operation, Timestamp, WinEvent};
-use msidiag::sources::evtx::msi::{
-    crash_fact, msi_fact, service_fact, service_start_failure, MsiInstallerFact, ServiceFact,
-    ServiceStartFailure,
+use msidiag::model::{
+    EventKind, InstallerServiceFact, MsiInstallerFact, Operation, ProductOutcome,
+    ServiceStartFailure, Timestamp, WinEvent, WinFact,
 };
 use msidiag::sources::evtx::{read, EvtxFile};
 
@@ -119,6 +118,15 @@ fn round_trip_every_field() {
             ("Other".into(), String::new()),
         ],
         binary: Some(hex(b"{3D3C3833-DED6-4022-B5A1-E7F37789C390}000076537b97")),
+        fact: WinFact::MsiInstaller(MsiInstallerFact::ProductOutcome(ProductOutcome {
+            operation: Operation::Install,
+            product: "Contoso".into(),
+            version: Some("1.2.3".into()),
+            language: Some("1033".into()),
+            manufacturer: Some("Contoso & Co <Ltd>".into()),
+            status: 1603,
+            product_code: Some("{3D3C3833-DED6-4022-B5A1-E7F37789C390}".into()),
+        })),
     };
     assert_eq!(win_events(&file)[0], &expected);
     assert_eq!(
@@ -155,7 +163,8 @@ fn failure_2503_sequence_decodes_to_facts() {
     let records: Vec<RecordSpec> = (0..5).map(|step| msi_failure_step(step, 7)).collect();
     let file = read(&path(), &write_evtx(&records));
     let events = win_events(&file);
-    let facts: Vec<MsiInstallerFact> = events.iter().map(|w| msi_fact(w)).collect();
+    // The reader decoded each record once; the facts are stored on the events.
+    let facts: Vec<MsiInstallerFact> = events.iter().map(|w| w.msi().unwrap().clone()).collect();
     assert_eq!(
         facts[0],
         MsiInstallerFact::TransactionBegin {
@@ -178,7 +187,7 @@ fn failure_2503_sequence_decodes_to_facts() {
     );
     assert_eq!(
         facts[3],
-        MsiInstallerFact::ProductOutcome {
+        MsiInstallerFact::ProductOutcome(ProductOutcome {
             operation: Operation::Install,
             product: "Contoso App 7".into(),
             version: Some("1.0.0".into()),
@@ -186,7 +195,7 @@ fn failure_2503_sequence_decodes_to_facts() {
             manufacturer: Some("Contoso Ltd".into()),
             status: 1603,
             product_code: Some("{3D3C3833-DED6-4022-B5A1-E7F37789C390}".into()),
-        }
+        })
     );
     assert_eq!(
         facts[4],
@@ -256,7 +265,7 @@ fn start_and_logon_failures_of_any_service() {
     assert_eq!(ids(&file), vec![7038, 7000, 7009, 7041]);
     let failures: Vec<ServiceStartFailure> = win_events(&file)
         .into_iter()
-        .map(|w| service_start_failure(w).unwrap())
+        .map(|w| w.start_failure().unwrap().clone())
         .collect();
     assert_eq!(failures[0].service, "ContosoSync");
     assert_eq!(failures[0].account.as_deref(), Some(".\\svc_sync"));
@@ -278,7 +287,7 @@ fn start_and_logon_failures_of_any_service() {
     // Not the Windows Installer service: no msiserver fact.
     assert!(win_events(&file)
         .into_iter()
-        .all(|w| service_fact(w).is_none()));
+        .all(|w| w.installer_service().is_none()));
     assert_eq!(
         file.events[1].text,
         "Service Control Manager 7000: The Contoso Sync Agent service failed to start due to the following error: The service did not start due to a logon failure (error 1069)"
@@ -318,20 +327,23 @@ fn scm_events_about_the_installer_service_only() {
     assert!(file.problems.is_empty(), "{:?}", file.problems);
     assert_eq!(file.records_total, 6);
     assert_eq!(ids(&file), vec![7000, 7036, 7036, 7040]);
-    let facts: Vec<Option<ServiceFact>> = win_events(&file).into_iter().map(service_fact).collect();
+    let facts: Vec<Option<InstallerServiceFact>> = win_events(&file)
+        .into_iter()
+        .map(|w| w.installer_service().cloned())
+        .collect();
     assert_eq!(
         facts,
         vec![
-            Some(ServiceFact::FailedToStart {
+            Some(InstallerServiceFact::FailedToStart {
                 error: "Access is denied.".into()
             }),
-            Some(ServiceFact::StateChanged {
+            Some(InstallerServiceFact::StateChanged {
                 state: "Ausgeführt".into()
             }),
-            Some(ServiceFact::StateChanged {
+            Some(InstallerServiceFact::StateChanged {
                 state: "работает".into()
             }),
-            Some(ServiceFact::StartTypeChanged {
+            Some(InstallerServiceFact::StartTypeChanged {
                 from: "demand start".into(),
                 to: "disabled".into()
             }),
@@ -357,13 +369,13 @@ fn files_in_use_1025() {
     ]);
     let file = read(&path(), &write_evtx(&[spec]));
     assert_eq!(
-        msi_fact(win_events(&file)[0]),
-        MsiInstallerFact::FileInUse {
+        win_events(&file)[0].msi(),
+        Some(&MsiInstallerFact::FileInUse {
             product: "Contoso".into(),
             file: "C:\\Program Files\\Contoso\\app.dll".into(),
             process: "explorer".into(),
             pid: Some(4548)
-        }
+        })
     );
     assert_eq!(
         file.events[0].text,
@@ -406,7 +418,7 @@ fn msiexec_crashes_kept_other_crashes_skipped() {
     let file = read(&path(), &write_evtx(&records));
     assert_eq!(file.records_total, 4);
     assert_eq!(ids(&file), vec![1000, 1001]);
-    let fact = crash_fact(win_events(&file)[0]).unwrap();
+    let fact = win_events(&file)[0].crash().unwrap();
     assert_eq!(fact.app, "msiexec.exe");
     assert_eq!(fact.module, "CustomAction.dll");
     assert_eq!(fact.exception, "c0000005");
@@ -713,12 +725,8 @@ fn corpus_msi_events_decode() {
     };
     let file = read_corpus(&dir, "fukusuket-evtx-parser/Application.evtx");
     let events = win_events(&file);
-    let facts: Vec<MsiInstallerFact> = events
-        .iter()
-        .filter(|w| w.provider == "MsiInstaller")
-        .map(|w| msi_fact(w))
-        .collect();
-    assert!(facts.contains(&MsiInstallerFact::FileInUse {
+    let facts: Vec<&MsiInstallerFact> = events.iter().filter_map(|w| w.msi()).collect();
+    assert!(facts.contains(&&MsiInstallerFact::FileInUse {
         product: "Parallels Tools".into(),
         file: "C:\\Windows\\system32\\KbdPrlUS.dll".into(),
         process: "ctfmon".into(),
@@ -726,7 +734,7 @@ fn corpus_msi_events_decode() {
     }));
     assert!(facts.iter().any(|f| matches!(
         f,
-        MsiInstallerFact::ProductOutcome { operation: Operation::Install, product, status: 0, product_code: Some(code), .. }
+        MsiInstallerFact::ProductOutcome(ProductOutcome { operation: Operation::Install, product, status: 0, product_code: Some(code), .. })
             if product == "Parallels Tools" && code == "{639D4A0B-C6CC-4253-92BA-6909DCAEA7CF}"
     )));
     assert!(facts.iter().any(|f| matches!(
@@ -750,15 +758,17 @@ fn corpus_msi_events_decode() {
     assert_eq!(restart_manager, 11);
 
     let system = read_corpus(&dir, "python-evtx/system.evtx");
-    let states: Vec<Option<ServiceFact>> =
-        win_events(&system).into_iter().map(service_fact).collect();
+    let states: Vec<Option<InstallerServiceFact>> = win_events(&system)
+        .into_iter()
+        .map(|w| w.installer_service().cloned())
+        .collect();
     assert_eq!(
         states,
         vec![
-            Some(ServiceFact::StateChanged {
+            Some(InstallerServiceFact::StateChanged {
                 state: "running".into()
             }),
-            Some(ServiceFact::StateChanged {
+            Some(InstallerServiceFact::StateChanged {
                 state: "stopped".into()
             }),
         ]

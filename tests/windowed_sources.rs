@@ -8,10 +8,11 @@ use std::io::Write;
 use std::sync::Arc;
 
 use msidiag::model::Event;
+use msidiag::model::LogSession;
+use msidiag::sources::evtx;
 use msidiag::sources::msilog::{self, DateHint, SessionOptions};
 use msidiag::sources::procmon::{self, ProcmonFile};
 use msidiag::sources::window::Source;
-use msidiag::sources::{evtx, msilog::LogSession};
 
 /// Events as (line, record, text).
 type EventRows = Vec<(Option<u64>, Option<u64>, String)>;

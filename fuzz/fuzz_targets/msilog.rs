@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use libfuzzer_sys::fuzz_target;
-use msidiag::sources::msilog::{self, DateHint, DateOrder, SessionOptions};
+use msidiag::model::DateOrder;
+use msidiag::sources::msilog::{self, DateHint, SessionOptions};
 
 fuzz_target!(|data: &[u8]| {
     let path: Arc<str> = Arc::from("fuzz.log");

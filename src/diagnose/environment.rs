@@ -7,10 +7,7 @@
 use super::evidence::SessionView;
 use super::fixes::{find_running_install, rerun_elevated, rerun_logged, FixValues};
 use super::{Confidence, Evidence, Finding, Fix};
-use crate::model::{Event, EventKind, WinEvent};
-use crate::sources::evtx::msi::{
-    msi_fact, service_start_failure, MsiInstallerFact, ServiceStartFailure,
-};
+use crate::model::{Event, EventKind, MsiInstallerFact, ServiceStartFailure, WinEvent};
 
 fn exit_is(v: &SessionView, codes: &[i64]) -> bool {
     v.session.exit_code.is_some_and(|c| codes.contains(&c))
@@ -35,7 +32,7 @@ pub fn another_install(v: &SessionView) -> Vec<Finding> {
     let overlapping: Vec<usize> = v
         .win_events()
         .into_iter()
-        .filter(|(_, w)| matches!(msi_fact(w), MsiInstallerFact::TransactionBegin { client_pid, .. } if Some(client_pid) != own))
+        .filter(|(_, w)| matches!(w.msi(), Some(MsiInstallerFact::TransactionBegin { client_pid, .. }) if Some(*client_pid) != own))
         .map(|(i, _)| i)
         .collect();
     let overlap_matters = !overlapping.is_empty() && (v.failed() || !cited.is_empty());
@@ -49,10 +46,10 @@ pub fn another_install(v: &SessionView) -> Vec<Finding> {
     let other = overlap_matters
         .then(|| {
             overlapping.iter().find_map(|&i| match &v.event(i).kind {
-                EventKind::WinEvent(w) => match msi_fact(w) {
-                    MsiInstallerFact::TransactionBegin { target, client_pid } => Some(format!(
-                        " ({target}, client process {client_pid}, per the event log)"
-                    )),
+                EventKind::WinEvent(w) => match w.msi() {
+                    Some(MsiInstallerFact::TransactionBegin { target, client_pid }) => Some(
+                        format!(" ({target}, client process {client_pid}, per the event log)"),
+                    ),
                     _ => None,
                 },
                 _ => None,
@@ -115,14 +112,14 @@ pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
     // Event log 1025 (file in use) and Procmon sharing violations on the product's files.
     let mut held: Vec<(String, String, String)> = Vec::new();
     for (i, w) in v.win_events() {
-        if let MsiInstallerFact::FileInUse {
+        if let Some(MsiInstallerFact::FileInUse {
             file, process, pid, ..
-        } = msi_fact(w)
+        }) = w.msi()
         {
             cited.push(i);
             held.push((
-                file,
-                process,
+                file.clone(),
+                process.clone(),
                 pid.map_or("?".to_string(), |p| p.to_string()),
             ));
         }
@@ -267,7 +264,7 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
         .unwrap_or_else(|| ("the service".to_string(), None));
     let key_or = key.clone().unwrap_or_else(|| "<service name>".to_string());
     let of_this_service = |w: &WinEvent| {
-        service_start_failure(w).filter(|f| {
+        w.start_failure().cloned().filter(|f| {
             let named = |n: &str| f.service.trim().eq_ignore_ascii_case(n.trim());
             named(&display) || key.as_deref().is_some_and(named)
         })

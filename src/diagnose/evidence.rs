@@ -4,7 +4,7 @@
 //! Queries only; no rule logic lives here.
 
 use super::{Confidence, Evidence, Finding, Fix};
-use crate::model::{Event, EventKind, ProcmonOp, Timestamp, WinEvent};
+use crate::model::{Event, EventKind, MsiInstallerFact, ProcmonOp, Timestamp, WinEvent};
 use crate::timeline::{InstallSession, Sourced};
 
 /// Internal notes present in healthy logs: never evidence of a failure by themselves.
@@ -269,8 +269,8 @@ pub fn message_code(kind: &EventKind) -> Option<u32> {
         | EventKind::Error { code, .. }
         | EventKind::InternalErrorDialog { code } => Some(*code),
         EventKind::ProductMessage { message, .. } => product_message_code(message),
-        EventKind::WinEvent(w) => match crate::sources::evtx::msi::msi_fact(w) {
-            crate::sources::evtx::msi::MsiInstallerFact::ProductError { code, .. } => Some(code),
+        EventKind::WinEvent(w) => match w.msi() {
+            Some(MsiInstallerFact::ProductError { code, .. }) => Some(*code),
             _ => None,
         },
         _ => None,

@@ -7,8 +7,7 @@
 use super::evidence::SessionView;
 
 use super::{Confidence, Evidence, Finding, Fix};
-use crate::model::{Event, EventKind};
-use crate::sources::evtx::msi::{crash_fact, service_fact, ServiceFact};
+use crate::model::{Event, EventKind, InstallerServiceFact};
 
 fn service_failures(events: &[&Event]) -> Vec<(usize, String)> {
     events
@@ -18,17 +17,23 @@ fn service_failures(events: &[&Event]) -> Vec<(usize, String)> {
             let EventKind::WinEvent(w) = &e.kind else {
                 return None;
             };
-            let what = match service_fact(w)? {
-                ServiceFact::FailedToStart { error } => format!("failed to start: {error}"),
-                ServiceFact::Timeout => "did not respond in time when starting".to_string(),
-                ServiceFact::Terminated { error } => format!("stopped with an error: {error}"),
-                ServiceFact::Crashed { times } => {
+            let what = match w.installer_service()? {
+                InstallerServiceFact::FailedToStart { error } => {
+                    format!("failed to start: {error}")
+                }
+                InstallerServiceFact::Timeout => {
+                    "did not respond in time when starting".to_string()
+                }
+                InstallerServiceFact::Terminated { error } => {
+                    format!("stopped with an error: {error}")
+                }
+                InstallerServiceFact::Crashed { times } => {
                     format!(
                         "terminated unexpectedly{}",
                         times.map(|t| format!(" ({t} times)")).unwrap_or_default()
                     )
                 }
-                ServiceFact::StartTypeChanged { to, .. }
+                InstallerServiceFact::StartTypeChanged { to, .. }
                     if to.to_ascii_lowercase().contains("disabled")
                         || to.to_ascii_lowercase().contains("deaktiviert") =>
                 {
@@ -105,11 +110,15 @@ fn crash_finding(events: &[&Event], session: Option<&SessionView>) -> Option<Fin
             let EventKind::WinEvent(w) = &e.kind else {
                 return None;
             };
-            let c = crash_fact(w)?;
-            c.app
-                .to_ascii_lowercase()
-                .contains("msiexec")
-                .then(|| (i, c.module, c.exception, c.module_path.unwrap_or_default()))
+            let c = w.crash()?;
+            c.app.to_ascii_lowercase().contains("msiexec").then(|| {
+                (
+                    i,
+                    c.module.clone(),
+                    c.exception.clone(),
+                    c.module_path.clone().unwrap_or_default(),
+                )
+            })
         })
         .collect();
     let (_, module, exception, module_path) = crashes.first()?.clone();

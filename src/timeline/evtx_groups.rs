@@ -7,8 +7,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::model::{Event, EventKind, Operation, Timestamp};
-use crate::sources::evtx::msi::{msi_fact, MsiInstallerFact};
+use crate::model::{Event, EventKind, MsiInstallerFact, Operation, ProductOutcome, Timestamp};
 
 /// One transaction (or stand-alone outcome) seen in an event log.
 #[derive(Debug, Clone)]
@@ -36,10 +35,11 @@ fn utc(e: &Event) -> Option<DateTime<Utc>> {
     }
 }
 
-fn fact(e: &Event) -> MsiInstallerFact {
+/// The MsiInstaller fact the reader decoded from the record, if any.
+fn fact(e: &Event) -> Option<&MsiInstallerFact> {
     match &e.kind {
-        EventKind::WinEvent(w) => msi_fact(w),
-        _ => MsiInstallerFact::Other,
+        EventKind::WinEvent(w) => w.msi(),
+        _ => None,
     }
 }
 
@@ -80,29 +80,31 @@ impl EvtxGroup {
             }
         }
         match fact(&e) {
-            MsiInstallerFact::ProductOutcome {
+            Some(MsiInstallerFact::ProductOutcome(ProductOutcome {
                 operation,
                 product,
                 version,
                 status,
                 product_code,
                 ..
-            } => {
-                self.operation = operation;
-                self.product = Some(product);
-                self.version = version;
-                self.status = Some(status);
-                self.product_code = product_code.or(self.product_code.take());
+            })) => {
+                self.operation = *operation;
+                self.product = Some(product.clone());
+                self.version = version.clone();
+                self.status = Some(*status);
+                self.product_code = product_code.clone().or(self.product_code.take());
                 self.outcome_at = t;
             }
-            MsiInstallerFact::ProductError {
+            Some(MsiInstallerFact::ProductError {
                 product: Some(p), ..
-            } if self.product.is_none() => {
-                self.product = Some(p);
+            }) if self.product.is_none() => {
+                self.product = Some(p.clone());
             }
-            MsiInstallerFact::TransactionBegin { client_pid, .. }
-            | MsiInstallerFact::TransactionEnd { client_pid, .. } => {
-                self.client_pid = Some(client_pid);
+            Some(
+                MsiInstallerFact::TransactionBegin { client_pid, .. }
+                | MsiInstallerFact::TransactionEnd { client_pid, .. },
+            ) => {
+                self.client_pid = Some(*client_pid);
             }
             _ => {}
         }
@@ -122,8 +124,15 @@ pub fn group(mut events: Vec<Event>) -> Vec<EvtxGroup> {
     let mut done: Vec<EvtxGroup> = Vec::new();
     let mut loose: Vec<Event> = Vec::new();
     for e in events {
-        match fact(&e) {
-            MsiInstallerFact::TransactionBegin { client_pid, .. } => {
+        let transaction = match fact(&e) {
+            Some(MsiInstallerFact::TransactionBegin { client_pid, .. }) => {
+                Some((true, *client_pid))
+            }
+            Some(MsiInstallerFact::TransactionEnd { client_pid, .. }) => Some((false, *client_pid)),
+            _ => None,
+        };
+        match transaction {
+            Some((true, client_pid)) => {
                 let mut g = EvtxGroup::new();
                 g.client_pid = Some(client_pid);
                 for other in &mut open {
@@ -135,7 +144,7 @@ pub fn group(mut events: Vec<Event>) -> Vec<EvtxGroup> {
                 g.add(e);
                 open.push(g);
             }
-            MsiInstallerFact::TransactionEnd { client_pid, .. } => {
+            Some((false, client_pid)) => {
                 match open.iter().rposition(|g| g.client_pid == Some(client_pid)) {
                     Some(i) => {
                         let mut g = open.remove(i);
@@ -163,18 +172,22 @@ fn group_loose(loose: Vec<Event>) -> Vec<EvtxGroup> {
     let mut groups: Vec<EvtxGroup> = Vec::new();
     let mut pending: Vec<Event> = Vec::new();
     for e in loose {
-        if let MsiInstallerFact::ProductOutcome { product, .. } = fact(&e) {
+        let outcome_product = match fact(&e) {
+            Some(MsiInstallerFact::ProductOutcome(outcome)) => Some(outcome.product.clone()),
+            _ => None,
+        };
+        if let Some(product) = outcome_product {
             let t = utc(&e);
             let mut g = EvtxGroup::new();
             let (mine, rest): (Vec<Event>, Vec<Event>) = pending.into_iter().partition(|p| {
                 let same_product = match fact(p) {
-                    MsiInstallerFact::ProductError {
-                        product: Some(q), ..
-                    } => q.eq_ignore_ascii_case(&product),
-                    MsiInstallerFact::FileInUse { product: q, .. }
-                    | MsiInstallerFact::Reboot { product: q, .. } => {
-                        q.eq_ignore_ascii_case(&product)
-                    }
+                    Some(
+                        MsiInstallerFact::ProductError {
+                            product: Some(q), ..
+                        }
+                        | MsiInstallerFact::FileInUse { product: q, .. }
+                        | MsiInstallerFact::Reboot { product: q, .. },
+                    ) => q.eq_ignore_ascii_case(&product),
                     _ => false,
                 };
                 let recent = match (utc(p), t) {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::model::{Event, EventKind, Operation, PolicyScope};
+use crate::model::{Event, EventKind, Operation, PolicyScope, ProductOutcome};
 
 /// A value and the event (index into the session's events) it was read from.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,14 +118,14 @@ impl SessionFacts {
                         event: i,
                     });
                 }
-                EventKind::ProductOutcome {
+                EventKind::ProductOutcome(ProductOutcome {
                     operation,
                     product,
                     version,
                     manufacturer,
                     status,
                     ..
-                } => {
+                }) => {
                     f.outcome_line = Some(i);
                     f.product_name = Some(Sourced {
                         value: product.clone(),

@@ -22,8 +22,7 @@ pub use align::ClockAlignment;
 pub use facts::{Outcome, SessionFacts, Sourced};
 pub use session::{InstallSession, SessionSummary};
 
-use crate::model::{Event, EventKind, Timestamp};
-use crate::sources::msilog::LogSession;
+use crate::model::{Event, EventKind, LogSession, Timestamp};
 use crate::TzSpec;
 use evtx_groups::EvtxGroup;
 

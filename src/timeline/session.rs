@@ -10,8 +10,7 @@ use serde::Serialize;
 use super::align;
 use super::evtx_groups::EvtxGroup;
 use super::facts::{Outcome, SessionFacts};
-use crate::model::{Event, EventKind, Operation, Side, Timestamp};
-use crate::sources::msilog::LogSession;
+use crate::model::{Event, EventKind, LogSession, Operation, Side, Timestamp};
 
 /// One msiexec transaction as far as the inputs show it.
 #[derive(Debug, Clone)]

@@ -14,8 +14,9 @@ use std::sync::Arc;
 use ::evtx::{EvtxChunkData, EvtxRecord, ParserSettings};
 use chrono::{DateTime, Utc};
 
-use crate::model::{Event, EventKind, Origin, Timestamp, WinEvent};
+use crate::model::{Event, EventKind, Origin, Timestamp, WinEvent, WinFact};
 
+use super::msi;
 use super::scan;
 use super::select;
 use super::template::{self, SystemMap};
@@ -221,10 +222,11 @@ fn examine(
         .map_err(|e| format!("record {record_id}: cannot render ({})", describe(&e)))?;
     let rendered = xml::parse(&xml.data);
     let time = rendered.time.as_deref().and_then(parse_time).or(written);
-    let ev = win_event(rendered, record_id);
+    let mut ev = win_event(rendered, record_id);
     if !select::wanted(&ev) {
         return Ok(None);
     }
+    ev.fact = msi::decode(&ev);
     Ok(Some(Event {
         origin: Origin {
             path: place.path.clone(),
@@ -280,6 +282,7 @@ fn win_event(r: RenderedEvent, record_id: u64) -> WinEvent {
         data: r.data,
         named: r.named,
         binary: r.binary.filter(|b| !b.is_empty()),
+        fact: WinFact::None,
     }
 }
 

@@ -5,7 +5,8 @@
 //! Installer service, `msiexec.exe` crashes and Restart Manager sessions (see `select.rs` for the
 //! exact list), each as an [`Event`] of kind [`EventKind::WinEvent`] with UTC time, record id
 //! and a one-line English text. Other records are judged from their template and skipped
-//! without being rendered. [`msi`] decodes what a kept record means.
+//! without being rendered. `msi.rs` decodes what each kept record means, once, into the
+//! record's [`WinFact`]; later stages read that fact and never look into this module.
 //!
 //! Damage never stops the reader: bad magic, bad CRCs, cut files and unreadable records each
 //! add one problem line naming the file and the chunk, and every readable record is kept.
@@ -13,9 +14,10 @@
 //! selecting them (the timeline correlates, the rules decide).
 //!
 //! [`EventKind::WinEvent`]: crate::model::EventKind::WinEvent
+//! [`WinFact`]: crate::model::WinFact
 
 mod chunk;
-pub mod msi;
+mod msi;
 mod scan;
 mod select;
 mod template;

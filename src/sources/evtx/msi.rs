@@ -1,76 +1,49 @@
 //! What a kept event log record says, decoded from its positional and named data: the
-//! MsiInstaller events (domain reference §3.1), the Service Control Manager events about the
-//! Windows Installer service and Application Error crashes (§3.3).
+//! MsiInstaller events (domain reference §3.1), the Service Control Manager start failures and
+//! events about the Windows Installer service, and Application Error crashes (§3.3).
 //!
-//! Pure functions over one [`WinEvent`]; they must not correlate events, look at other
-//! records, or decide what a failure means (that is the timeline's and the rules' job).
+//! [`decode`] is called once per kept record by the reader (`chunk.rs`), which stores the
+//! result in [`WinEvent::fact`]; every later stage reads that fact (the types live in
+//! `src/model/win_facts.rs`) and never decodes again. Pure functions over one [`WinEvent`];
+//! they must not correlate events, look at other records, or decide what a failure means (that
+//! is the timeline's and the rules' job).
 
-use crate::model::{Operation, WinEvent};
+use crate::model::{
+    CrashFact, InstallerServiceFact, MsiInstallerFact, Operation, ProductOutcome,
+    ServiceStartFailure, WinEvent, WinFact,
+};
 
 use super::select::{self, APPLICATION_ERROR, MSI_INSTALLER, SCM};
 
-/// The meaning of one `MsiInstaller` event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MsiInstallerFact {
-    /// 1033 installed / 1034 removed / 1035 reconfigured, with the msiexec exit status.
-    ProductOutcome {
-        operation: Operation,
-        product: String,
-        version: Option<String>,
-        language: Option<String>,
-        manufacturer: Option<String>,
-        status: i64,
-        /// From `<Binary>`: hex of ASCII `{GUID}` followed by more hex.
-        product_code: Option<String>,
-    },
-    /// 1040 "Beginning a Windows Installer transaction: X. Client Process Id: N."
-    TransactionBegin { target: String, client_pid: u32 },
-    /// 1042 "Ending a Windows Installer transaction: X. Client Process Id: N."
-    TransactionEnd { target: String, client_pid: u32 },
-    /// 10005 (internal error; code from "The error code is N") and 11xxx (error N = id − 10000).
-    ProductError {
-        code: u32,
-        product: Option<String>,
-        message: String,
-    },
-    /// 1025: a file is held by a running process.
-    FileInUse {
-        product: String,
-        file: String,
-        process: String,
-        pid: Option<u32>,
-    },
-    /// 1038: reboot required; `kind` 1 immediate / 2 deferred, `reason` 0–4.
-    Reboot {
-        product: String,
-        kind: u32,
-        reason: u32,
-    },
-    /// 1024: a patch could not be installed.
-    UpdateFailed {
-        product: String,
-        update: String,
-        code: Option<i64>,
-    },
-    /// 1026–1028: an Installer configuration key or folder is not secured properly.
-    ConfigNotSecured { id: u32, detail: String },
-    /// 1004: a component's resource (file or registry path) does not exist.
-    ResourceMissing {
-        product: String,
-        feature: String,
-        component: String,
-        resource: String,
-    },
-    /// Any other MsiInstaller id, or a record that is not from MsiInstaller.
-    Other,
+/// What a kept record means: the reader calls this once per kept record and stores the result
+/// in [`WinEvent::fact`].
+pub(super) fn decode(ev: &WinEvent) -> WinFact {
+    match ev.provider.as_str() {
+        MSI_INSTALLER => msi_fact(ev).map_or(WinFact::None, WinFact::MsiInstaller),
+        SCM => {
+            let installer = service_fact(ev);
+            let start_failure = service_start_failure(ev);
+            if installer.is_none() && start_failure.is_none() {
+                WinFact::None
+            } else {
+                WinFact::ServiceControl {
+                    installer,
+                    start_failure,
+                }
+            }
+        }
+        APPLICATION_ERROR => crash_fact(ev).map_or(WinFact::None, WinFact::Crash),
+        _ => WinFact::None,
+    }
 }
 
-/// Decodes an `MsiInstaller` event; anything else is [`MsiInstallerFact::Other`].
-pub fn msi_fact(ev: &WinEvent) -> MsiInstallerFact {
+/// Decodes an `MsiInstaller` event; `None` for ids without a decoded meaning and for records
+/// from other providers.
+fn msi_fact(ev: &WinEvent) -> Option<MsiInstallerFact> {
     if ev.provider != MSI_INSTALLER {
-        return MsiInstallerFact::Other;
+        return None;
     }
-    match ev.event_id {
+    let fact = match ev.event_id {
         1033..=1035 => product_outcome(ev),
         1040 | 1042 => transaction(ev),
         10005 => internal_error(ev),
@@ -88,8 +61,9 @@ pub fn msi_fact(ev: &WinEvent) -> MsiInstallerFact {
             component: data(ev, 2).to_string(),
             resource: data(ev, 3).to_string(),
         },
-        _ => MsiInstallerFact::Other,
-    }
+        _ => return None,
+    };
+    Some(fact)
 }
 
 /// The Operation an outcome event id reports.
@@ -103,7 +77,7 @@ pub(super) fn outcome_operation(event_id: u32) -> Operation {
 }
 
 fn product_outcome(ev: &WinEvent) -> MsiInstallerFact {
-    MsiInstallerFact::ProductOutcome {
+    MsiInstallerFact::ProductOutcome(ProductOutcome {
         operation: outcome_operation(ev.event_id),
         product: data(ev, 0).to_string(),
         version: optional_data(ev, 1),
@@ -111,7 +85,7 @@ fn product_outcome(ev: &WinEvent) -> MsiInstallerFact {
         manufacturer: optional_data(ev, 4),
         status: data(ev, 3).trim().parse().unwrap_or(0),
         product_code: ev.binary.as_deref().and_then(product_code_from_binary),
-    }
+    })
 }
 
 fn transaction(ev: &WinEvent) -> MsiInstallerFact {
@@ -197,7 +171,7 @@ fn parse_code(text: &str) -> Option<i64> {
 }
 
 /// The ProductCode at the start of an MsiInstaller `<Binary>`: hex of ASCII `{GUID}` then more.
-pub fn product_code_from_binary(hex: &str) -> Option<String> {
+fn product_code_from_binary(hex: &str) -> Option<String> {
     let head = hex.trim().get(..76)?;
     let bytes = select::hex_bytes(head)?;
     let text = std::str::from_utf8(&bytes).ok()?;
@@ -235,88 +209,40 @@ pub(super) fn present_data(ev: &WinEvent) -> Vec<&str> {
         .collect()
 }
 
-/// What a Service Control Manager event says about the Windows Installer service.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ServiceFact {
-    /// 7000: the service failed to start; `error` as Windows wrote it.
-    FailedToStart {
-        error: String,
-    },
-    /// 7009 / 7011: it did not connect or answer in time.
-    Timeout,
-    /// 7023: it stopped with an error.
-    Terminated {
-        error: String,
-    },
-    /// 7031 / 7034: it terminated unexpectedly, `times` so far.
-    Crashed {
-        times: Option<u32>,
-    },
-    /// 7036: it entered a state ("running", "stopped", localized).
-    StateChanged {
-        state: String,
-    },
-    /// 7040: someone changed its start type.
-    StartTypeChanged {
-        from: String,
-        to: String,
-    },
-    /// 7045: a service was installed (only kept when it is the Installer itself).
-    Installed {
-        name: String,
-        image: String,
-    },
-    Other,
-}
-
 /// Decodes an SCM event about the Windows Installer service; `None` for any other record.
-pub fn service_fact(ev: &WinEvent) -> Option<ServiceFact> {
+fn service_fact(ev: &WinEvent) -> Option<InstallerServiceFact> {
     if ev.provider != SCM || !select::concerns_windows_installer_service(ev) {
         return None;
     }
     let fact = match ev.event_id {
-        7000 => ServiceFact::FailedToStart {
+        7000 => InstallerServiceFact::FailedToStart {
             error: scm_error_text(param(ev, 2)),
         },
-        7009 | 7011 => ServiceFact::Timeout,
-        7023 => ServiceFact::Terminated {
+        7009 | 7011 => InstallerServiceFact::Timeout,
+        7023 => InstallerServiceFact::Terminated {
             error: scm_error_text(param(ev, 2)),
         },
-        7031 | 7034 => ServiceFact::Crashed {
+        7031 | 7034 => InstallerServiceFact::Crashed {
             times: param(ev, 2).trim().parse().ok(),
         },
-        7036 => ServiceFact::StateChanged {
+        7036 => InstallerServiceFact::StateChanged {
             state: param(ev, 2).to_string(),
         },
-        7040 => ServiceFact::StartTypeChanged {
+        7040 => InstallerServiceFact::StartTypeChanged {
             from: param(ev, 2).to_string(),
             to: param(ev, 3).to_string(),
         },
-        7045 => ServiceFact::Installed {
+        7045 => InstallerServiceFact::Installed {
             name: named_or(ev, "ServiceName", 1).to_string(),
             image: named_or(ev, "ImagePath", 2).to_string(),
         },
-        _ => ServiceFact::Other,
+        _ => return None,
     };
     Some(fact)
 }
 
-/// Any service that Windows could not start or log on (SCM 7000, 7001, 7009, 7011, 7023, 7024,
-/// 7038, 7041): the service a package installs fails this way behind MSI error 1920.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceStartFailure {
-    /// The service as the event names it (display name for 7000, often the key for 7038).
-    pub service: String,
-    /// The account it could not log on as (7038, 7041).
-    pub account: Option<String>,
-    /// What went wrong, in words (`%%N` system errors resolved).
-    pub error: String,
-    /// A logon failure: wrong password, or no "Log on as a service" right (7038, 7041, 1069).
-    pub logon: bool,
-}
-
 /// Decodes an SCM start or logon failure of any service; `None` for any other record.
-pub fn service_start_failure(ev: &WinEvent) -> Option<ServiceStartFailure> {
+fn service_start_failure(ev: &WinEvent) -> Option<ServiceStartFailure> {
     if ev.provider != SCM {
         return None;
     }
@@ -358,7 +284,7 @@ pub fn service_start_failure(ev: &WinEvent) -> Option<ServiceStartFailure> {
 
 /// An SCM error value in words: events store a system error as `%%1058`, which Event Viewer
 /// replaces with the error's text; any other value is returned as it is.
-pub fn scm_error_text(value: &str) -> String {
+pub(super) fn scm_error_text(value: &str) -> String {
     let value = value.trim();
     match value
         .strip_prefix("%%")
@@ -389,19 +315,9 @@ fn named<'a>(ev: &'a WinEvent, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// An `Application Error` 1000 crash.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CrashFact {
-    pub app: String,
-    pub module: String,
-    pub exception: String,
-    pub pid: Option<u32>,
-    pub module_path: Option<String>,
-}
-
 /// Decodes an `Application Error` 1000 event (named data on current Windows, positional on
 /// older); `None` for any other record.
-pub fn crash_fact(ev: &WinEvent) -> Option<CrashFact> {
+fn crash_fact(ev: &WinEvent) -> Option<CrashFact> {
     if ev.provider != APPLICATION_ERROR || ev.event_id != 1000 {
         return None;
     }
@@ -441,6 +357,7 @@ mod tests {
             data: data.iter().map(|s| s.to_string()).collect(),
             named: Vec::new(),
             binary: None,
+            fact: WinFact::None,
         }
     }
 
@@ -464,7 +381,7 @@ mod tests {
         ev.binary = Some(CODE_HEX.into());
         assert_eq!(
             msi_fact(&ev),
-            MsiInstallerFact::ProductOutcome {
+            Some(MsiInstallerFact::ProductOutcome(ProductOutcome {
                 operation: Operation::Install,
                 product: "Contoso".into(),
                 version: Some("1.2.3".into()),
@@ -472,7 +389,7 @@ mod tests {
                 manufacturer: Some("Contoso Ltd".into()),
                 status: 1603,
                 product_code: Some("{639D4A0B-C6CC-4253-92BA-6909DCAEA7CF}".into()),
-            }
+            }))
         );
         assert_eq!(product_code_from_binary("7B36"), None);
         assert_eq!(product_code_from_binary(&"30".repeat(40)), None);
@@ -483,10 +400,10 @@ mod tests {
         let begin = event("MsiInstaller", 1040, &["C:\\a.msi", "8948", "(NULL)"]);
         assert_eq!(
             msi_fact(&begin),
-            MsiInstallerFact::TransactionBegin {
+            Some(MsiInstallerFact::TransactionBegin {
                 target: "C:\\a.msi".into(),
                 client_pid: 8948
-            }
+            })
         );
         let internal = event(
             "MsiInstaller",
@@ -495,7 +412,7 @@ mod tests {
         );
         assert!(matches!(
             msi_fact(&internal),
-            MsiInstallerFact::ProductError { code: 2503, product: Some(p), .. } if p == "Contoso"
+            Some(MsiInstallerFact::ProductError { code: 2503, product: Some(p), .. }) if p == "Contoso"
         ));
         let failed = event(
             "MsiInstaller",
@@ -504,11 +421,11 @@ mod tests {
         );
         assert_eq!(
             msi_fact(&failed),
-            MsiInstallerFact::ProductError {
+            Some(MsiInstallerFact::ProductError {
                 code: 1708,
                 product: Some("Contoso".into()),
                 message: "Installation failed.".into()
-            }
+            })
         );
         let in_use = event(
             "MsiInstaller",
@@ -517,12 +434,12 @@ mod tests {
         );
         assert_eq!(
             msi_fact(&in_use),
-            MsiInstallerFact::FileInUse {
+            Some(MsiInstallerFact::FileInUse {
                 product: "Parallels Tools".into(),
                 file: "C:\\x.dll".into(),
                 process: "ctfmon".into(),
                 pid: Some(4548)
-            }
+            })
         );
         let reboot = event(
             "MsiInstaller",
@@ -531,28 +448,22 @@ mod tests {
         );
         assert_eq!(
             msi_fact(&reboot),
-            MsiInstallerFact::Reboot {
+            Some(MsiInstallerFact::Reboot {
                 product: "Office".into(),
                 kind: 2,
                 reason: 1
-            }
+            })
         );
         let patch = event("MsiInstaller", 1024, &["Office", "KB1", "0x80070643"]);
         assert!(matches!(
             msi_fact(&patch),
-            MsiInstallerFact::UpdateFailed {
+            Some(MsiInstallerFact::UpdateFailed {
                 code: Some(0x80070643),
                 ..
-            }
+            })
         ));
-        assert_eq!(
-            msi_fact(&event("Other", 1033, &[])),
-            MsiInstallerFact::Other
-        );
-        assert_eq!(
-            msi_fact(&event("MsiInstaller", 1029, &["x"])),
-            MsiInstallerFact::Other
-        );
+        assert_eq!(msi_fact(&event("Other", 1033, &[])), None);
+        assert_eq!(msi_fact(&event("MsiInstaller", 1029, &["x"])), None);
     }
 
     #[test]
@@ -564,7 +475,7 @@ mod tests {
         ];
         assert_eq!(
             service_fact(&start),
-            Some(ServiceFact::FailedToStart {
+            Some(InstallerServiceFact::FailedToStart {
                 error: "Access is denied.".into()
             })
         );
@@ -575,7 +486,7 @@ mod tests {
         );
         assert_eq!(
             service_fact(&old_style),
-            Some(ServiceFact::StartTypeChanged {
+            Some(InstallerServiceFact::StartTypeChanged {
                 from: "demand start".into(),
                 to: "disabled".into()
             })
@@ -625,6 +536,48 @@ mod tests {
         assert_eq!(fact.pid, Some(0x1a2b));
         assert_eq!(fact.module_path, None);
         assert_eq!(crash_fact(&event(WER, 1001, &[])), None);
+    }
+
+    #[test]
+    fn decode_keeps_every_fact_of_a_record() {
+        // A 7000 about the Windows Installer service is both a start failure and a service fact.
+        let mut start = event(SCM, 7000, &[]);
+        start.named = vec![
+            ("param1".into(), "Windows Installer".into()),
+            ("param2".into(), "%%5".into()),
+        ];
+        let WinFact::ServiceControl {
+            installer: Some(InstallerServiceFact::FailedToStart { error }),
+            start_failure: Some(failure),
+        } = decode(&start)
+        else {
+            panic!("{:?}", decode(&start));
+        };
+        assert_eq!(error, failure.error);
+        assert_eq!(failure.service, "Windows Installer");
+        // A start failure of another service only.
+        let spooler = event(SCM, 7000, &["Print Spooler", "x"]);
+        assert!(matches!(
+            decode(&spooler),
+            WinFact::ServiceControl {
+                installer: None,
+                start_failure: Some(_)
+            }
+        ));
+        assert_eq!(
+            decode(&event(SCM, 7036, &["Print Spooler", "running"])),
+            WinFact::None
+        );
+        assert_eq!(decode(&event(MSI_INSTALLER, 1029, &["x"])), WinFact::None);
+        assert!(matches!(
+            decode(&event(MSI_INSTALLER, 11708, &["Product: A -- Failed."])),
+            WinFact::MsiInstaller(MsiInstallerFact::ProductError { code: 1708, .. })
+        ));
+        assert!(matches!(
+            decode(&event(APPLICATION_ERROR, 1000, &["msiexec.exe"])),
+            WinFact::Crash(CrashFact { .. })
+        ));
+        assert_eq!(decode(&event(WER, 1001, &[])), WinFact::None);
     }
 
     use super::super::select::WER;

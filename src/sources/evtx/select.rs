@@ -220,6 +220,7 @@ mod tests {
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
             binary: binary.map(str::to_string),
+            fact: crate::model::WinFact::None,
         }
     }
 

@@ -136,12 +136,13 @@ fn scm_message(ev: &WinEvent) -> Option<String> {
 }
 
 fn crash_message(ev: &WinEvent) -> Option<String> {
-    let fact = super::msi::crash_fact(ev)?;
+    let fact = ev.crash()?;
     let pid = fact
         .pid
         .map_or_else(String::new, |p| format!(", Process Id: {p:#x}"));
     let path = fact
         .module_path
+        .as_ref()
         .map_or_else(String::new, |p| format!(", Faulting module path: {p}"));
     Some(format!(
         "Faulting application name: {}, Faulting module name: {}, Exception code: {}{pid}{path}",
@@ -180,9 +181,10 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::WinFact;
 
     fn event(provider: &str, id: u32, data: &[&str], named: &[(&str, &str)]) -> WinEvent {
-        WinEvent {
+        let mut ev = WinEvent {
             channel: "Application".into(),
             provider: provider.into(),
             event_id: id,
@@ -196,7 +198,10 @@ mod tests {
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
             binary: None,
-        }
+            fact: WinFact::None,
+        };
+        ev.fact = super::super::msi::decode(&ev);
+        ev
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! of day or at other sources; cross-source alignment belongs to the timeline.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+
+use crate::model::{DateOrder, DateOrderDecision};
 
 /// The three numbers of a date as written, before the order is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,25 +17,6 @@ pub struct RawDate {
     pub sep: char,
     /// `yyyy-mm-dd` style: the year comes first.
     pub year_first: bool,
-}
-
-/// Which component order the session's dates use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DateOrder {
-    MonthDayYear,
-    DayMonthYear,
-    YearMonthDay,
-}
-
-/// How the order was decided (said in the report).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DateOrderDecision {
-    pub order: DateOrder,
-    /// Plain-words reason, e.g. "a day above 12 (31.01.2022)".
-    pub reason: String,
-    /// False when the dates could be read either way and a default or hint was used.
-    pub certain: bool,
 }
 
 /// Parses `d1<sep>d2<sep>d3` with `/`, `.` or `-`.

@@ -6,7 +6,7 @@
 
 use chrono::NaiveTime;
 
-use crate::model::{EventKind, MsiThread, Operation, PolicyScope, Side};
+use crate::model::{EventKind, MsiThread, Operation, PolicyScope, ProductOutcome, Side};
 
 /// What one physical line says.
 #[derive(Debug, Clone, PartialEq)]
@@ -556,7 +556,7 @@ fn parse_product_outcome(msg: &str) -> Option<EventKind> {
     };
     let status_text = rest.rsplit_once("status: ")?.1;
     let status = status_text.trim().trim_end_matches('.').parse().ok()?;
-    Some(EventKind::ProductOutcome {
+    Some(EventKind::ProductOutcome(ProductOutcome {
         operation,
         product: field("Product Name: ", &[". Product Version: "])?,
         version: field("Product Version: ", &[". Product Language: "]),
@@ -571,7 +571,8 @@ fn parse_product_outcome(msg: &str) -> Option<EventKind> {
             ],
         ),
         status,
-    })
+        product_code: None,
+    }))
 }
 
 /// `Adding X property. Its value is 'v'.` / `Modifying X property. Its current value is 'a'. Its new value: 'b'.`
@@ -765,14 +766,14 @@ mod tests {
     fn outcome_line_with_dots_in_name() {
         let p = parse_line("MSI (s) (A0:C8) [08:32:14:003]: Windows Installer installed the product. Product Name: Contoso Tool 2.0. Product Version: 1.2.3. Product Language: 1033. Manufacturer: Contoso Ltd.. Installation success or error status: 1603.");
         match p.kind {
-            EventKind::ProductOutcome {
+            EventKind::ProductOutcome(ProductOutcome {
                 operation,
                 product,
                 version,
                 status,
                 manufacturer,
                 ..
-            } => {
+            }) => {
                 assert_eq!(operation, Operation::Install);
                 assert_eq!(product, "Contoso Tool 2.0");
                 assert_eq!(version.as_deref(), Some("1.2.3"));

@@ -11,11 +11,12 @@ pub mod session;
 use std::sync::Arc;
 
 use crate::input::decode::{detect, TextEncoding};
+use crate::model::LogSession;
 use crate::sources::window::Source;
-pub use dates::{DateHint, DateOrder};
+pub use dates::DateHint;
 use rayon::prelude::*;
+pub use session::SessionOptions;
 use session::{classify, Classified};
-pub use session::{LogSession, SessionOptions};
 
 /// Everything read from one MSI log file.
 #[derive(Debug)]

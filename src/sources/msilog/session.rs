@@ -6,34 +6,11 @@
 
 use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
-use serde::Serialize;
+use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
 
-use super::dates::{decide_order, parse_raw_date, DateHint, DateOrderDecision, RawDate};
+use super::dates::{decide_order, parse_raw_date, DateHint, RawDate};
 use super::line::{has_whole_seconds, parse_banner, parse_hms, parse_line, BannerKind, ParsedLine};
-use crate::model::{Event, EventKind, Origin, Timestamp};
-
-/// One install session as written in one log file.
-#[derive(Debug, Clone, Serialize)]
-pub struct LogSession {
-    /// 1-based line of the header (or of the first line for a headerless fragment).
-    pub first_line: u64,
-    pub last_line: u64,
-    /// `Verbose logging started` (true) or `Logging started` / no header (false).
-    pub verbose: bool,
-    pub has_header: bool,
-    pub build: Option<String>,
-    pub calling_process: Option<String>,
-    pub started: Option<NaiveDateTime>,
-    pub ended: Option<NaiveDateTime>,
-    /// No closing banner: the process was killed or the copy was cut.
-    pub truncated: bool,
-    pub date_order: Option<DateOrderDecision>,
-    /// Routine engine lines read for their times but not kept as events.
-    pub routine_lines: u64,
-    #[serde(skip)]
-    pub events: Vec<Event>,
-}
+use crate::model::{Event, EventKind, LogSession, Origin, Timestamp};
 
 /// A line kept between the two passes: where it is, what it says, how many midnights passed.
 struct PendingLine {
