@@ -36,10 +36,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use diagnose::Finding;
 use input::discover::{discover, load, FoundFile};
+pub use input::report::{InputReport, InputStatus};
 use input::sniff::{sniff, InputKind};
 use model::{DateOrder, LogSession};
 use sources::msilog::{self, DateHint, SessionOptions};
@@ -58,36 +58,6 @@ pub struct Options {
     pub date_order: Option<DateOrder>,
 }
 
-/// How one input was read.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct InputReport {
-    pub path: String,
-    pub kind: &'static str,
-    pub encoding: Option<&'static str>,
-    /// `ok`, `truncated`, `unsupported`, `unrecognized`, `empty` or `error`.
-    pub status: &'static str,
-    pub problems: Vec<String>,
-}
-
-impl InputReport {
-    /// True when the input contributed data to the analysis.
-    pub fn usable(&self) -> bool {
-        matches!(self.status, "ok" | "truncated")
-    }
-
-    /// A recognised file that gave no record: `empty` when it was read without a problem
-    /// (`empty_text`), else `error` (`error_text`, after the problems that explain it).
-    fn no_records(&mut self, empty_text: &str, error_text: &str) {
-        let (status, text) = if self.problems.is_empty() {
-            ("empty", empty_text)
-        } else {
-            ("error", error_text)
-        };
-        self.status = status;
-        self.problems.push(format!("{}: {text}", self.path));
-    }
-}
-
 /// The result of a run.
 #[derive(Debug)]
 pub struct Analysis {
@@ -103,9 +73,14 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// True when at least one input could be read.
+    /// True when at least one input gave data to the analysis.
     pub fn any_usable_input(&self) -> bool {
         self.inputs.iter().any(InputReport::usable)
+    }
+
+    /// True when at least one input was read through, even if it held nothing.
+    pub fn any_readable_input(&self) -> bool {
+        self.inputs.iter().any(InputReport::readable)
     }
 }
 
@@ -221,7 +196,7 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
             path: display.to_string(),
             kind: InputKind::Unknown.as_str(),
             encoding: None,
-            status: "error",
+            status: InputStatus::Error,
             problems: Vec::new(),
         },
         ..ReadInput::default()
@@ -261,13 +236,13 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
     };
     let kind = sniff(&bytes);
     r.report.kind = kind.as_str();
-    r.report.status = "ok";
+    r.report.status = InputStatus::Ok;
     match kind {
         InputKind::Msilog => {
             let file = msilog::read_source(&display, &source, options);
             r.report.encoding = Some(file.encoding.as_str());
             if file.sessions.iter().any(|s| s.truncated) {
-                r.report.status = "truncated";
+                r.report.status = InputStatus::Truncated;
             }
             r.report.problems = file.problems;
             r.log_sessions = file.sessions;
@@ -300,19 +275,19 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
             r.procmon_has_dates = file.has_dates;
         }
         InputKind::Empty => {
-            r.report.status = "empty";
+            r.report.status = InputStatus::Empty;
             r.report
                 .problems
                 .push(format!("{display}: the file is empty"));
         }
         InputKind::Unknown => {
-            r.report.status = "unrecognized";
+            r.report.status = InputStatus::Unrecognized;
             r.report.problems.push(format!(
                 "{display}: not a verbose MSI log, event log (.evtx) or Process Monitor capture (checked the content, not the name)"
             ));
         }
         other => {
-            r.report.status = "unsupported";
+            r.report.status = InputStatus::Unsupported;
             r.report.problems.push(format!(
                 "{display}: recognised as {} but this version does not analyse that kind yet",
                 other.as_str()

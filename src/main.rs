@@ -1,7 +1,8 @@
 //! The `msidiag` command line: a thin clap front end over the library.
 //!
-//! Exit status: 0 = the analysis ran (with or without findings); 2 = bad usage or no readable
-//! input; 1 = internal error. Single-file problems are reported, never fatal.
+//! Exit status: 0 = the analysis ran (with or without findings, also when the inputs were read
+//! but hold no records: "nothing to analyse"); 2 = bad usage or no input could be read at all;
+//! 1 = internal error. Single-file problems are reported, never fatal.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -221,9 +222,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 };
                 print!("{}", report::text::render_styled(&analysis, style));
             }
-            if !analysis.any_usable_input() {
+            if !analysis.any_readable_input() {
                 eprintln!("msidiag: no readable input among the paths given");
                 return Ok(ExitCode::from(2));
+            }
+            if !analysis.any_usable_input() {
+                // Read, but empty (a sound event log without records): not a usage error.
+                eprintln!("msidiag: nothing to analyse: the inputs were read but hold no records");
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -1794,7 +1794,7 @@ fn an_empty_log_is_empty_a_broken_one_is_an_error() {
             .iter()
             .find(|i| i.path.ends_with(name))
             .unwrap();
-        (input.status, input.problems.join(" | "))
+        (input.status.as_str(), input.problems.join(" | "))
     };
     let (s, problems) = status("Setup.evtx");
     assert_eq!(s, "empty", "{problems}");
@@ -1806,4 +1806,44 @@ fn an_empty_log_is_empty_a_broken_one_is_an_error() {
     assert_eq!(s, "error", "{problems}");
     assert!(problems.contains("bad chunk magic"), "{problems}");
     assert!(problems.contains("no readable event record"), "{problems}");
+}
+
+/// Exit status and stderr of `msidiag analyze --json - <dir>`, with the JSON report.
+fn analyze_dir(dir: &Path) -> (Option<i32>, String, Value) {
+    let out = Command::cargo_bin("msidiag")
+        .unwrap()
+        .args(["analyze", "--json", "-"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let report = serde_json::from_slice(&out.stdout).unwrap();
+    (out.status.code(), stderr, report)
+}
+
+#[test]
+fn readable_inputs_without_records_exit_0_unreadable_ones_exit_2() {
+    // A folder holding only a sound event log without records: read, nothing to analyse.
+    let sound = tempfile::tempdir().unwrap();
+    std::fs::write(
+        sound.path().join("Setup.evtx"),
+        evtx_writer::write_evtx(&[]),
+    )
+    .unwrap();
+    let (code, stderr, report) = analyze_dir(sound.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("nothing to analyse"), "{stderr}");
+    assert!(!stderr.contains("no readable input"), "{stderr}");
+    assert_eq!(report["inputs"][0]["status"], "empty");
+    assert_eq!(report["sessions"].as_array().unwrap().len(), 0);
+
+    // The same log with its only chunk damaged: nothing could be read, exit 2.
+    let broken = tempfile::tempdir().unwrap();
+    let mut bytes = evtx_writer::write_evtx(&[RecordSpec::new("MsiInstaller", 1040)]);
+    evtx_writer::flip_chunk_magic(&mut bytes, 0);
+    std::fs::write(broken.path().join("Application.evtx"), bytes).unwrap();
+    let (code, stderr, report) = analyze_dir(broken.path());
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("no readable input"), "{stderr}");
+    assert_eq!(report["inputs"][0]["status"], "error");
 }

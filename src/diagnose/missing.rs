@@ -3,8 +3,8 @@
 //! window) and what to collect next time. It must not invent causes.
 
 use super::Finding;
+use crate::input::report::InputReport;
 use crate::timeline::Timeline;
-use crate::InputReport;
 
 pub fn notes(timeline: &Timeline, findings: &[Finding], inputs: &[InputReport]) -> Vec<String> {
     let has = |kind: &str| inputs.iter().any(|i| i.kind == kind && i.usable());

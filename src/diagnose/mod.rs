@@ -21,8 +21,8 @@ use rayon::prelude::*;
 pub use evidence::SessionView;
 pub use finding::{Confidence, Evidence, Finding, Fix};
 
+use crate::input::report::InputReport;
 use crate::timeline::Timeline;
-use crate::InputReport;
 
 /// A rule: reads one session, returns zero or more findings.
 type Rule = fn(&SessionView) -> Vec<Finding>;

@@ -4,8 +4,9 @@
 use serde::Serialize;
 
 use crate::diagnose::Finding;
+use crate::input::report::InputReport;
 use crate::timeline::SessionSummary;
-use crate::{Analysis, InputReport};
+use crate::Analysis;
 
 pub const SCHEMA: &str = "msidiag/1";
 
