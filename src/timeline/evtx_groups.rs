@@ -124,15 +124,16 @@ pub fn group(mut events: Vec<Event>) -> Vec<EvtxGroup> {
     let mut done: Vec<EvtxGroup> = Vec::new();
     let mut loose: Vec<Event> = Vec::new();
     for e in events {
-        let transaction = match fact(&e) {
+        // Only the client PID is needed: `e` moves into a group below.
+        let (begins, ends) = match fact(&e) {
             Some(MsiInstallerFact::TransactionBegin { client_pid, .. }) => {
-                Some((true, *client_pid))
+                (Some(*client_pid), None)
             }
-            Some(MsiInstallerFact::TransactionEnd { client_pid, .. }) => Some((false, *client_pid)),
-            _ => None,
+            Some(MsiInstallerFact::TransactionEnd { client_pid, .. }) => (None, Some(*client_pid)),
+            _ => (None, None),
         };
-        match transaction {
-            Some((true, client_pid)) => {
+        match (begins, ends) {
+            (Some(client_pid), _) => {
                 let mut g = EvtxGroup::new();
                 g.client_pid = Some(client_pid);
                 for other in &mut open {
@@ -144,7 +145,7 @@ pub fn group(mut events: Vec<Event>) -> Vec<EvtxGroup> {
                 g.add(e);
                 open.push(g);
             }
-            Some((false, client_pid)) => {
+            (_, Some(client_pid)) => {
                 match open.iter().rposition(|g| g.client_pid == Some(client_pid)) {
                     Some(i) => {
                         let mut g = open.remove(i);
