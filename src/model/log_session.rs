@@ -26,6 +26,12 @@ pub struct LogSession {
     pub date_order: Option<DateOrderDecision>,
     /// Routine engine lines read for their times but not kept as events.
     pub routine_lines: u64,
+    /// `UserLanguageID` and `SystemLanguageID` from the property dumps (Windows locale ids).
+    pub user_language_id: Option<u32>,
+    pub system_language_id: Option<u32>,
+    /// The session's action lines were in another UI language and were read with templates
+    /// learned from the log (`src/sources/msilog/localized.rs`).
+    pub localized: bool,
     #[serde(skip)]
     pub events: Vec<Event>,
 }

@@ -6,6 +6,8 @@
 
 use chrono::NaiveTime;
 
+use super::clock::parse_time_of_day;
+use super::dates::parse_raw_date;
 use crate::model::{EventKind, MsiThread, Operation, PolicyScope, ProductOutcome, Side};
 
 /// What one physical line says.
@@ -38,9 +40,14 @@ pub enum BannerKind {
     Started,
     Stopped,
     VerboseStopped,
+    /// A translated banner with a build string or calling process: a verbose session starts.
+    LocalizedStart,
+    /// Another translated banner: engine logging started or stopped, or the footer.
+    LocalizedOther,
 }
 
-/// Parses `=== Verbose logging started: 5/24/2020  11:04:55  Build type: … ===` and friends.
+/// Parses `=== Verbose logging started: 5/24/2020  11:04:55  Build type: … ===` and friends,
+/// and the same banners in another UI language (see [`localized_banner`]).
 pub fn parse_banner(line: &str) -> Option<Banner<'_>> {
     let rest = line.trim_end().strip_prefix("=== ")?;
     let (kind, rest) = if let Some(r) = rest.strip_prefix("Verbose logging started: ") {
@@ -52,12 +59,10 @@ pub fn parse_banner(line: &str) -> Option<Banner<'_>> {
     } else if let Some(r) = rest.strip_prefix("Logging stopped: ") {
         (BannerKind::Stopped, r)
     } else {
-        return None;
+        return localized_banner(rest);
     };
     let rest = rest.strip_suffix("===").unwrap_or(rest).trim();
-    let mut parts = rest.split_whitespace();
-    let date = parts.next().unwrap_or("");
-    let time = parts.next().unwrap_or("");
+    let (date, time) = date_and_time(rest);
     let build = rest
         .find("Build type: ")
         .map(|i| &rest[i + 12..])
@@ -65,6 +70,67 @@ pub fn parse_banner(line: &str) -> Option<Banner<'_>> {
     let calling_process = rest
         .find("Calling process: ")
         .map(|i| rest[i + 17..].trim());
+    Some(Banner {
+        kind,
+        date,
+        time,
+        build,
+        calling_process,
+    })
+}
+
+/// The date (first word) and the time after it (`11:04:55`, `1:05:12 PM`, `午後 3:18:26`).
+fn date_and_time(rest: &str) -> (&str, &str) {
+    let rest = rest.trim_start();
+    let date_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let date = &rest[..date_end];
+    let after = rest[date_end..].trim_start();
+    let mut ends = after
+        .char_indices()
+        .filter(|(_, c)| c.is_whitespace())
+        .map(|(i, _)| i)
+        .chain([after.len()])
+        .filter(|&i| i > 0 && !after[..i].ends_with(char::is_whitespace));
+    let one = ends.next().unwrap_or(0);
+    let time = match ends.next() {
+        Some(two) if parse_time_of_day(&after[..two]).is_some() => &after[..two],
+        _ => &after[..one],
+    };
+    (date, time)
+}
+
+/// A `=== … ===` banner whose label is in another UI language: `=== <label>: <date>  <time>
+/// [<build> <calling process>] ===`, recognised by its shape (a label without digits ending
+/// in a colon, then a date and a time). The one with a build string or a calling process
+/// opens a session ([`BannerKind::LocalizedStart`]); the others are told apart by the splitter.
+fn localized_banner(rest: &str) -> Option<Banner<'_>> {
+    let rest = rest.strip_suffix("===")?.trim();
+    let colon = rest.find([':', '：'])?;
+    let label = &rest[..colon];
+    if label.trim().is_empty() || label.len() > 80 || label.contains(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let after = &rest[colon + rest[colon..].chars().next()?.len_utf8()..];
+    let (date, time) = date_and_time(after);
+    parse_raw_date(date)?;
+    parse_time_of_day(time)?;
+    let tail = after[after.find(time)? + time.len()..].trim();
+    let calling_process = tail
+        .find(":\\")
+        .and_then(|i| i.checked_sub(1))
+        .filter(|&i| tail.is_char_boundary(i))
+        .map(|i| tail[i..].trim());
+    // `SHIP UNICODE 5.00.10011.00`: the build string is a value, never translated.
+    let build = tail.find("UNICODE").map(|i| {
+        let start = tail[..i].trim_end().rfind(' ').map_or(0, |s| s + 1);
+        let b = &tail[start..];
+        b[..b.find("  ").unwrap_or(b.len())].trim()
+    });
+    let kind = if build.is_some() || calling_process.is_some() {
+        BannerKind::LocalizedStart
+    } else {
+        BannerKind::LocalizedOther
+    };
     Some(Banner {
         kind,
         date,
@@ -186,16 +252,10 @@ fn parse_bracket_time(s: &str) -> Option<NaiveTime> {
     NaiveTime::from_hms_milli_opt(h, m, sec, ms.min(999))
 }
 
-/// `H:MM:SS` as used in `Action start 8:32:13: X.`.
+/// `H:MM:SS` as used in `Action start 8:32:13: X.` and banners, in any regional format
+/// `clock.rs` reads (`.` separator, 12-hour clock with a marker).
 pub fn parse_hms(s: &str) -> Option<NaiveTime> {
-    let mut it = s.trim().split(':');
-    let h: u32 = it.next()?.parse().ok()?;
-    let m: u32 = it.next()?.parse().ok()?;
-    let sec: u32 = it.next()?.parse().ok()?;
-    if it.next().is_some() {
-        return None;
-    }
-    NaiveTime::from_hms_opt(h, m, sec)
+    parse_time_of_day(s)
 }
 
 /// Events whose own time has whole seconds only: `Action start 9:14:05: X.` and
@@ -466,6 +526,8 @@ fn worth_keeping(msg: &str) -> bool {
         "Restart",
         "Temp",
         "TEMP",
+        // `Product: X -- …` in another UI language (`製品: X -- …`): the user-facing messages.
+        " -- ",
     ];
     // One pass for all markers (this runs on every engine line of the log): the SIMD "packed"
     // searcher where the CPU has it, else an Aho-Corasick automaton.

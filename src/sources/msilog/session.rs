@@ -10,6 +10,7 @@ use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
 
 use super::dates::{decide_order, parse_raw_date, DateHint, RawDate};
 use super::line::{has_whole_seconds, parse_banner, parse_hms, parse_line, BannerKind, ParsedLine};
+use super::localized::{relabel, Templates};
 use crate::model::{Event, EventKind, LogSession, Origin, Timestamp};
 
 /// A line kept between the two passes: where it is, what it says, how many midnights passed.
@@ -32,9 +33,13 @@ struct PendingSession {
     verbose: bool,
     has_header: bool,
     closed: bool,
+    /// `closed` was set by a translated banner, which may also be the engine's
+    /// `Logging started/stopped` in the middle: a later line of the session reopens it.
+    closed_by_translated: bool,
     build: Option<String>,
     calling_process: Option<String>,
     lcid: Option<u32>,
+    system_lcid: Option<u32>,
     first_line: u64,
     last_line: u64,
     /// Midnight tracking over every timed line, kept or routine.
@@ -127,6 +132,9 @@ pub struct Splitter {
     sessions: Vec<PendingSession>,
     finished: Vec<LogSession>,
     line_no: u64,
+    /// Localized templates learned from the sessions read so far (for a later session too
+    /// short to teach its own).
+    templates: Templates,
 }
 
 impl Splitter {
@@ -137,6 +145,7 @@ impl Splitter {
             sessions: Vec::new(),
             finished: Vec::new(),
             line_no: 0,
+            templates: Templates::default(),
         }
     }
 
@@ -165,6 +174,9 @@ impl Splitter {
         }
         let current = self.sessions.last_mut().expect("a session exists");
         current.last_line = line_no;
+        if std::mem::take(&mut current.closed_by_translated) {
+            current.closed = false;
+        }
         let Some((text, parsed)) = text else {
             if let Some(tod) = parsed {
                 current.tick(tod);
@@ -178,6 +190,8 @@ impl Splitter {
         if let EventKind::Property { name, value, .. } = &parsed.kind {
             if name == "UserLanguageID" {
                 current.lcid = value.trim().parse().ok();
+            } else if name == "SystemLanguageID" {
+                current.system_lcid = value.trim().parse().ok();
             }
         }
         let day = current.day;
@@ -194,30 +208,42 @@ impl Splitter {
         let banner = Some((parse_raw_date(b.date), parse_hms(b.time)));
         let open_verbose = self.sessions.last().is_some_and(|s| s.verbose && !s.closed);
         let starts_new = match b.kind {
-            BannerKind::VerboseStarted => true,
+            BannerKind::VerboseStarted | BannerKind::LocalizedStart => true,
             BannerKind::Started => !open_verbose,
+            BannerKind::LocalizedOther => self
+                .sessions
+                .last()
+                .is_none_or(|s| s.closed && !s.closed_by_translated),
             _ => self.sessions.is_empty() && self.finished.is_empty(),
         };
+        let verbose = matches!(
+            b.kind,
+            BannerKind::VerboseStarted | BannerKind::LocalizedStart
+        );
         if starts_new {
-            let mut s = PendingSession::new(b.kind == BannerKind::VerboseStarted, true, line_no);
+            let mut s = PendingSession::new(verbose, true, line_no);
             s.build = b.build.map(str::to_string);
             s.calling_process = b.calling_process.map(str::to_string);
             self.start_session(s);
         }
         let kind = match b.kind {
-            BannerKind::VerboseStarted => EventKind::LogStarted {
+            BannerKind::VerboseStarted | BannerKind::LocalizedStart => EventKind::LogStarted {
                 verbose: true,
                 build: b.build.map(str::to_string),
                 calling_process: b.calling_process.map(str::to_string),
             },
-            BannerKind::Started if starts_new => EventKind::LogStarted {
-                verbose: false,
-                build: None,
-                calling_process: None,
-            },
+            BannerKind::Started | BannerKind::LocalizedOther if starts_new => {
+                EventKind::LogStarted {
+                    verbose: false,
+                    build: None,
+                    calling_process: None,
+                }
+            }
             BannerKind::Started => EventKind::EngineLoggingStarted,
             BannerKind::Stopped => EventKind::LogStopped { verbose: false },
             BannerKind::VerboseStopped => EventKind::LogStopped { verbose: true },
+            // Engine logging started or stopped, or the footer: which one shows only later.
+            BannerKind::LocalizedOther => EventKind::LogStopped { verbose: false },
         };
         let current = self
             .sessions
@@ -228,6 +254,10 @@ impl Splitter {
             || (matches!(b.kind, BannerKind::Stopped) && !current.verbose)
         {
             current.closed = true;
+        }
+        if b.kind == BannerKind::LocalizedOther && !starts_new {
+            current.closed = true;
+            current.closed_by_translated = true;
         }
         if let Some(tod) = banner.and_then(|(_, t)| t) {
             current.tick(tod);
@@ -251,8 +281,12 @@ impl Splitter {
     /// Makes `next` the current session; the one before can no longer change and is finished.
     fn start_session(&mut self, next: PendingSession) {
         if let Some(previous) = self.sessions.pop() {
-            self.finished
-                .push(finish_session(&self.path, previous, self.options));
+            self.finished.push(finish_session(
+                &self.path,
+                previous,
+                self.options,
+                &mut self.templates,
+            ));
         }
         self.sessions.push(next);
     }
@@ -264,13 +298,12 @@ impl Splitter {
             options,
             sessions,
             mut finished,
+            mut templates,
             ..
         } = self;
-        finished.extend(
-            sessions
-                .into_iter()
-                .map(|s| finish_session(&path, s, options)),
-        );
+        for s in sessions {
+            finished.push(finish_session(&path, s, options, &mut templates));
+        }
         finished
     }
 }
@@ -285,7 +318,24 @@ pub fn split_sessions(path: &Arc<str>, text: &str, options: SessionOptions) -> V
 }
 
 /// Second pass: decide the date order, give every line a timestamp, join continuations.
-fn finish_session(path: &Arc<str>, pending: PendingSession, options: SessionOptions) -> LogSession {
+fn finish_session(
+    path: &Arc<str>,
+    mut pending: PendingSession,
+    options: SessionOptions,
+    templates: &mut Templates,
+) -> LogSession {
+    let localized = {
+        let mut lines: Vec<(&str, &mut ParsedLine)> = pending
+            .lines
+            .iter_mut()
+            .flatten()
+            .map(|l| (l.text.as_str(), &mut l.parsed))
+            .collect();
+        let learned = relabel(&mut lines, templates);
+        let localized = learned.action_start.is_some() || learned.action_ended.is_some();
+        *templates = learned;
+        localized
+    };
     let raw_dates: Vec<RawDate> = pending
         .lines
         .iter()
@@ -293,7 +343,10 @@ fn finish_session(path: &Arc<str>, pending: PendingSession, options: SessionOpti
         .filter_map(|l| l.banner.and_then(|(d, _)| d))
         .collect();
     let hint = match options.date_hint {
-        DateHint::None => pending.lcid.map_or(DateHint::None, DateHint::from_lcid),
+        DateHint::None => pending
+            .lcid
+            .or(pending.system_lcid)
+            .map_or(DateHint::None, DateHint::from_lcid),
         other => other,
     };
     let date_order = (!raw_dates.is_empty()).then(|| decide_order(&raw_dates, hint));
@@ -353,6 +406,9 @@ fn finish_session(path: &Arc<str>, pending: PendingSession, options: SessionOpti
         truncated: !pending.closed,
         date_order,
         routine_lines: pending.routine_lines,
+        user_language_id: pending.lcid,
+        system_language_id: pending.system_lcid,
+        localized,
         events,
     }
 }
