@@ -47,7 +47,7 @@ pub enum BannerKind {
 }
 
 /// Parses `=== Verbose logging started: 5/24/2020  11:04:55  Build type: … ===` and friends,
-/// and the same banners in another UI language (see [`localized_banner`]).
+/// and the same banners in another UI language (see `localized_banner`).
 pub fn parse_banner(line: &str) -> Option<Banner<'_>> {
     let rest = line.trim_end().strip_prefix("=== ")?;
     let (kind, rest) = if let Some(r) = rest.strip_prefix("Verbose logging started: ") {
