@@ -42,11 +42,13 @@ fn failures(v: &SessionView) -> Vec<(String, Option<i64>, usize)> {
     let mut out: Vec<(String, Option<i64>, usize)> = Vec::new();
     for (i, e) in v.events().iter().enumerate() {
         let found = match &e.kind {
+            // A nameless `CustomAction  returned actual error code N` line is the engine's own
+            // call (RemoveExistingProducts' nested uninstall), never a custom action.
             EventKind::CustomActionReturned {
                 action,
                 code,
                 ignored: false,
-            } if *code != 0 => Some((action.clone(), Some(*code))),
+            } if *code != 0 && !action.trim().is_empty() => Some((action.clone(), Some(*code))),
             kind => match message_code(kind) {
                 Some(c @ (1720..=1723 | 2738 | 2739))
                     if !matches!(kind, EventKind::Note { .. }) =>

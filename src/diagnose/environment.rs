@@ -1,6 +1,7 @@
 //! Failures caused by the machine rather than the package: another install running (1618/1500),
 //! files in use, missing privileges (1925/1303/1730), a service that would not start (1920),
-//! policy (1625), a missing source package (1612/1706) and an unwritable TEMP (1632/2336).
+//! policy (1625) and an unwritable TEMP (1632/2336). Missing packages and sources are in
+//! `cache.rs`, numbered file and registry errors in `file_errors.rs`.
 //!
 //! Each rule cites the lines that carry the code and fills its fixes from them.
 
@@ -108,7 +109,7 @@ pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
     let info = v.indices(|e| matches!(e.kind, EventKind::Info { code: 1603, .. }));
     let mut cited = info.clone();
     cited.extend(v.error_events(&[1306]));
-    cited.extend(v.indices(|e| matches!(&e.kind, EventKind::MsiMessage { message } if message.starts_with("RESTART MANAGER:") && message.contains("in use"))));
+    cited.extend(v.indices(|e| matches!(&e.kind, EventKind::MsiMessage { message } if message.starts_with("RESTART MANAGER:") && message.contains("in use") && !message.contains("Successfully"))));
     // Event log 1025 (file in use) and Procmon sharing violations on the product's files.
     let mut held: Vec<(String, String, String)> = Vec::new();
     for (i, w) in v.win_events() {
@@ -393,54 +394,6 @@ pub fn policy_blocked(v: &SessionView) -> Vec<Finding> {
             Fix::text("Ask the administrators who own the Group Policy to allow the install (DisableMSI = 0 or not set), run `gpupdate /force`, then retry"),
             rerun_logged(&FixValues::of(v)),
         ],
-    )]
-}
-
-pub fn source_missing(v: &SessionView) -> Vec<Finding> {
-    let mut cited = v.error_events(&[1706, 1612]);
-    cited.extend(v.indices(|e| matches!(&e.kind, EventKind::MsiMessage { message } if message.starts_with("SOURCEMGMT:") && message.contains("invalid"))));
-    if cited.is_empty() && !exit_is(v, &[1612]) {
-        return Vec::new();
-    }
-    let package = cited.iter().find_map(|&i| {
-        let t = &v.event(i).text;
-        let start = t.find("package '")? + 9;
-        Some(t[start..].split('\'').next()?.to_string())
-    });
-    let values = FixValues::of(v);
-    let pkg = package
-        .clone()
-        .unwrap_or_else(|| "<original .msi>".to_string());
-    let mut fixes = vec![Fix::text(format!(
-        "Find the original package {pkg} of the same version ({}) — installation media, download or deployment share",
-        v.session.version.clone().unwrap_or_else(|| "the installed version".into())
-    ))];
-    fixes.push(match (&values.product_code, values.operation) {
-        (_, crate::model::Operation::Uninstall) => Fix::cmd(
-            "Uninstall pointing at that package",
-            format!(
-                "msiexec /x \"<folder>\\{pkg}\" /l*v \"%TEMP%\\{}\"",
-                values.log_name
-            ),
-        ),
-        _ => Fix::cmd(
-            "Repair pointing at that package so it becomes the new source",
-            format!(
-                "msiexec /fvomus \"<folder>\\{pkg}\" /l*v \"%TEMP%\\{}\"",
-                values.log_name
-            ),
-        ),
-    });
-    vec![v.finding("source-missing",
-        "The original installation package could not be found".to_string(),
-        Confidence::High,
-        format!(
-            "The {} needed files from the original package{} but no registered source location had it (1706/1612). The cached copy in C:\\Windows\\Installer is not enough for this operation.",
-            values.operation.noun(),
-            package.map(|p| format!(" '{p}'")).unwrap_or_default()
-        ),
-        &cited,
-        fixes,
     )]
 }
 

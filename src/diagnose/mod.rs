@@ -5,6 +5,7 @@
 //! derive every finding from parsed events (never from file names) and must not print.
 
 mod access;
+mod cache;
 mod conditions;
 mod custom_action;
 mod environment;
@@ -15,6 +16,7 @@ mod generic;
 mod ipi;
 mod machine;
 mod missing;
+mod numbered;
 
 use rayon::prelude::*;
 
@@ -39,7 +41,7 @@ const RULES: &[Rule] = &[
     environment::insufficient_privileges,
     environment::service_start_failed,
     environment::policy_blocked,
-    environment::source_missing,
+    cache::cache_and_source,
     environment::temp_unwritable,
     machine::session_machine_findings,
     access::windows_temp_acl,
@@ -60,6 +62,9 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
             let view = SessionView::with_machine_events(session, &timeline.machine_events);
             let per_rule: Vec<Vec<Finding>> = RULES.par_iter().map(|rule| rule(&view)).collect();
             let mut found: Vec<Finding> = per_rule.into_iter().flatten().collect();
+            if found.is_empty() {
+                found = numbered::decoded_error(&view);
+            }
             if found.is_empty() {
                 found = generic::first_failure(&view);
             }

@@ -7,6 +7,9 @@
 //!   `Note: 1: N 2: … 3: …` records.
 //! - [`mod@hresult`]: parsing of codes as logs print them (`1603`, `-2147287035`, `0x80070643`)
 //!   and decoding of HRESULT / Win32 / NTSTATUS values from small hand-checked tables.
+//! - [`families`]: failure families (meaning, causes, fix templates) from `data/families.tsv`,
+//!   looked up by id, message number or the system error of a file/registry error.
+//! - [`win32`]: the Win32 code behind `System error N`, `0x8007xxxx` and `STG_E_*` values.
 //! - [`advice`]: hand-written common causes and concrete fixes per code and table.
 //! - [`mod@explain`]: the `msidiag explain <CODE>` answer — every meaning of a number, each
 //!   saying in which context it applies, as plain text or serde-serializable data.
@@ -17,8 +20,10 @@
 
 pub mod advice;
 pub mod explain;
+pub mod families;
 pub mod hresult;
 pub mod tables;
+pub mod win32;
 
 pub use advice::{exit_code_advice, hresult_advice, message_advice, win32_advice, Advice};
 pub use explain::{explain, Explanation, Section};

@@ -528,6 +528,9 @@ fn worth_keeping(msg: &str) -> bool {
         "TEMP",
         // `Product: X -- …` in another UI language (`製品: X -- …`): the user-facing messages.
         " -- ",
+        // `Couldn't find local patch`, `Unexpected or missing value (name: 'PackageName' …)`.
+        "ouldn't",
+        "issing value",
     ];
     // One pass for all markers (this runs on every engine line of the log): the SIMD "packed"
     // searcher where the CPU has it, else an Aho-Corasick automaton.
