@@ -18,7 +18,7 @@ const FACILITY_STORAGE: u32 = 3;
 const STORAGE_AS_WIN32: &[u32] = &[2, 3, 5, 32, 33, 112];
 
 /// The Win32 error a logged value stands for: small non-negative values as they are,
-/// `0x8007xxxx` unwrapped, and the storage statuses of [`STORAGE_AS_WIN32`].
+/// `0x8007xxxx` unwrapped, and the storage statuses whose low word is a Win32 code.
 pub fn win32_code(value: i64) -> Option<u32> {
     let bits = hresult::code_bits(value)?;
     if bits < 0x1_0000 {
