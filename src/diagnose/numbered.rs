@@ -16,7 +16,7 @@ use super::fixes::{rerun_logged, FixValues};
 use super::{Confidence, Finding, Fix};
 use crate::kb::{self, families};
 use crate::model::EventKind;
-use crate::sources::evtx::msi::{msi_fact, MsiInstallerFact};
+use crate::model::MsiInstallerFact;
 
 /// How a numbered error was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,14 +257,14 @@ pub fn numbered_errors(v: &SessionView) -> Vec<Numbered> {
                     (c, form, Vec::new(), text.to_string())
                 })
             }
-            EventKind::WinEvent(w) => match msi_fact(w) {
-                MsiInstallerFact::ProductError { code, message, .. } if code != 0 => {
+            EventKind::WinEvent(w) => match w.msi() {
+                Some(MsiInstallerFact::ProductError { code, message, .. }) if *code != 0 => {
                     let form = if w.event_id == 10005 {
                         Form::Internal
                     } else {
                         Form::Error
                     };
-                    Some((code, form, Vec::new(), strip_number(&message)))
+                    Some((*code, form, Vec::new(), strip_number(message)))
                 }
                 _ => None,
             },
