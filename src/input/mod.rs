@@ -1,7 +1,8 @@
-//! Input handling: finding files (`discover`), deciding what they are (`sniff`), decoding
-//! text (`decode`) and the record of how each input was read (`report`). Nothing here
-//! interprets log contents.
+//! Input handling: finding files (`discover`, with zip archives read in memory by `archive`),
+//! deciding what they are (`sniff`), decoding text (`decode`) and the record of how each input
+//! was read (`report`). Nothing here interprets log contents.
 
+pub mod archive;
 pub mod decode;
 pub mod discover;
 pub mod report;
