@@ -12,9 +12,11 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use serde::Serialize;
 
+mod language;
 mod log_session;
 mod win_facts;
 
+pub use language::Language;
 pub use log_session::{DateOrder, DateOrderDecision, LogSession};
 pub use win_facts::{
     CrashFact, InstallerServiceFact, MsiInstallerFact, ServiceStartFailure, WinFact,

@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use crate::diagnose::Finding;
+use crate::timeline::InstallSession;
 use crate::Analysis;
 
 /// ANSI styling, or none.
@@ -119,6 +120,15 @@ pub fn render(a: &Analysis) -> String {
     render_styled(a, Style::default())
 }
 
+/// `language: user ja-JP (1041), system ja-JP (1041)` when the log gave the locale ids.
+fn languages_line(s: &InstallSession) -> Option<String> {
+    let parts: Vec<String> = [("user", s.user_language), ("system", s.system_language)]
+        .into_iter()
+        .filter_map(|(who, l)| l.map(|l| format!("{who} {}", l.label())))
+        .collect();
+    (!parts.is_empty()).then(|| format!("language: {}", parts.join(", ")))
+}
+
 /// Renders the whole analysis for a terminal.
 pub fn render_styled(a: &Analysis, st: Style) -> String {
     let mut out = String::new();
@@ -165,6 +175,9 @@ pub fn render_styled(a: &Analysis, st: Style) -> String {
             when
         );
         let _ = writeln!(out, "  from {}", neutralise(&s.sources.join(", ")));
+        if let Some(languages) = languages_line(s) {
+            let _ = writeln!(out, "  {languages}");
+        }
         let findings: Vec<&Finding> = a
             .findings
             .iter()

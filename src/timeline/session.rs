@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::align;
 use super::evtx_groups::EvtxGroup;
 use super::facts::{Outcome, SessionFacts};
-use crate::model::{Event, EventKind, LogSession, Operation, Side, Timestamp};
+use crate::model::{Event, EventKind, Language, LogSession, Operation, Side, Timestamp};
 
 /// One msiexec transaction as far as the inputs show it.
 #[derive(Debug, Clone)]
@@ -51,6 +51,9 @@ pub struct InstallSession {
     pub server_pid_low: Option<u8>,
     /// Security identifier of the requesting user (event logs).
     pub user_sid: Option<String>,
+    /// `UserLanguageID` / `SystemLanguageID` of the MSI log (the machine's language and format).
+    pub user_language: Option<Language>,
+    pub system_language: Option<Language>,
 }
 
 /// The JSON view of a session (`sessions[]` in the output contract).
@@ -73,6 +76,10 @@ pub struct SessionSummary {
     pub exit_code: Option<i64>,
     pub client_pid: Option<u32>,
     pub user_sid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_language: Option<Language>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_language: Option<Language>,
 }
 
 impl InstallSession {
@@ -131,6 +138,8 @@ impl InstallSession {
             sources: vec![format!("{path}:{}-{}", log.first_line, log.last_line)],
             client_pid: None,
             user_sid: None,
+            user_language: log.user_language_id.map(Language::from_id),
+            system_language: log.system_language_id.map(Language::from_id),
         }
     }
 
@@ -171,6 +180,8 @@ impl InstallSession {
             client_pid_low: None,
             server_pid_low: None,
             user_sid: g.user_sid.clone(),
+            user_language: None,
+            system_language: None,
             events: g.events,
         }
     }
@@ -192,6 +203,8 @@ impl InstallSession {
             exit_code: self.exit_code,
             client_pid: self.client_pid,
             user_sid: self.user_sid.clone(),
+            user_language: self.user_language,
+            system_language: self.system_language,
         }
     }
 
