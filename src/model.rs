@@ -77,6 +77,15 @@ impl Timestamp {
     }
 }
 
+/// How finely a source wrote a time: `Action ended 9:14:05` has whole seconds, the engine's
+/// `[09:14:05:120]` prefix, event logs and Procmon captures have (at least) milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Precision {
+    Seconds,
+    Millis,
+}
+
 /// Which side of Windows Installer wrote an MSI log line: `(c)` client, `(s)` server, others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -305,6 +314,17 @@ pub enum EventKind {
     },
     /// A line without the MSI prefix that no pattern claims (custom-action output, dialogs…).
     Text,
+}
+
+impl EventKind {
+    /// How finely the source wrote this event's own time: `Action start 9:14:05: X.` and
+    /// `Action ended …` lines carry whole seconds, every other timed line milliseconds.
+    pub fn time_precision(&self) -> Precision {
+        match self {
+            EventKind::ActionStart { .. } | EventKind::ActionEnded { .. } => Precision::Seconds,
+            _ => Precision::Millis,
+        }
+    }
 }
 
 /// One event log record as read: positional `Data` values in order (`(NULL)` kept as written),

@@ -5,9 +5,10 @@
 //!
 //! Each rule cites the lines that carry the code and fills its fixes from them.
 
+use super::evidence::order_evidence;
 use super::evidence::SessionView;
 use super::fixes::{find_running_install, rerun_elevated, rerun_logged, FixValues};
-use super::{Confidence, Evidence, Finding, Fix};
+use super::{Confidence, Finding, Fix};
 use crate::model::{Event, EventKind, MsiInstallerFact, ServiceStartFailure, WinEvent};
 
 fn exit_is(v: &SessionView, codes: &[i64]) -> bool {
@@ -349,7 +350,8 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
     );
     finding
         .evidence
-        .extend(same_day.iter().map(|(e, _)| Evidence::from_event(e)));
+        .extend(same_day.iter().map(|(e, _)| v.cite(e)));
+    order_evidence(&mut finding.evidence, &v.clock);
     vec![finding]
 }
 

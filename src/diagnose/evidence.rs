@@ -1,11 +1,14 @@
 //! Helpers shared by the rules: a read-only view of a session with queries over its events
-//! (error codes, failing actions, context lines) and the `Evidence` type cited by findings.
+//! (error codes, failing actions, context lines), and the one place cited evidence is put in
+//! time order ([`order_evidence`]).
 //!
 //! Queries only; no rule logic lives here.
 
 use super::{Confidence, Evidence, Finding, Fix};
+use chrono::NaiveDateTime;
+
 use crate::model::{Event, EventKind, MsiInstallerFact, ProcmonOp, Timestamp, WinEvent};
-use crate::timeline::{InstallSession, Sourced};
+use crate::timeline::{InstallSession, SessionClock, Sourced};
 
 /// Internal notes present in healthy logs: never evidence of a failure by themselves.
 pub const NOISE_NOTES: &[u32] = &[1402, 1707, 1708, 2205, 2228, 2262, 2318, 2727, 2835];
@@ -13,6 +16,8 @@ pub const NOISE_NOTES: &[u32] = &[1402, 1707, 1708, 2205, 2228, 2262, 2318, 2727
 /// A session with the queries rules need.
 pub struct SessionView<'a> {
     pub session: &'a InstallSession,
+    /// Where the session's moments fall on its clock.
+    pub clock: SessionClock,
     /// Machine-wide records no session's window holds (used only where a session's clock is
     /// not aligned and a record of the same day can back its verdict).
     machine: &'a [Event],
@@ -22,13 +27,18 @@ impl<'a> SessionView<'a> {
     pub fn new(session: &'a InstallSession) -> Self {
         SessionView {
             session,
+            clock: SessionClock::of(session),
             machine: &[],
         }
     }
 
     /// A view that can also look at the machine-wide records outside every session.
     pub fn with_machine_events(session: &'a InstallSession, machine: &'a [Event]) -> Self {
-        SessionView { session, machine }
+        SessionView {
+            session,
+            clock: SessionClock::of(session),
+            machine,
+        }
     }
 
     /// Machine-wide records within a day of this session, when its clock could not be aligned
@@ -58,9 +68,6 @@ impl<'a> SessionView<'a> {
         &self.session.events[i]
     }
 
-    /// The cited events, deduplicated, in time order across sources (UTC records are placed
-    /// on the session's local clock when its offset is known; an event without a time keeps
-    /// the place of the event before it in its source).
     /// A finding about this session citing `cited` and the engine's exit line.
     pub fn finding(
         &self,
@@ -100,57 +107,22 @@ impl<'a> SessionView<'a> {
         }
     }
 
+    /// The cited events, deduplicated, in time order across sources (see [`order_evidence`]:
+    /// within one source the order of its own lines wins, so `Action ended 13:05:17` with
+    /// whole seconds does not jump before the `[13:05:17:518]` lines written before it).
     pub fn evidence(&self, indices: &[usize]) -> Vec<Evidence> {
         let mut idx: Vec<usize> = indices.to_vec();
         idx.sort_unstable();
         idx.dedup();
-        // Within one source the order of its own lines wins: a key never goes back in time
-        // from one cited event of a source to the next (`Action ended 13:05:17` has whole
-        // seconds and must not jump before the `[13:05:17:518]` lines written before it).
-        let mut latest: Vec<(&str, Option<chrono::NaiveDateTime>)> = Vec::new();
-        let mut keyed: Vec<(Option<chrono::NaiveDateTime>, usize)> = idx
-            .into_iter()
-            .map(|i| {
-                let e = self.event(i);
-                let source: &str = &e.origin.path;
-                let slot = match latest.iter().position(|(p, _)| *p == source) {
-                    Some(slot) => slot,
-                    None => {
-                        latest.push((source, None));
-                        latest.len() - 1
-                    }
-                };
-                // `None` sorts first, so an untimed event takes the source's latest time.
-                let key = self.local_time(e).max(latest[slot].1);
-                latest[slot].1 = key;
-                (key, i)
-            })
-            .collect();
-        keyed.sort();
-        keyed
-            .into_iter()
-            .map(|(_, i)| Evidence::from_event(self.event(i)))
-            .collect()
+        let mut evidence: Vec<Evidence> =
+            idx.into_iter().map(|i| self.cite(self.event(i))).collect();
+        order_evidence(&mut evidence, &self.clock);
+        evidence
     }
 
-    /// An event's time on the session's local clock, when it can be placed there.
-    fn local_time(&self, e: &Event) -> Option<chrono::NaiveDateTime> {
-        let s = self.session;
-        match e.time? {
-            Timestamp::Local(t) => Some(t),
-            Timestamp::Utc(u) => Some(match s.utc_offset_minutes {
-                Some(o) => crate::timeline::align::to_local(u, o),
-                None if s.log_events == 0 => u.naive_utc(),
-                None => return None,
-            }),
-            Timestamp::LocalTimeOfDay(t) => s.started.map(|d| {
-                let mut at = d.date().and_time(t);
-                if at + chrono::Duration::hours(12) < d {
-                    at += chrono::Duration::days(1);
-                }
-                at
-            }),
-        }
+    /// One event cited on the session's clock (not ordered: see [`SessionView::evidence`]).
+    pub fn cite(&self, e: &Event) -> Evidence {
+        Evidence::from_event(e, &self.clock)
     }
 
     /// Indices of events that report error `code` as a Windows Installer message
@@ -243,6 +215,36 @@ impl<'a> SessionView<'a> {
             })
             .collect()
     }
+}
+
+/// Puts evidence in time order on `clock`, once, for every report: each item is (re)placed on
+/// the clock; within one source the order the items come in wins (a key never goes back in
+/// time from one item of a source to the next, and an item without a time takes the latest
+/// time of its source so far); sources are merged by time, and items that cannot be placed
+/// at all come last, in the order they came in.
+pub fn order_evidence(evidence: &mut Vec<Evidence>, clock: &SessionClock) {
+    let mut latest: Vec<(String, Option<NaiveDateTime>)> = Vec::new();
+    let mut keyed: Vec<(Option<NaiveDateTime>, Evidence)> = evidence
+        .drain(..)
+        .map(|mut e| {
+            if let Some(t) = &mut e.time {
+                t.placed = clock.place(&t.written);
+            }
+            let slot = match latest.iter().position(|(p, _)| *p == e.path) {
+                Some(slot) => slot,
+                None => {
+                    latest.push((e.path.clone(), None));
+                    latest.len() - 1
+                }
+            };
+            let own = e.time.and_then(|t| t.placed).map(|p| p.at);
+            let key = own.max(latest[slot].1);
+            latest[slot].1 = key;
+            (key, e)
+        })
+        .collect();
+    keyed.sort_by_key(|(key, _)| (key.is_none(), *key));
+    evidence.extend(keyed.into_iter().map(|(_, e)| e));
 }
 
 /// Procmon's names for a failed access.
@@ -356,7 +358,8 @@ MSI (c) (D4:20) [13:05:17:617]: MainEngineThread is returning 1603\r\n";
         let lines: Vec<u64> = evidence.iter().filter_map(|e| e.line).collect();
         assert_eq!(lines, vec![1, 2, 3, 4, 5, 6]);
         // Whole seconds stay whole; engine lines keep their milliseconds.
-        assert_eq!(evidence[1].time.as_deref(), Some("2026-01-20T13:05:17.518"));
-        assert_eq!(evidence[4].time.as_deref(), Some("2026-01-20T13:05:17"));
+        let time = |i: usize| evidence[i].time.map(|t| t.to_string());
+        assert_eq!(time(1).as_deref(), Some("2026-01-20T13:05:17.518"));
+        assert_eq!(time(4).as_deref(), Some("2026-01-20T13:05:17"));
     }
 }

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::model::{Event, Timestamp};
-use crate::sources::msilog::line::has_whole_seconds;
+use crate::model::Event;
+use crate::timeline::{CitedTime, SessionClock};
 
 /// How sure a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -49,13 +49,15 @@ pub struct Evidence {
     pub line: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<u64>,
-    /// Local time as written in the source (ISO 8601 without zone), when known.
-    pub time: Option<String>,
+    /// The time as its source wrote it (ISO 8601 without zone for local sources, `…Z` for
+    /// UTC sources), with the same moment on its session's clock when it can be placed there.
+    pub time: Option<CitedTime>,
     pub text: String,
 }
 
 impl Evidence {
-    pub fn from_event(e: &Event) -> Evidence {
+    /// An event cited on `clock` (its session's, or [`SessionClock::machine`]).
+    pub fn from_event(e: &Event, clock: &SessionClock) -> Evidence {
         Evidence {
             path: e.origin.path.to_string(),
             line: e.origin.line,
@@ -63,23 +65,9 @@ impl Evidence {
             time: e
                 .time
                 .as_ref()
-                .map(|t| format_time(t, has_whole_seconds(&e.kind))),
+                .map(|t| clock.cite(t, e.kind.time_precision())),
             text: e.text.clone(),
         }
-    }
-}
-
-/// Whole-second times (`Action ended 9:14:05`) are written without a made-up `.000`.
-fn format_time(t: &Timestamp, whole_seconds: bool) -> String {
-    let fraction = if whole_seconds { "" } else { "%.3f" };
-    match t {
-        Timestamp::Utc(t) => t
-            .format(&format!("%Y-%m-%dT%H:%M:%S{fraction}Z"))
-            .to_string(),
-        Timestamp::Local(t) => t
-            .format(&format!("%Y-%m-%dT%H:%M:%S{fraction}"))
-            .to_string(),
-        Timestamp::LocalTimeOfDay(t) => t.format(&format!("%H:%M:%S{fraction}")).to_string(),
     }
 }
 

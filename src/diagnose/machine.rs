@@ -6,8 +6,10 @@
 
 use super::evidence::SessionView;
 
+use super::evidence::order_evidence;
 use super::{Confidence, Evidence, Finding, Fix};
 use crate::model::{Event, EventKind, InstallerServiceFact};
+use crate::timeline::SessionClock;
 
 fn service_failures(events: &[&Event]) -> Vec<(usize, String)> {
     events
@@ -97,9 +99,20 @@ fn msiserver_finding(events: &[&Event], session: Option<&SessionView>) -> Option
         ),
         session: session.map(|v| v.session.id.clone()),
         product: session.and_then(|v| v.session.product.clone()),
-        evidence: failures.iter().map(|(i, _)| Evidence::from_event(events[*i])).collect(),
+        evidence: cited(failures.iter().map(|(i, _)| events[*i]), session),
         fixes,
     })
+}
+
+/// Records cited on the session's clock (UTC outside every session), in time order.
+fn cited<'e>(
+    events: impl Iterator<Item = &'e Event>,
+    session: Option<&SessionView>,
+) -> Vec<Evidence> {
+    let clock = session.map_or(SessionClock::machine(), |v| v.clock);
+    let mut evidence: Vec<Evidence> = events.map(|e| Evidence::from_event(e, &clock)).collect();
+    order_evidence(&mut evidence, &clock);
+    evidence
 }
 
 fn crash_finding(events: &[&Event], session: Option<&SessionView>) -> Option<Finding> {
@@ -139,7 +152,7 @@ fn crash_finding(events: &[&Event], session: Option<&SessionView>) -> Option<Fin
         ),
         session: session.map(|v| v.session.id.clone()),
         product: session.and_then(|v| v.session.product.clone()),
-        evidence: crashes.iter().map(|(i, ..)| Evidence::from_event(events[*i])).collect(),
+        evidence: cited(crashes.iter().map(|(i, ..)| events[*i]), session),
         fixes: vec![
             Fix::text("Give the package vendor the crash details; check whether security software injects a DLL into msiexec.exe and exclude it temporarily"),
             Fix::cmd("Collect a crash dump next time", "reg add \"HKLM\\SOFTWARE\\Microsoft\\Windows\\Windows Error Reporting\\LocalDumps\\msiexec.exe\" /v DumpType /t REG_DWORD /d 2 /f"),

@@ -20,11 +20,12 @@ mod numbered;
 
 use rayon::prelude::*;
 
-pub use evidence::SessionView;
+pub use evidence::{order_evidence, SessionView};
 pub use finding::{Confidence, Evidence, Finding, Fix};
 
 use crate::input::report::InputReport;
-use crate::timeline::Timeline;
+use crate::model::Timestamp;
+use crate::timeline::{SessionClock, Timeline};
 
 /// A rule: reads one session, returns zero or more findings.
 type Rule = fn(&SessionView) -> Vec<Finding>;
@@ -95,6 +96,13 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
                     " The System log of the same day confirms it: {shown} (the log's UTC offset is unknown, so the exact order is not)."
                 ));
                 f.evidence.extend(m.evidence);
+                if let Some(s) = f
+                    .session
+                    .as_deref()
+                    .and_then(|id| timeline.sessions.iter().find(|s| s.id == id))
+                {
+                    order_evidence(&mut f.evidence, &SessionClock::of(s));
+                }
                 f.confidence = Confidence::High;
             }
             None => all.push(m),
@@ -145,14 +153,11 @@ fn same_day_session_finding<'a>(
     m: &Finding,
     timeline: &Timeline,
 ) -> Option<&'a mut Finding> {
-    let day = m
-        .evidence
-        .first()?
-        .time
-        .as_deref()?
-        .get(..10)?
-        .parse::<chrono::NaiveDate>()
-        .ok()?;
+    let day = match m.evidence.first()?.time?.written {
+        Timestamp::Utc(u) => u.date_naive(),
+        Timestamp::Local(l) => l.date(),
+        Timestamp::LocalTimeOfDay(_) => return None,
+    };
     all.iter_mut().find(|f| {
         f.id == m.id
             && f.session

@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use crate::model::Timestamp;
+use crate::timeline::CitedTime;
 use crate::Analysis;
 
 /// Makes a cell safe to open in a spreadsheet.
@@ -22,19 +23,34 @@ fn writer<W: Write>(mut out: W) -> std::io::Result<csv::Writer<W>> {
         .from_writer(out))
 }
 
-/// Local time as written and, when `--tz` is known, UTC.
-fn times(a: &Analysis, local: Option<&str>) -> (String, String) {
-    let local = local.unwrap_or("").to_string();
-    let utc =
-        a.tz.as_ref()
-            .zip(chrono::NaiveDateTime::parse_from_str(&local, "%Y-%m-%dT%H:%M:%S%.f").ok())
-            .and_then(|(tz, t)| tz.to_utc(t))
-            .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
-            .unwrap_or_default();
-    if local.ends_with('Z') {
-        return (String::new(), local);
-    }
-    (local, utc)
+/// The evidence time on the machine's local clock and in UTC, each when known: local readings
+/// as written, UTC readings as written, and the other one through the session's UTC offset
+/// (inferred or given by `--tz`); a reading without a date that could not be placed on the
+/// session's day stays as written in the local column.
+fn times(time: Option<&CitedTime>, tz: Option<&crate::TzSpec>) -> (String, String) {
+    let Some(t) = time else {
+        return (String::new(), String::new());
+    };
+    let local = match (t.shown().and_then(|p| p.local()), t.written) {
+        (Some(l), _) => l
+            .format(&format!("%Y-%m-%dT%H:%M:%S{}", t.fraction()))
+            .to_string(),
+        (None, Timestamp::LocalTimeOfDay(_)) => t.to_string(),
+        (None, _) => String::new(),
+    };
+    let utc = match t.written {
+        Timestamp::Utc(_) => Some(t.to_string()),
+        _ => t
+            .shown()
+            .and_then(|p| {
+                // A session whose offset nothing gave (a capture no other source aligned)
+                // still has the zone the user named with `--tz`.
+                p.utc()
+                    .or_else(|| tz.zip(p.local()).and_then(|(tz, l)| tz.to_utc(l)))
+            })
+            .map(|u| u.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()),
+    };
+    (local, utc.unwrap_or_default())
 }
 
 /// Writes the findings' evidence, one row per evidence item.
@@ -54,7 +70,7 @@ pub fn write_findings<W: Write>(a: &Analysis, out: W) -> std::io::Result<()> {
     ])?;
     for f in &a.findings {
         for e in &f.evidence {
-            let (local, utc) = times(a, e.time.as_deref());
+            let (local, utc) = times(e.time.as_ref(), a.tz.as_ref());
             let location = match (e.line, e.record) {
                 (Some(l), _) => format!("line {l}"),
                 (None, Some(r)) => format!("record {r}"),

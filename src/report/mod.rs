@@ -3,8 +3,46 @@
 //! ticket report). Renderers read an
 //! [`crate::Analysis`]; they must not change it or decide anything, and must escape or
 //! neutralise any text that comes from the inputs.
+//!
+//! Times are placed on each session's clock, and evidence is ordered, by diagnosis
+//! (`src/timeline/clock.rs`, `src/diagnose/finding.rs`): the writers show those values and
+//! never parse a time back out of a string.
 
 pub mod csv;
 pub mod html;
 pub mod json;
 pub mod text;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::model::Timestamp;
+use crate::timeline::{CitedTime, ClockKind, InstallSession};
+
+/// An evidence time as the text and HTML reports show it: the moment on its session's clock
+/// (`true` when that clock is UTC), or the reading as written when it could not be placed
+/// there; without the date when it falls on `day`, and without a fraction when the source
+/// wrote whole seconds.
+pub(crate) fn shown_time(t: &CitedTime, day: Option<NaiveDate>) -> (String, bool) {
+    let time_format = format!("%H:%M:%S{}", t.fraction());
+    let (at, utc): (NaiveDateTime, bool) = match (t.shown(), t.written) {
+        (Some(p), _) => (p.at, p.clock == ClockKind::Utc),
+        (None, Timestamp::Utc(u)) => (u.naive_utc(), true),
+        (None, Timestamp::Local(l)) => (l, false),
+        (None, Timestamp::LocalTimeOfDay(tod)) => {
+            return (tod.format(&time_format).to_string(), false)
+        }
+    };
+    let text = if Some(at.date()) == day {
+        at.format(&time_format).to_string()
+    } else {
+        at.format(&format!("%Y-%m-%d {time_format}")).to_string()
+    };
+    (text, utc)
+}
+
+/// The day a session's times are shown against (its local start, else its UTC start).
+pub(crate) fn session_day(s: &InstallSession) -> Option<NaiveDate> {
+    s.started
+        .map(|t| t.date())
+        .or(s.started_utc.map(|t| t.date_naive()))
+}

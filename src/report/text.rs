@@ -79,7 +79,7 @@ fn shorten(s: &str) -> String {
     format!("{cut}…")
 }
 
-fn finding_block(out: &mut String, f: &Finding, st: Style) {
+fn finding_block(out: &mut String, f: &Finding, session: Option<&InstallSession>, st: Style) {
     let _ = writeln!(
         out,
         "  {} {} — {}",
@@ -96,9 +96,21 @@ fn finding_block(out: &mut String, f: &Finding, st: Style) {
                 (None, Some(r)) => format!("{}#{r}", e.path),
                 _ => e.path.clone(),
             };
+            // The time on the session's clock, as in every report (UTC when tagged so).
+            let time = e
+                .time
+                .map(|t| super::shown_time(&t, session.and_then(super::session_day)))
+                .map(|(t, utc)| {
+                    if utc {
+                        format!("{t} UTC  ")
+                    } else {
+                        format!("{t}  ")
+                    }
+                })
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "        {}  {}",
+                "        {time}{}  {}",
                 st.dim(&neutralise(&place)),
                 shorten(&e.text)
             );
@@ -187,7 +199,7 @@ pub fn render_styled(a: &Analysis, st: Style) -> String {
             let _ = writeln!(out, "  No cause found in these inputs.");
         }
         for f in findings {
-            finding_block(&mut out, f, st);
+            finding_block(&mut out, f, Some(s), st);
         }
     }
     let _ = writeln!(out, "\nInputs:");

@@ -54,11 +54,6 @@ pub fn to_utc(local: NaiveDateTime, offset_minutes: i32) -> DateTime<Utc> {
     (local - Duration::minutes(offset_minutes as i64)).and_utc()
 }
 
-/// UTC → local with an offset in minutes.
-pub fn to_local(utc: DateTime<Utc>, offset_minutes: i32) -> NaiveDateTime {
-    utc.naive_utc() + Duration::minutes(offset_minutes as i64)
-}
-
 /// Formats an offset as `+05:30`.
 pub fn format_offset(minutes: i32) -> String {
     let sign = if minutes < 0 { '-' } else { '+' };

@@ -8,6 +8,7 @@
 //! crashes) join the sessions whose window holds them. This module must not diagnose.
 
 pub mod align;
+pub mod clock;
 pub mod evtx_groups;
 pub mod facts;
 mod matching;
@@ -16,9 +17,10 @@ mod session;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 pub use align::ClockAlignment;
+pub use clock::{CitedTime, ClockKind, Placed, SessionClock};
 pub use facts::{Outcome, SessionFacts, Sourced};
 pub use session::{InstallSession, SessionSummary};
 
@@ -121,18 +123,9 @@ pub fn build(data: SourceData, tz: Option<&TzSpec>) -> Timeline {
         t.sessions[i].add_related(events, label);
     }
     for s in &mut t.sessions {
-        let (log, related) = s.events.split_at_mut(s.log_events);
-        let _ = log;
-        related.sort_by_key(|e| sort_key(e, s.utc_offset_minutes));
+        let clock = SessionClock::of(s);
+        let related = &mut s.events[s.log_events..];
+        related.sort_by_key(|e| e.time.map(|t| clock.sort_key(&t)));
     }
     t
-}
-
-/// A local-clock sort key for related events (UTC shifted by the offset when known).
-fn sort_key(e: &Event, offset: Option<i32>) -> Option<NaiveDateTime> {
-    match e.time? {
-        Timestamp::Utc(u) => Some(offset.map_or(u.naive_utc(), |o| align::to_local(u, o))),
-        Timestamp::Local(l) => Some(l),
-        Timestamp::LocalTimeOfDay(t) => Some(NaiveDateTime::new(chrono::NaiveDate::MIN, t)),
-    }
 }

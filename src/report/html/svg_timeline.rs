@@ -2,31 +2,26 @@
 //! time axis. It draws what the analysis holds and must not decide or reorder anything.
 
 use super::*;
+use crate::timeline::{Placed, SessionClock};
 
 // ---------------------------------------------------------------------------------------------
 // Time axis of a session
 
-/// The clock one session's timeline is drawn on: UTC when the session has UTC times, else the
-/// machine's local time; other sources are converted when the offset is known.
+/// The axis one session's timeline is drawn on: UTC when the session's moments can be put on
+/// UTC, else the machine's local time. Where a moment falls is the session's clock's answer
+/// (`src/timeline/clock.rs`); the axis only picks which of its two readings to draw.
 pub(super) struct Axis {
     utc: bool,
     offset: Option<i32>,
-    /// Local date and start, for sources that carry a time of day only.
-    local_start: Option<NaiveDateTime>,
+    clock: SessionClock,
 }
 
 impl Axis {
     pub(super) fn of(s: &InstallSession) -> Axis {
-        let offset = s.utc_offset_minutes;
-        let local_start = s.started.or_else(|| {
-            s.started_utc
-                .zip(offset)
-                .map(|(u, o)| u.naive_utc() + Duration::minutes(o as i64))
-        });
         Axis {
             utc: s.started_utc.is_some(),
-            offset,
-            local_start,
+            offset: s.utc_offset_minutes,
+            clock: SessionClock::of(s),
         }
     }
 
@@ -39,33 +34,18 @@ impl Axis {
         }
     }
 
-    /// A timestamp on this axis (naive: UTC or local according to `utc`).
-    pub(super) fn place(&self, t: &Timestamp) -> Option<NaiveDateTime> {
-        let shift = |o: i32| Duration::minutes(o as i64);
-        match *t {
-            Timestamp::Utc(u) => {
-                if self.utc {
-                    Some(u.naive_utc())
-                } else {
-                    self.offset.map(|o| u.naive_utc() + shift(o))
-                }
-            }
-            Timestamp::Local(n) => {
-                if self.utc {
-                    self.offset.map(|o| n - shift(o))
-                } else {
-                    Some(n)
-                }
-            }
-            Timestamp::LocalTimeOfDay(tod) => {
-                let start = self.local_start?;
-                let mut n = start.date().and_time(tod);
-                if n < start - Duration::hours(12) {
-                    n += Duration::days(1);
-                }
-                self.place(&Timestamp::Local(n))
-            }
+    /// A moment placed on the session's clock, on this axis.
+    fn at(&self, p: Placed) -> Option<NaiveDateTime> {
+        if self.utc {
+            p.utc().map(|u| u.naive_utc())
+        } else {
+            p.local()
         }
+    }
+
+    /// A reading on this axis.
+    fn place(&self, t: &Timestamp) -> Option<NaiveDateTime> {
+        self.clock.place(t).and_then(|p| self.at(p))
     }
 }
 
@@ -192,11 +172,7 @@ pub(super) fn timeline(a: &Analysis, names: &PathNames) -> Markup {
                 let Some(lane) = lanes.iter().position(|l| l.path == e.path) else {
                     continue;
                 };
-                let at = match e.time.as_deref().and_then(parse_time) {
-                    Some(t) => axis.place(&t),
-                    None => inferred_time(s, e, &axis),
-                };
-                if let Some(at) = at {
+                if let Some(at) = e.time.and_then(|t| t.shown()).and_then(|p| axis.at(p)) {
                     marks.push(Mark {
                         lane,
                         at,

@@ -258,15 +258,6 @@ pub fn parse_hms(s: &str) -> Option<NaiveTime> {
     parse_time_of_day(s)
 }
 
-/// Events whose own time has whole seconds only: `Action start 9:14:05: X.` and
-/// `Action ended …` lines (their time is read by `action_time`).
-pub fn has_whole_seconds(kind: &EventKind) -> bool {
-    matches!(
-        kind,
-        EventKind::ActionStart { .. } | EventKind::ActionEnded { .. }
-    )
-}
-
 fn action_time(line: &str) -> Option<NaiveTime> {
     let rest = line
         .strip_prefix("Action start ")

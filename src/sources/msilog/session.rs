@@ -9,9 +9,9 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
 
 use super::dates::{decide_order, parse_raw_date, DateHint, RawDate};
-use super::line::{has_whole_seconds, parse_banner, parse_hms, parse_line, BannerKind, ParsedLine};
+use super::line::{parse_banner, parse_hms, parse_line, BannerKind, ParsedLine};
 use super::localized::{relabel, Templates};
-use crate::model::{Event, EventKind, LogSession, Origin, Timestamp};
+use crate::model::{Event, EventKind, LogSession, Origin, Precision, Timestamp};
 
 /// A line kept between the two passes: where it is, what it says, how many midnights passed.
 struct PendingLine {
@@ -370,7 +370,7 @@ fn finish_session(
             // than that line: within the same second the finer clock stands.
             let same_second = clock.is_some_and(|(day, at)| {
                 day == line.day
-                    && has_whole_seconds(&line.parsed.kind)
+                    && line.parsed.kind.time_precision() == Precision::Seconds
                     && at.with_nanosecond(0) == Some(tod)
             });
             if !same_second {
