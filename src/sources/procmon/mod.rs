@@ -11,21 +11,21 @@
 //! (`Origin::record`). CSV times are local (`LocalTimeOfDay`, or `Local` with a `Date & Time`
 //! column); PML times are UTC.
 //!
+//! The CSV format lives in `csv/` (reader, fast record splitter, writer), the PML format in
+//! `pml/` (container, record decoding, names, reader); the pieces both share (time formats in
+//! `clock.rs`, the keep decision in `filter.rs`, Detail's life-cycle facts in `detail.rs`,
+//! result names in `results.rs`) sit here.
+//!
 //! This module only reads and writes: it must not diagnose, must not fail on any input (what
 //! cannot be read becomes a problem naming the file and the row or event), and must not hold
 //! more than the kept events in memory.
 
 pub mod clock;
-mod csv_fast;
-mod csv_read;
-mod csv_write;
+mod csv;
 mod cursor;
 pub mod detail;
 pub mod filter;
 mod pml;
-mod pml_detail;
-mod pml_names;
-mod pml_read;
 pub mod results;
 
 use std::fmt::Display;
@@ -34,7 +34,7 @@ use std::sync::Arc;
 use crate::model::{Event, ProcmonOp, Timestamp};
 use crate::sources::window::Source;
 
-pub use csv_write::write_csv;
+pub use csv::write::write_csv;
 pub use filter::{is_installer_path, is_signal_result};
 
 /// Everything read from one Procmon file.
@@ -54,32 +54,32 @@ pub struct ProcmonFile {
 
 /// Reads a Procmon CSV export, keeping the rows a diagnosis needs.
 pub fn read_csv(path: &Arc<str>, bytes: &[u8]) -> ProcmonFile {
-    csv_read::read(path, &Source::Memory(bytes), false)
+    csv::read::read(path, &Source::Memory(bytes), false)
 }
 
 /// [`read_csv`] from any source (a large file is read window by window, in parallel).
 pub fn read_csv_source(path: &Arc<str>, source: &Source) -> ProcmonFile {
-    csv_read::read(path, source, false)
+    csv::read::read(path, source, false)
 }
 
 /// Reads a Procmon CSV export, keeping every row.
 pub fn read_csv_all(path: &Arc<str>, bytes: &[u8]) -> ProcmonFile {
-    csv_read::read(path, &Source::Memory(bytes), true)
+    csv::read::read(path, &Source::Memory(bytes), true)
 }
 
 /// Reads a native PML capture, keeping the records a diagnosis needs.
 pub fn read_pml(path: &Arc<str>, bytes: &[u8]) -> ProcmonFile {
-    pml_read::read(path, &Source::Memory(bytes), false)
+    pml::read::read(path, &Source::Memory(bytes), false)
 }
 
 /// [`read_pml`] from any source (a large file is read in windows, in parallel).
 pub fn read_pml_source(path: &Arc<str>, source: &Source) -> ProcmonFile {
-    pml_read::read(path, source, false)
+    pml::read::read(path, source, false)
 }
 
 /// Reads a native PML capture, keeping every record (for conversion to CSV).
 pub fn read_pml_all(path: &Arc<str>, bytes: &[u8]) -> ProcmonFile {
-    pml_read::read(path, &Source::Memory(bytes), true)
+    pml::read::read(path, &Source::Memory(bytes), true)
 }
 
 /// The one-line rendering of an operation:

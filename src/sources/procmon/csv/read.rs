@@ -13,15 +13,15 @@ use std::sync::Arc;
 use csv::ByteRecord;
 use rayon::prelude::*;
 
-use super::clock::{parse_date, parse_time_of_day};
-use super::csv_fast::{next_record, skip_line_breaks, Span, Step};
-use super::detail::{lifecycle_facts, LifecycleFacts};
-use super::filter::{
+use super::fast::{next_record, skip_line_breaks, Span, Step};
+use crate::model::{Event, EventKind, Origin, ProcmonOp, Timestamp};
+use crate::sources::procmon::clock::{parse_date, parse_time_of_day};
+use crate::sources::procmon::detail::{lifecycle_facts, LifecycleFacts};
+use crate::sources::procmon::filter::{
     classify_result_bytes, is_lifecycle_operation, keep_row_with_temps, ProcessTree, ResultClass,
     TempDirs,
 };
-use super::{non_empty, render_line, Problems, ProcmonFile};
-use crate::model::{Event, EventKind, Origin, ProcmonOp, Timestamp};
+use crate::sources::procmon::{non_empty, render_line, Problems, ProcmonFile};
 use crate::sources::window::Source;
 
 /// Positions of the columns this reader uses.
@@ -88,13 +88,17 @@ const HEAD: usize = 1 << 20;
 /// Reads a CSV export; `keep_all` keeps every row instead of filtering.
 ///
 /// The body is cut into windows read in parallel: each window finds its first record after a
-/// line break and splits its records ([`csv_fast`], or the `csv` crate for odd shapes), keeping
+/// line break and splits its records ([`fast`](super::fast), or the `csv` crate for odd shapes), keeping
 /// only the rows that can matter whatever came before (a signal result or a life-cycle
 /// operation). The windows are then joined in order: a window whose first record is not where
 /// the previous one stopped (its line break was inside a quoted field) is read again from there.
 /// Last, the kept rows go through the process tree and TEMP folders in file order, as one
 /// stream would.
-pub(super) fn read(path: &Arc<str>, source: &Source, keep_all: bool) -> ProcmonFile {
+pub(in crate::sources::procmon) fn read(
+    path: &Arc<str>,
+    source: &Source,
+    keep_all: bool,
+) -> ProcmonFile {
     read_windowed(path, source, keep_all, WINDOW)
 }
 

@@ -6,14 +6,14 @@
 //! clamped to what the file can hold, so a damaged file cannot make this loop or allocate
 //! without bound. When the event index is missing (capture not closed cleanly, truncated copy)
 //! records are walked in sequence until the first implausible one. This module must not decode
-//! detail structures (`pml_detail.rs`) or decide what to keep.
+//! detail structures (`decode.rs`) or decide what to keep.
 
 use std::cell::Cell;
 use std::collections::HashMap;
 
-use super::cursor::Cursor;
-use super::pml_names::{CLASS_NETWORK, CLASS_PROCESS};
-use super::Problems;
+use super::names::{CLASS_NETWORK, CLASS_PROCESS};
+use crate::sources::procmon::cursor::Cursor;
+use crate::sources::procmon::Problems;
 use crate::sources::window::Source;
 
 const MAGIC: &[u8; 4] = b"PML_";

@@ -4,22 +4,24 @@
 //! The msiexec process tree is computed once from the process table (by process entry, so a
 //! reused PID is not confused with the installer). Records that cannot matter are rejected on
 //! their fixed header, before their details are decoded. This module must not parse the
-//! container (`pml.rs`) or detail structures (`pml_detail.rs`) itself.
+//! container (`capture.rs`) or detail structures (`decode.rs`) itself.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::clock::filetime_to_utc;
+use crate::sources::procmon::clock::filetime_to_utc;
 use rayon::prelude::*;
 
-use super::detail::{lifecycle_facts, LifecycleFacts};
-use super::filter::{classify_result, is_msiexec, keep_row_with_temps, ResultClass, TempDirs};
-use super::pml::{Capture, Process, RawEvent};
-use super::pml_detail::{decode, Decoded};
-use super::pml_names::{class_name, CLASS_PROCESS};
-use super::results::{known_result_name, result_name};
-use super::{non_empty, render_line, Problems, ProcmonFile};
+use super::capture::{Capture, Process, RawEvent};
+use super::decode::{decode, Decoded};
+use super::names::{class_name, CLASS_PROCESS};
 use crate::model::{Event, EventKind, Origin, ProcmonOp, Timestamp};
+use crate::sources::procmon::detail::{lifecycle_facts, LifecycleFacts};
+use crate::sources::procmon::filter::{
+    classify_result, is_msiexec, keep_row_with_temps, ResultClass, TempDirs,
+};
+use crate::sources::procmon::results::{known_result_name, result_name};
+use crate::sources::procmon::{non_empty, render_line, Problems, ProcmonFile};
 use crate::sources::window::Source;
 
 /// Process operations kept for the installer's processes: Process Create, Exit, Start.
@@ -34,7 +36,11 @@ const BATCH: usize = 16 * 1024;
 /// class, whether its process belongs to the installer's tree) and only the ones that may be
 /// kept are decoded. The TEMP folders learnt from the tree's `Process Start` records are applied
 /// afterwards, in capture order, as one stream would.
-pub(super) fn read(path: &Arc<str>, source: &Source, keep_all: bool) -> ProcmonFile {
+pub(in crate::sources::procmon) fn read(
+    path: &Arc<str>,
+    source: &Source,
+    keep_all: bool,
+) -> ProcmonFile {
     read_batched(path, source, keep_all, BATCH)
 }
 

@@ -9,8 +9,8 @@ use std::io::{self, Write};
 
 use chrono::{FixedOffset, NaiveTime};
 
-use super::clock::format_12h;
 use crate::model::{Event, EventKind, Timestamp};
+use crate::sources::procmon::clock::format_12h;
 
 const HEADER: [&str; 7] = [
     "Time of Day",

@@ -11,10 +11,10 @@
 use std::fmt::{Display, Write as _};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::clock::filetime_to_utc;
-use super::cursor::{utf16_text, Cursor};
-use super::pml::{Capture, RawEvent};
-use super::pml_names::*;
+use super::capture::{Capture, RawEvent};
+use super::names::*;
+use crate::sources::procmon::clock::filetime_to_utc;
+use crate::sources::procmon::cursor::{utf16_text, Cursor};
 
 /// What a record shows in Procmon's Operation, Path and Detail columns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! sub-operations, access masks, flags and enumerations used in the Detail column.
 //!
 //! Pure lookup tables and the small formatters that join flag names; this module must not read
-//! bytes or know record layouts (that is `pml.rs` / `pml_detail.rs`).
+//! bytes or know record layouts (that is `capture.rs` / `decode.rs`).
 
 /// Event classes as stored in a PML record.
 pub const CLASS_PROCESS: u32 = 1;
