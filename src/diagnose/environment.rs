@@ -189,15 +189,40 @@ pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
     )]
 }
 
+/// The Error-table field that carries the system error of a file or registry message
+/// (`Note: 1: 1310 2: 5 3: <file>`, `Note: 1: 1402 2: <key> 3: 5`): the language-neutral
+/// form of "System error 5" in the translated text.
+fn note_system_error(code: u32, args: &[String]) -> Option<&str> {
+    let field = match code {
+        1310 => 0,
+        1401 | 1402 | 1404 => 1,
+        1406 => 2,
+        _ => return None,
+    };
+    args.get(field).map(|a| a.trim())
+}
+
 pub fn insufficient_privileges(v: &SessionView) -> Vec<Finding> {
     let mut cited = v.error_events(&[1925, 1303, 1730]);
+    let denied_by_note: Vec<u32> = v
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Note { code, args } if note_system_error(*code, args) == Some("5") => {
+                Some(*code)
+            }
+            _ => None,
+        })
+        .collect();
     cited.extend(v.indices(|e| match &e.kind {
         EventKind::Error {
-            code: 1401 | 1402 | 1404 | 1406 | 1310 | 1321,
+            code: code @ (1401 | 1402 | 1404 | 1406 | 1310 | 1321),
             message,
         } => {
             let m = message.to_ascii_lowercase();
-            m.contains("system error 5") || m.contains("access is denied")
+            m.contains("system error 5")
+                || m.contains("access is denied")
+                || denied_by_note.contains(code)
         }
         _ => false,
     }));
