@@ -117,9 +117,10 @@ enum Command {
         #[arg(long, value_name = "DIR", conflicts_with = "command")]
         out_dir: Option<PathBuf>,
     },
-    /// Explain a Windows Installer error or exit code, an event ID or an HRESULT (-2147287035, 0x80070643).
+    /// Explain a Windows Installer error or exit code, an event ID, an HRESULT (-2147287035,
+    /// 0x80070643) or a finding id (windows-temp-acl): its doc, what it explains, its usual fixes.
     Explain {
-        /// The code to explain.
+        /// The code or finding id to explain.
         #[arg(allow_hyphen_values = true)]
         code: String,
         /// Print JSON instead of text.
@@ -243,20 +244,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             write_stdout(&script)
         }
         Command::Man { command, out_dir } => man(command.as_deref(), out_dir.as_deref()),
-        Command::Explain { code, json } => match msidiag::kb::explain::explain(&code) {
-            Ok(explanation) => {
+        Command::Explain { code, json } => {
+            let registry = msidiag::diagnose::Registry::builtin();
+            if let Some(finding) = msidiag::diagnose::explain::explain_finding(&registry, &code) {
                 if json {
-                    println!("{}", serde_json::to_string_pretty(&explanation)?);
+                    println!("{}", serde_json::to_string_pretty(&finding)?);
                 } else {
-                    print!("{}", explanation.to_text());
+                    print!("{}", finding.to_text());
                 }
-                Ok(ExitCode::SUCCESS)
+                return Ok(ExitCode::SUCCESS);
             }
-            Err(e) => {
-                eprintln!("msidiag explain: {e}");
-                Ok(ExitCode::from(2))
+            match msidiag::kb::explain::explain(&code) {
+                Ok(explanation) => {
+                    if json {
+                        println!("{}", serde_json::to_string_pretty(&explanation)?);
+                    } else {
+                        print!("{}", explanation.to_text());
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("msidiag explain: {e}");
+                    Ok(ExitCode::from(2))
+                }
             }
-        },
+        }
     }
 }
 

@@ -124,6 +124,9 @@ impl Redactor {
         }
         for f in &analysis.findings {
             r.learn_text(&f.summary);
+            for c in &f.confirmed_by {
+                r.learn_text(&c.what);
+            }
             for e in &f.evidence {
                 r.learn_text(&e.text);
                 r.learn_text(&e.path);
@@ -156,6 +159,9 @@ impl Redactor {
         for finding in &mut a.findings {
             f(&mut finding.title);
             f(&mut finding.summary);
+            for c in &mut finding.confirmed_by {
+                f(&mut c.what);
+            }
             for e in &mut finding.evidence {
                 f(&mut e.text);
                 f(&mut e.path);

@@ -6,7 +6,7 @@
 
 use super::evidence::{is_denied, under, SessionView};
 use super::fixes::{folder_acl_fixes, rerun_elevated, rerun_logged, FixValues};
-use super::{Confidence, Finding, Fix};
+use super::{ids, Confidence, Finding, Fix};
 use crate::model::{EventKind, ProcmonOp};
 
 /// Failed operations (denied, collision) of the session's processes under `folder`.
@@ -72,7 +72,7 @@ pub fn windows_temp_acl(v: &SessionView) -> Vec<Finding> {
         Fix::text("If C:\\Windows\\Temp has become a file, rename it and run `mkdir C:\\Windows\\Temp`, then restore the permissions above"),
     ];
     fixes.push(rerun_logged(&FixValues::of(v)));
-    vec![v.finding("windows-temp-acl",
+    vec![v.finding(ids::WINDOWS_TEMP_ACL,
         "Windows Installer was denied access to C:\\Windows\\Temp".to_string(),
         if denied.is_empty() { Confidence::Medium } else { Confidence::High },
         format!(
@@ -153,7 +153,7 @@ pub fn user_temp_broken(v: &SessionView) -> Vec<Finding> {
         let user = FixValues::of(v)
             .user
             .unwrap_or_else(|| "<user>".to_string());
-        return vec![v.finding("user-temp-broken",
+        return vec![v.finding(ids::USER_TEMP_BROKEN,
             format!("The installer's TEMP folder {folder} is unusable"),
             if sources == 2 { Confidence::High } else { Confidence::Medium },
             format!(
@@ -201,7 +201,7 @@ pub fn config_msi_acl(v: &SessionView) -> Vec<Finding> {
     let cited: Vec<usize> = denied.iter().map(|(i, _)| *i).collect();
     let mut fixes = folder_acl_fixes(&folder);
     fixes.insert(0, Fix::text(format!("{folder} holds rollback data only while an install runs: with no install running it can be deleted (`rd /s /q {folder}`)")));
-    vec![v.finding("config-msi-acl",
+    vec![v.finding(ids::CONFIG_MSI_ACL,
         format!("Windows Installer was denied access to {folder}"),
         Confidence::High,
         format!("{folder} keeps the rollback scripts and backups; Process Monitor shows {} getting {} on {}. Installs and rollbacks fail when it cannot be written.", who(first), first.result, first.path),
@@ -232,7 +232,7 @@ pub fn installer_folder_from_procmon(v: &SessionView) -> Vec<Finding> {
         .as_deref()
         .is_some_and(|i| i.eq_ignore_ascii_case("medium") || i.eq_ignore_ascii_case("low"));
     if low {
-        return vec![v.finding("not-elevated",
+        return vec![v.finding(ids::NOT_ELEVATED,
             "The installer was not running elevated".to_string(),
             Confidence::Medium,
             format!("Process Monitor shows {} denied {} on {}: a Medium-integrity (not elevated) process cannot write the Installer folder.", who(first), first.operation, first.path),
@@ -242,7 +242,7 @@ pub fn installer_folder_from_procmon(v: &SessionView) -> Vec<Finding> {
     }
     let mut fixes = folder_acl_fixes("C:\\Windows\\Installer");
     fixes.push(rerun_elevated(&values));
-    vec![v.finding("installer-folder-acl",
+    vec![v.finding(ids::INSTALLER_FOLDER_ACL,
         "Access to C:\\Windows\\Installer is denied".to_string(),
         if first.integrity.is_some() { Confidence::High } else { Confidence::Medium },
         format!(

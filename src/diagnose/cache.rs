@@ -16,7 +16,7 @@
 use super::evidence::SessionView;
 use super::fixes::FixValues;
 use super::numbered::{as_pairs, family_fixes, numbered_errors, session_values, Numbered};
-use super::{Confidence, Finding};
+use super::{ids, Confidence, Finding};
 use crate::kb::families;
 use crate::model::EventKind;
 
@@ -225,7 +225,7 @@ pub fn cache_and_source(v: &SessionView) -> Vec<Finding> {
         );
         return vec![family_finding(
             v,
-            "old-version-not-removed",
+            ids::OLD_VERSION_NOT_REMOVED,
             None,
             Confidence::High,
             summary,
@@ -253,7 +253,7 @@ pub fn cache_and_source(v: &SessionView) -> Vec<Finding> {
         );
         return vec![family_finding(
             v,
-            "patch-missing",
+            ids::PATCH_MISSING,
             None,
             Confidence::High,
             summary,
@@ -274,7 +274,7 @@ pub fn cache_and_source(v: &SessionView) -> Vec<Finding> {
         );
         return vec![family_finding(
             v,
-            "package-code-mismatch",
+            ids::PACKAGE_CODE_MISMATCH,
             None,
             Confidence::High,
             summary,
@@ -294,7 +294,7 @@ pub fn cache_and_source(v: &SessionView) -> Vec<Finding> {
             );
             return vec![family_finding(
                 v,
-                "cached-package-missing",
+                ids::CACHED_PACKAGE_MISSING,
                 None,
                 Confidence::High,
                 summary,
@@ -324,7 +324,7 @@ pub fn cache_and_source(v: &SessionView) -> Vec<Finding> {
         );
         return vec![family_finding(
             v,
-            "source-missing",
+            ids::SOURCE_MISSING,
             None,
             Confidence::High,
             summary,

@@ -4,7 +4,7 @@
 
 use super::evidence::SessionView;
 use super::fixes::{rerun_logged, FixValues};
-use super::{Confidence, Finding, Fix};
+use super::{ids, Confidence, Finding, Fix};
 use crate::model::EventKind;
 
 /// The failing `LaunchConditions` action and the messages shown inside it.
@@ -119,18 +119,16 @@ pub fn downgrade_blocked(v: &SessionView) -> Vec<Finding> {
     }
     fixes.push(rerun_logged(&values));
     vec![Finding {
-        id: "downgrade-blocked",
-        title: format!("A newer version of {} is already installed", v.product_label()),
-        confidence: if markers.is_empty() { Confidence::Medium } else { Confidence::High },
-        summary: format!(
+        evidence: v.evidence(&cited),
+        fixes,
+        ..v.draft(ids::DOWNGRADE_BLOCKED,
+        format!("A newer version of {} is already installed", v.product_label()),
+        if markers.is_empty() { Confidence::Medium } else { Confidence::High },
+        format!(
             "The package refuses to downgrade: it found a newer version already installed{}{}. Nothing was changed on the machine.",
             installed.map(|c| format!(" ({c})")).unwrap_or_default(),
             message.map(|m| format!(" and showed \"{m}\"")).unwrap_or_default(),
-        ),
-        session: Some(v.session.id.clone()),
-        product: v.session.product.clone(),
-        evidence: v.evidence(&cited),
-        fixes,
+        ))
     }]
 }
 
@@ -146,18 +144,13 @@ pub fn launch_condition(v: &SessionView) -> Vec<Finding> {
     cited.push(end);
     cited.extend(v.exit_event());
     let values = FixValues::of(v);
-    vec![Finding {
-        id: "launch-condition",
-        title: format!("A launch condition of {} is not met", v.product_label()),
-        confidence: if message.is_some() { Confidence::High } else { Confidence::Medium },
-        summary: match &message {
+    let summary = match &message {
             Some(m) => format!(
                 "The package checked a prerequisite before installing anything and stopped with the message \"{m}\". Nothing was changed on the machine."
             ),
             None => "The LaunchConditions action failed (a prerequisite check of the package); the log does not show the message. Nothing was changed on the machine.".to_string(),
-        },
-        session: Some(v.session.id.clone()),
-        product: v.session.product.clone(),
+    };
+    vec![Finding {
         evidence: v.evidence(&cited),
         fixes: vec![
             Fix::text(match &message {
@@ -166,5 +159,11 @@ pub fn launch_condition(v: &SessionView) -> Vec<Finding> {
             }),
             rerun_logged(&values),
         ],
+        ..v.draft(
+            ids::LAUNCH_CONDITION,
+            format!("A launch condition of {} is not met", v.product_label()),
+            if message.is_some() { Confidence::High } else { Confidence::Medium },
+            summary,
+        )
     }]
 }

@@ -6,7 +6,7 @@
 
 use super::evidence::{message_code, SessionView};
 use super::fixes::{rerun_logged, FixValues};
-use super::{Confidence, Finding, Fix};
+use super::{ids, Confidence, Finding, Fix};
 use crate::model::EventKind;
 
 /// What `ActionType` says about a custom action.
@@ -283,19 +283,17 @@ fn describe(
     }
     fixes.push(rerun_logged(values));
     Finding {
-        id: "custom-action-failed",
-        title: format!("Custom action {display_name} failed with {code_text}"),
-        confidence: if code.is_some() { Confidence::High } else { Confidence::Medium },
-        summary: format!(
+        evidence: v.evidence(&cited),
+        fixes,
+        ..v.draft(ids::CUSTOM_ACTION_FAILED,
+        format!("Custom action {display_name} failed with {code_text}"),
+        if code.is_some() { Confidence::High } else { Confidence::Medium },
+        format!(
             "{display_name} ({}) returned {code_text}{}, which stopped the {} and started the rollback.{output_words}{procmon_words}",
             traits.join(", "),
             failed_action.map(|(_, a)| format!(" inside {a}")).unwrap_or_default(),
             values.operation.noun(),
-        ),
-        session: Some(v.session.id.clone()),
-        product: v.session.product.clone(),
-        evidence: v.evidence(&cited),
-        fixes,
+        ))
     }
 }
 

@@ -8,7 +8,7 @@
 use super::evidence::order_evidence;
 use super::evidence::SessionView;
 use super::fixes::{find_running_install, rerun_elevated, rerun_logged, FixValues};
-use super::{Confidence, Finding, Fix};
+use super::{ids, Confidence, Finding, Fix};
 use crate::model::{Event, EventKind, MsiInstallerFact, ServiceStartFailure, WinEvent};
 
 fn exit_is(v: &SessionView, codes: &[i64]) -> bool {
@@ -59,7 +59,7 @@ pub fn another_install(v: &SessionView) -> Vec<Finding> {
         })
         .flatten()
         .unwrap_or_default();
-    vec![v.finding("another-install",
+    vec![v.finding(ids::ANOTHER_INSTALL,
         "Another installation was already in progress".to_string(),
         if cited.is_empty() { Confidence::Medium } else { Confidence::High },
         format!(
@@ -172,7 +172,7 @@ pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
             .join("; ")
     };
     vec![v.finding(
-        "files-in-use",
+        ids::FILES_IN_USE,
         "Files to be replaced were in use".to_string(),
         if v.failed() {
             Confidence::High
@@ -247,7 +247,7 @@ pub fn insufficient_privileges(v: &SessionView) -> Vec<Finding> {
             format!("icacls \"{dir}\""),
         ));
     }
-    vec![v.finding("insufficient-privileges",
+    vec![v.finding(ids::INSUFFICIENT_PRIVILEGES,
         "The installer lacked the rights it needed".to_string(),
         Confidence::High,
         format!(
@@ -357,8 +357,7 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
         )));
     }
     fixes.push(rerun_elevated(&FixValues::of(v)));
-    let mut finding = v.finding(
-        "service-start-failed",
+    let mut finding = v.finding(ids::SERVICE_START_FAILED,
         format!("Service '{display}' failed to start"),
         Confidence::High,
         format!(
@@ -411,7 +410,7 @@ pub fn policy_blocked(v: &SessionView) -> Vec<Finding> {
             )
         })
         .unwrap_or_default();
-    vec![v.finding("policy-blocked",
+    vec![v.finding(ids::POLICY_BLOCKED,
         "The installation was blocked by system policy".to_string(),
         Confidence::High,
         format!("Windows Installer refused the {} because a system policy forbids it (1625).{setting} Software Restriction or AppLocker rules can do the same.", v.session.operation.noun()),
@@ -465,7 +464,7 @@ pub fn temp_unwritable(v: &SessionView) -> Vec<Finding> {
         ));
     }
     fixes.push(rerun_logged(&FixValues::of(v)));
-    vec![v.finding("temp-unwritable",
+    vec![v.finding(ids::TEMP_UNWRITABLE,
         format!("The installer could not write to its TEMP folder {folder}"),
         Confidence::High,
         format!(

@@ -7,11 +7,9 @@
 use super::{Confidence, Evidence, Finding, Fix};
 use chrono::NaiveDateTime;
 
+use crate::kb::signals::is_benign_note;
 use crate::model::{Event, EventKind, MsiInstallerFact, ProcmonOp, Timestamp, WinEvent};
 use crate::timeline::{InstallSession, SessionClock, Sourced};
-
-/// Internal notes present in healthy logs: never evidence of a failure by themselves.
-pub const NOISE_NOTES: &[u32] = &[1402, 1707, 1708, 2205, 2228, 2262, 2318, 2727, 2835];
 
 /// A session with the queries rules need.
 pub struct SessionView<'a> {
@@ -96,14 +94,9 @@ impl<'a> SessionView<'a> {
         summary: String,
     ) -> Finding {
         Finding {
-            id,
-            title,
-            confidence,
-            summary,
             session: Some(self.session.id.clone()),
             product: self.session.product.clone(),
-            evidence: Vec::new(),
-            fixes: Vec::new(),
+            ..Finding::new(id, title, confidence, summary)
         }
     }
 
@@ -247,13 +240,7 @@ pub fn order_evidence(evidence: &mut Vec<Evidence>, clock: &SessionClock) {
     evidence.extend(keyed.into_iter().map(|(_, e)| e));
 }
 
-/// Procmon's names for a failed access.
-pub fn is_denied(result: &str) -> bool {
-    matches!(
-        result.trim().to_ascii_uppercase().as_str(),
-        "ACCESS DENIED" | "PRIVILEGE NOT HELD"
-    )
-}
+pub use crate::kb::signals::is_denied_result as is_denied;
 
 /// True when `path` lies under `folder` (case-insensitive, `\` separators).
 pub fn under(path: &str, folder: &str) -> bool {
@@ -298,9 +285,9 @@ pub fn product_message_code(message: &str) -> Option<u32> {
 fn is_telling(kind: &EventKind) -> bool {
     match kind {
         EventKind::Note { code, args } => {
-            !NOISE_NOTES.contains(code) && !is_benign_ipi_note(*code, args)
+            !is_benign_note(*code) && !is_benign_ipi_note(*code, args)
         }
-        EventKind::DebugError { code, .. } => !NOISE_NOTES.contains(code),
+        EventKind::DebugError { code, .. } => !is_benign_note(*code),
         EventKind::Error { .. }
         | EventKind::Warning { .. }
         | EventKind::InternalErrorDialog { .. }

@@ -2,6 +2,8 @@
 //! [`Fix`]es it proposes. Plain data shared by diagnosis and the reports: nothing here decides
 //! or matches anything.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::model::Event;
@@ -26,11 +28,15 @@ impl Confidence {
     }
 }
 
+/// A finding's stable id: a constant of `src/diagnose/ids.rs` for built-in rules, an owned
+/// string for rules read from files.
+pub type FindingId = Cow<'static, str>;
+
 /// One diagnosed cause (or symptom) with its evidence and fixes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     /// Stable id, e.g. `ipi-access-denied`.
-    pub id: &'static str,
+    pub id: FindingId,
     pub title: String,
     pub confidence: Confidence,
     /// Plain-words explanation, including why this cause and not a competing one.
@@ -40,6 +46,53 @@ pub struct Finding {
     pub product: Option<String>,
     pub evidence: Vec<Evidence>,
     pub fixes: Vec<Fix>,
+    /// Ids of the findings of the same session that explain this one (their rule declares
+    /// that it explains this id, e.g. `windows-temp-acl` explains `error-2503-2502`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub explained_by: Vec<FindingId>,
+    /// Records from outside the session's window that back this finding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub confirmed_by: Vec<Confirmation>,
+}
+
+impl Finding {
+    /// A finding with no evidence, fixes or relations yet (the rule adds them).
+    pub fn new(
+        id: impl Into<FindingId>,
+        title: String,
+        confidence: Confidence,
+        summary: String,
+    ) -> Finding {
+        Finding {
+            id: id.into(),
+            title,
+            confidence,
+            summary,
+            session: None,
+            product: None,
+            evidence: Vec::new(),
+            fixes: Vec::new(),
+            explained_by: Vec::new(),
+            confirmed_by: Vec::new(),
+        }
+    }
+}
+
+/// Where a confirmation comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConfirmedBy {
+    /// The System log of the session's day, whose records could not be placed on the session's
+    /// clock (its UTC offset is unknown).
+    SystemLogSameDay,
+}
+
+/// A confirmation of a finding by records outside its session's window: where they come from
+/// and what they say (a clause such as `the Windows Installer service failed to start: …`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Confirmation {
+    pub source: ConfirmedBy,
+    pub what: String,
 }
 
 /// One cited place: file, line (or record), time and the exact text.

@@ -3,7 +3,7 @@
 
 use super::evidence::SessionView;
 use super::fixes::{rerun_logged, FixValues};
-use super::{Confidence, Finding};
+use super::{ids, Confidence, Finding};
 
 pub fn first_failure(v: &SessionView) -> Vec<Finding> {
     if !v.failed() {
@@ -21,23 +21,24 @@ pub fn first_failure(v: &SessionView) -> Vec<Finding> {
         Some((_, a)) => format!("The first action to fail was {a}; the lines above it (cited) are where the cause usually is."),
         None => "No action reported failure (no `Return value 3`); the cited lines are the last errors before the end.".to_string(),
     };
+    let title = match failed {
+        Some((_, a)) => format!("{} failed in {a}", v.product_label()),
+        None => format!("{} failed", v.product_label()),
+    };
     vec![Finding {
-        id: "first-failure",
-        title: match failed {
-            Some((_, a)) => format!("{} failed in {a}", v.product_label()),
-            None => format!("{} failed", v.product_label()),
-        },
-        confidence: Confidence::Low,
-        summary: format!(
-            "No specific cause was recognised for this failed {} (exit code {}). {what}",
-            v.session.operation.noun(),
-            v.session
-                .exit_code
-                .map_or("unknown".to_string(), |c| c.to_string())
-        ),
-        session: Some(v.session.id.clone()),
-        product: v.session.product.clone(),
         evidence: v.evidence(&cited),
         fixes: vec![rerun_logged(&FixValues::of(v))],
+        ..v.draft(
+            ids::FIRST_FAILURE,
+            title,
+            Confidence::Low,
+            format!(
+                "No specific cause was recognised for this failed {} (exit code {}). {what}",
+                v.session.operation.noun(),
+                v.session
+                    .exit_code
+                    .map_or("unknown".to_string(), |c| c.to_string())
+            ),
+        )
     }]
 }

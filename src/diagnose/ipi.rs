@@ -7,7 +7,7 @@
 
 use super::evidence::{is_benign_ipi_note, is_denied, under, SessionView};
 use super::fixes::{folder_acl_fixes, rerun_elevated, FixValues};
-use super::{Confidence, Finding, Fix};
+use super::{ids, Confidence, Finding, Fix};
 use crate::model::EventKind;
 
 const ACCESS_DENIED: &str = "-2147287035";
@@ -89,7 +89,7 @@ pub fn ipi_access_denied(v: &SessionView) -> Vec<Finding> {
     } else {
         "errors 2503/2502 followed".to_string()
     };
-    let mut symptom = v.draft("ipi-access-denied",
+    let mut symptom = v.draft(ids::IPI_ACCESS_DENIED,
         format!("Windows Installer was denied access to {ipi_path}"),
         if errors.is_empty() { Confidence::Medium } else { Confidence::High },
         format!(
@@ -140,7 +140,7 @@ pub fn ipi_access_denied(v: &SessionView) -> Vec<Finding> {
     let cause = if procmon_says_elevated == Some(true)
         || (procmon_says_elevated.is_none() && yes(elevation.running_elevated))
     {
-        let mut c = v.draft("installer-folder-acl",
+        let mut c = v.draft(ids::INSTALLER_FOLDER_ACL,
             format!("Access to {folder} is denied even though the install ran elevated"),
             Confidence::Medium,
             format!(
@@ -193,7 +193,7 @@ pub fn ipi_access_denied(v: &SessionView) -> Vec<Finding> {
             .map(|u| format!(" by {u}"))
             .unwrap_or_default();
         let mut c = v.draft(
-            "not-elevated",
+            ids::NOT_ELEVATED,
             "The installer was not running elevated".to_string(),
             confidence,
             format!(
@@ -243,7 +243,7 @@ pub fn error_2503_without_ipi(v: &SessionView) -> Vec<Finding> {
         .map(|t| format!(" The installer's TEMP folder was {}.", t.value.trim()))
         .unwrap_or_default();
     let values = FixValues::of(v);
-    let mut f = v.draft("error-2503-2502",
+    let mut f = v.draft(ids::ERROR_2503_2502,
         "Internal errors 2503/2502: the install script never started".to_string(),
         Confidence::Low,
         if from_log {

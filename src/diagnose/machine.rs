@@ -7,7 +7,8 @@
 use super::evidence::SessionView;
 
 use super::evidence::order_evidence;
-use super::{Confidence, Evidence, Finding, Fix};
+use super::finding::{Confirmation, ConfirmedBy};
+use super::{ids, Confidence, Evidence, Finding, Fix};
 use crate::model::{Event, EventKind, InstallerServiceFact};
 use crate::timeline::SessionClock;
 
@@ -48,11 +49,6 @@ fn service_failures(events: &[&Event]) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// How a session finding says the System log was not seen in its window (replaced when a
-/// same-day System log backs it after all, see `diagnose::run`).
-pub(super) const NOT_PLACED: &str =
-    "was not among the inputs or could not be placed on this session's clock";
-
 /// What the records say happened to the Windows Installer service ("start type was changed
 /// to disabled; failed to start: …"), if anything.
 pub(super) fn msiserver_problems(events: &[&Event]) -> Option<String> {
@@ -91,16 +87,18 @@ fn msiserver_finding(events: &[&Event], session: Option<&SessionView>) -> Option
         ),
     ]);
     Some(Finding {
-        id: "msiserver-broken",
-        title: "The Windows Installer service (msiserver) is not working".to_string(),
-        confidence: Confidence::High,
-        summary: format!(
-            "The System log shows the Windows Installer service {what}. Without a working service no package can install or uninstall (typical errors 1601, 1719, 2503)."
-        ),
         session: session.map(|v| v.session.id.clone()),
         product: session.and_then(|v| v.session.product.clone()),
         evidence: cited(failures.iter().map(|(i, _)| events[*i]), session),
         fixes,
+        ..Finding::new(
+            ids::MSISERVER_BROKEN,
+            "The Windows Installer service (msiserver) is not working".to_string(),
+            Confidence::High,
+            format!(
+                "The System log shows the Windows Installer service {what}. Without a working service no package can install or uninstall (typical errors 1601, 1719, 2503)."
+            ),
+        )
     })
 }
 
@@ -137,19 +135,20 @@ fn crash_finding(events: &[&Event], session: Option<&SessionView>) -> Option<Fin
     let (_, module, exception, module_path) = crashes.first()?.clone();
     let in_ca_dll = module.to_ascii_lowercase().starts_with("msi")
         && module.to_ascii_lowercase().ends_with(".tmp");
+    let summary = format!(
+        "An msiexec.exe process crashed (exception {exception}) in module {module}{}. {}",
+        if module_path.is_empty() {
+            String::new()
+        } else {
+            format!(" ({module_path})")
+        },
+        if in_ca_dll {
+            "The module is a custom action DLL extracted by Windows Installer (MSIxxxx.tmp): the package's own code crashed."
+        } else {
+            "When the module is not part of Windows, it is usually a custom action DLL or software injected into msiexec (security products)."
+        }
+    );
     Some(Finding {
-        id: "custom-action-crash",
-        title: format!("msiexec.exe crashed in {module}"),
-        confidence: Confidence::High,
-        summary: format!(
-            "An msiexec.exe process crashed (exception {exception}) in module {module}{}. {}",
-            if module_path.is_empty() { String::new() } else { format!(" ({module_path})") },
-            if in_ca_dll {
-                "The module is a custom action DLL extracted by Windows Installer (MSIxxxx.tmp): the package's own code crashed."
-            } else {
-                "When the module is not part of Windows, it is usually a custom action DLL or software injected into msiexec (security products)."
-            }
-        ),
         session: session.map(|v| v.session.id.clone()),
         product: session.and_then(|v| v.session.product.clone()),
         evidence: cited(crashes.iter().map(|(i, ..)| events[*i]), session),
@@ -157,6 +156,12 @@ fn crash_finding(events: &[&Event], session: Option<&SessionView>) -> Option<Fin
             Fix::text("Give the package vendor the crash details; check whether security software injects a DLL into msiexec.exe and exclude it temporarily"),
             Fix::cmd("Collect a crash dump next time", "reg add \"HKLM\\SOFTWARE\\Microsoft\\Windows\\Windows Error Reporting\\LocalDumps\\msiexec.exe\" /v DumpType /t REG_DWORD /d 2 /f"),
         ],
+        ..Finding::new(
+            ids::CUSTOM_ACTION_CRASH,
+            format!("msiexec.exe crashed in {module}"),
+            Confidence::High,
+            summary,
+        )
     })
 }
 
@@ -183,14 +188,21 @@ fn service_unreachable_in_log(v: &SessionView) -> Option<Finding> {
     }
     cited.extend(v.indices(|e| matches!(&e.kind, EventKind::MsiMessage { message } if message.contains("Failed to connect to server"))));
     cited.extend(v.exit_event());
-    Some(Finding {
-        id: "msiserver-broken",
-        title: "The Windows Installer service could not be reached".to_string(),
-        confidence: Confidence::Medium,
-        summary: format!(
-            "The client could not reach the Windows Installer service (1719/1601): the service is disabled, cannot start, or its registration is damaged. The System event log (Service Control Manager 7000/7040) says which; it {}.",
-            if v.session.related().is_empty() { NOT_PLACED } else { "shows nothing about it in this session's window" }
-        ),
+    // The System log of the same day, when the session's clock could not be aligned.
+    let same_day: Vec<&Event> = if v.session.related().is_empty() {
+        v.same_day_machine_events()
+    } else {
+        Vec::new()
+    };
+    let confirmation = msiserver_problems(&same_day);
+    let system_log = if !v.session.related().is_empty() {
+        "shows nothing about it in this session's window"
+    } else if confirmation.is_some() {
+        "could not be placed on this session's clock"
+    } else {
+        "was not among the inputs or could not be placed on this session's clock"
+    };
+    let mut finding = Finding {
         session: Some(v.session.id.clone()),
         product: v.session.product.clone(),
         evidence: v.evidence(&cited),
@@ -200,7 +212,29 @@ fn service_unreachable_in_log(v: &SessionView) -> Option<Finding> {
             Fix::cmd("Start it and watch for errors", "net start msiserver"),
             Fix::cmd("Re-register Windows Installer (elevated prompt)", "msiexec /unregister && msiexec /regserver"),
         ],
-    })
+        ..Finding::new(
+            ids::MSISERVER_BROKEN,
+            "The Windows Installer service could not be reached".to_string(),
+            Confidence::Medium,
+            format!(
+                "The client could not reach the Windows Installer service (1719/1601): the service is disabled, cannot start, or its registration is damaged. The System event log (Service Control Manager 7000/7040) says which; it {system_log}."
+            ),
+        )
+    };
+    if let Some(what) = confirmation {
+        finding.confirmed_by.push(Confirmation {
+            source: ConfirmedBy::SystemLogSameDay,
+            what: format!("the Windows Installer service {what}"),
+        });
+        finding.evidence.extend(
+            service_failures(&same_day)
+                .iter()
+                .map(|(i, _)| Evidence::from_event(same_day[*i], &v.clock)),
+        );
+        order_evidence(&mut finding.evidence, &v.clock);
+        finding.confidence = Confidence::High;
+    }
+    Some(finding)
 }
 
 /// Findings from records no session holds.

@@ -2,7 +2,7 @@
 //! the inputs lack (no verbose log, no event log, a Procmon capture that misses the failure
 //! window) and what to collect next time. It must not invent causes.
 
-use super::Finding;
+use super::{ids, Finding};
 use crate::input::report::InputReport;
 use crate::timeline::Timeline;
 
@@ -17,7 +17,7 @@ pub fn notes(timeline: &Timeline, findings: &[Finding], inputs: &[InputReport]) 
         // still gets what to collect next time.
         let specific = findings.iter().any(|f| {
             f.session.as_deref() == Some(s.id.as_str())
-                && f.id != "first-failure"
+                && f.id != ids::FIRST_FAILURE
                 && f.confidence > super::Confidence::Low
         });
         if specific {

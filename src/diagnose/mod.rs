@@ -8,52 +8,41 @@ mod access;
 mod cache;
 mod conditions;
 mod custom_action;
+mod defs;
 mod environment;
 mod evidence;
+pub mod explain;
 mod finding;
 mod fixes;
 mod generic;
+pub mod ids;
 mod ipi;
 mod machine;
 mod missing;
 mod numbered;
+pub mod registry;
 
 use rayon::prelude::*;
 
 pub use evidence::{order_evidence, SessionView};
-pub use finding::{Confidence, Evidence, Finding, Fix};
+pub use finding::{Confidence, Confirmation, ConfirmedBy, Evidence, Finding, FindingId, Fix};
+pub use registry::{FindingDoc, Origin, Registry, Rule};
 
 use crate::input::report::InputReport;
 use crate::model::Timestamp;
 use crate::timeline::{SessionClock, Timeline};
 
-/// A rule: reads one session, returns zero or more findings.
-type Rule = fn(&SessionView) -> Vec<Finding>;
-
-/// The specific rules, run on every session. The general rule runs only when none fires.
-const RULES: &[Rule] = &[
-    ipi::ipi_access_denied,
-    ipi::error_2503_without_ipi,
-    custom_action::custom_action_failed,
-    conditions::downgrade_blocked,
-    conditions::launch_condition,
-    environment::another_install,
-    environment::files_in_use,
-    environment::insufficient_privileges,
-    environment::service_start_failed,
-    environment::policy_blocked,
-    cache::cache_and_source,
-    environment::temp_unwritable,
-    machine::session_machine_findings,
-    access::windows_temp_acl,
-    access::user_temp_broken,
-    access::config_msi_acl,
-    access::installer_folder_from_procmon,
-];
-
-/// Runs every rule on every session; findings are ordered by session, then confidence.
-/// Machine-wide records outside every session get their own findings (session `null`).
+/// Runs the built-in rules on every session (see [`run_with`]).
 pub fn run(timeline: &Timeline) -> Vec<Finding> {
+    run_with(timeline, &Registry::code_only())
+}
+
+/// Runs every rule of `registry` on every session; findings are ordered by session, then
+/// confidence. Fallback rules run on a session, in order, only while no rule found anything.
+/// Machine-wide records outside every session get their own findings (session `null`).
+pub fn run_with(timeline: &Timeline, registry: &Registry) -> Vec<Finding> {
+    let rules: Vec<&dyn Rule> = registry.rules().filter(|r| !r.is_fallback()).collect();
+    let fallbacks: Vec<&dyn Rule> = registry.rules().filter(|r| r.is_fallback()).collect();
     // Sessions and rules are independent: both run in parallel (each rule walks the whole
     // session, millions of events in a large log); the order of the results is kept.
     let per_session: Vec<Vec<Finding>> = timeline
@@ -61,15 +50,16 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
         .par_iter()
         .map(|session| {
             let view = SessionView::with_machine_events(session, &timeline.machine_events);
-            let per_rule: Vec<Vec<Finding>> = RULES.par_iter().map(|rule| rule(&view)).collect();
+            let per_rule: Vec<Vec<Finding>> =
+                rules.par_iter().map(|rule| rule.check(&view)).collect();
             let mut found: Vec<Finding> = per_rule.into_iter().flatten().collect();
             if found.is_empty() {
-                found = numbered::decoded_error(&view);
+                found = fallbacks
+                    .iter()
+                    .flat_map(|rule| rule.check(&view))
+                    .collect();
             }
-            if found.is_empty() {
-                found = generic::first_failure(&view);
-            }
-            link_2503_to_its_cause(&mut found);
+            link_explanations(&mut found, registry);
             found.sort_by_key(|f| std::cmp::Reverse(f.confidence));
             found
         })
@@ -79,22 +69,21 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
     let machine_events: Vec<&crate::model::Event> = timeline.machine_events.iter().collect();
     for m in machine {
         match same_day_session_finding(&mut all, &m, timeline) {
+            // The rule already took the same-day records into account.
+            Some(f) if !f.confirmed_by.is_empty() => {}
             Some(f) => {
                 // The service records could not be placed inside the session's window (its
                 // clock is not aligned) but fall on the same day: they back the log's verdict.
-                f.summary = f.summary.replace(
-                    machine::NOT_PLACED,
-                    "could not be placed on this session's clock",
-                );
-                let shown = match m.id {
-                    "msiserver-broken" => machine::msiserver_problems(&machine_events)
+                let what = match m.id.as_ref() {
+                    ids::MSISERVER_BROKEN => machine::msiserver_problems(&machine_events)
                         .map(|what| format!("the Windows Installer service {what}")),
                     _ => None,
                 }
                 .unwrap_or_else(|| m.summary.trim_end_matches('.').to_string());
-                f.summary.push_str(&format!(
-                    " The System log of the same day confirms it: {shown} (the log's UTC offset is unknown, so the exact order is not)."
-                ));
+                f.confirmed_by.push(Confirmation {
+                    source: ConfirmedBy::SystemLogSameDay,
+                    what,
+                });
                 f.evidence.extend(m.evidence);
                 if let Some(s) = f
                     .session
@@ -111,38 +100,20 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
     all
 }
 
-/// Causes that make the engine report 2503/2502 (the script cannot be written or started).
-const CAUSES_OF_2503: &[&str] = &[
-    "windows-temp-acl",
-    "user-temp-broken",
-    "temp-unwritable",
-    "installer-folder-acl",
-    "not-elevated",
-    "config-msi-acl",
-    "msiserver-broken",
-];
-
-/// When a session's `error-2503-2502` symptom has a cause found in the same session, the
-/// symptom says so (instead of leaving the reader with its generic list of usual causes).
-fn link_2503_to_its_cause(found: &mut [Finding]) {
-    let causes: Vec<String> = found
-        .iter()
-        .filter(|f| CAUSES_OF_2503.contains(&f.id))
-        .map(|f| format!("{} ({})", f.title, f.id))
-        .collect();
-    if causes.is_empty() {
-        return;
-    }
-    for symptom in found.iter_mut().filter(|f| f.id == "error-2503-2502") {
-        symptom.summary.push_str(&format!(
-            " In this session the cause is shown by {}: {}; start with its fixes.",
-            if causes.len() == 1 {
-                "another finding"
-            } else {
-                "other findings"
-            },
-            causes.join("; ")
-        ));
+/// Each finding of a session lists the findings of the same session that the registry says
+/// explain it (e.g. `windows-temp-acl` explains `error-2503-2502`), in the order they were found.
+fn link_explanations(found: &mut [Finding], registry: &Registry) {
+    let ids: Vec<FindingId> = found.iter().map(|f| f.id.clone()).collect();
+    for symptom in found.iter_mut() {
+        symptom.explained_by = ids
+            .iter()
+            .filter(|cause| *cause != &symptom.id && registry.explains(cause, &symptom.id))
+            .fold(Vec::new(), |mut seen, cause| {
+                if !seen.contains(cause) {
+                    seen.push(cause.clone());
+                }
+                seen
+            });
     }
 }
 

@@ -11,7 +11,7 @@
 //! reports the decisive numbered error as its family (from `kb/data/families.tsv`) or as
 //! `installer-error`. This module must not hold per-code knowledge: that is data in `src/kb`.
 
-use super::evidence::{is_benign_ipi_note, SessionView, NOISE_NOTES};
+use super::evidence::{is_benign_ipi_note, SessionView};
 use super::fixes::{rerun_logged, FixValues};
 use super::{Confidence, Finding, Fix};
 use crate::kb::{self, families};
@@ -329,7 +329,7 @@ fn strip_number(text: &str) -> String {
 fn is_routine(n: &Numbered) -> bool {
     match n.form {
         Form::Note | Form::Internal => {
-            NOISE_NOTES.contains(&n.code)
+            crate::kb::signals::is_benign_note(n.code)
                 || matches!(n.code, 2265 | 2826 | 2827 | 2898 | 1707 | 1708 | 1709)
                 || is_benign_ipi_note(n.code, &n.args)
         }
@@ -445,7 +445,7 @@ pub fn decoded_error(v: &SessionView) -> Vec<Finding> {
         return Vec::new();
     };
     let family = family_of(&n);
-    let fallback = families::family("installer-error");
+    let fallback = families::family(super::ids::INSTALLER_ERROR);
     let Some(shown) = family.or(fallback) else {
         return Vec::new();
     };

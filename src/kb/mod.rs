@@ -11,6 +11,8 @@
 //!   looked up by id, message number or the system error of a file/registry error.
 //! - [`win32`]: the Win32 code behind `System error N`, `0x8007xxxx` and `STG_E_*` values.
 //! - [`advice`]: hand-written common causes and concrete fixes per code and table.
+//! - [`signals`]: the one list of benign notes and the one list of denied Procmon results.
+//! - [`fix_texts`]: the fix and cause sentences shared by the advice and the finding docs.
 //! - [`mod@explain`]: the `msidiag explain <CODE>` answer — every meaning of a number, each
 //!   saying in which context it applies, as plain text or serde-serializable data.
 //!
@@ -21,7 +23,9 @@
 pub mod advice;
 pub mod explain;
 pub mod families;
+pub mod fix_texts;
 pub mod hresult;
+pub mod signals;
 pub mod tables;
 pub mod win32;
 

@@ -16,16 +16,16 @@ struct Report<'a> {
     tool_version: &'static str,
     inputs: &'a [InputReport],
     clocks: &'a [crate::timeline::ClockAlignment],
-    sessions: Vec<SessionJson>,
-    findings: &'a [Finding],
+    sessions: Vec<SessionJson<'a>>,
+    findings: Vec<Finding>,
     notes: &'a [String],
 }
 
 #[derive(Serialize)]
-struct SessionJson {
+struct SessionJson<'a> {
     #[serde(flatten)]
     summary: SessionSummary,
-    findings: Vec<&'static str>,
+    findings: Vec<&'a str>,
 }
 
 /// Renders the analysis as pretty-printed JSON.
@@ -39,7 +39,7 @@ pub fn render(analysis: &Analysis) -> String {
                 .findings
                 .iter()
                 .filter(|f| f.session.as_deref() == Some(s.id.as_str()))
-                .map(|f| f.id)
+                .map(|f| f.id.as_ref())
                 .collect(),
         })
         .collect();
@@ -49,7 +49,15 @@ pub fn render(analysis: &Analysis) -> String {
         inputs: &analysis.inputs,
         clocks: &analysis.clocks,
         sessions,
-        findings: &analysis.findings,
+        // The summary a reader sees, with the sentences of the finding's relations.
+        findings: analysis
+            .findings
+            .iter()
+            .map(|f| Finding {
+                summary: super::relations::summary(f, &analysis.findings),
+                ..f.clone()
+            })
+            .collect(),
         notes: &analysis.notes,
     };
     serde_json::to_string_pretty(&report).expect("the report is plain data")

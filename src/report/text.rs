@@ -79,15 +79,25 @@ fn shorten(s: &str) -> String {
     format!("{cut}…")
 }
 
-fn finding_block(out: &mut String, f: &Finding, session: Option<&InstallSession>, st: Style) {
+fn finding_block(
+    out: &mut String,
+    f: &Finding,
+    all: &[Finding],
+    session: Option<&InstallSession>,
+    st: Style,
+) {
     let _ = writeln!(
         out,
         "  {} {} — {}",
         st.confidence(f.confidence),
-        st.bold(f.id),
+        st.bold(&f.id),
         neutralise(&f.title)
     );
-    let _ = writeln!(out, "      {}", neutralise(&f.summary));
+    let _ = writeln!(
+        out,
+        "      {}",
+        neutralise(&super::relations::summary(f, all))
+    );
     if !f.evidence.is_empty() {
         let _ = writeln!(out, "      Evidence:");
         for e in &f.evidence {
@@ -199,7 +209,7 @@ pub fn render_styled(a: &Analysis, st: Style) -> String {
             let _ = writeln!(out, "  No cause found in these inputs.");
         }
         for f in findings {
-            finding_block(&mut out, f, Some(s), st);
+            finding_block(&mut out, f, &a.findings, Some(s), st);
         }
     }
     let _ = writeln!(out, "\nInputs:");

@@ -102,7 +102,7 @@ pub fn render(a: &Analysis) -> String {
                             div.session-group {
                                 h3 { (session_heading(s)) }
                                 @for (n, f) in fs.iter().enumerate() {
-                                    (finding_block(f, Some(s), &anchor(s, n), &names, &mut cmd_ids))
+                                    (finding_block(f, &a.findings, Some(s), &anchor(s, n), &names, &mut cmd_ids))
                                 }
                             }
                         }
@@ -111,7 +111,7 @@ pub fn render(a: &Analysis) -> String {
                         div.session-group {
                             h3 { "Machine-wide (outside every session)" }
                             @for (n, f) in machine.iter().enumerate() {
-                                (finding_block(f, None, &format!("machine-{}", n + 1), &names, &mut cmd_ids))
+                                (finding_block(f, &a.findings, None, &format!("machine-{}", n + 1), &names, &mut cmd_ids))
                             }
                         }
                     }
@@ -297,7 +297,7 @@ fn verdict_card(a: &Analysis, s: &InstallSession) -> Markup {
                         a href={"#" (anchor(s, 0))} { (clean(&top.title)) }
                         " " span class={"badge conf-" (top.confidence.as_str())} { (top.confidence.as_str()) " confidence" }
                     }
-                    p { (prose(&first_sentence(&top.summary))) }
+                    p { (prose(&first_sentence(&crate::report::relations::summary(top, &a.findings)))) }
                     @if let Some(fix) = top.fixes.first() {
                         p.first-fix { span.cause-label { "First step " } (prose(&fix.description)) }
                     }
@@ -363,6 +363,7 @@ fn first_sentence(s: &str) -> String {
 
 fn finding_block(
     f: &Finding,
+    all: &[Finding],
     session: Option<&InstallSession>,
     id: &str,
     names: &PathNames,
@@ -388,7 +389,7 @@ fn finding_block(
                 h3 { (clean(&f.title)) }
                 code.fid { (f.id) }
             }
-            p.summary { (prose(&f.summary)) }
+            p.summary { (prose(&crate::report::relations::summary(f, all))) }
             @if !evidence.is_empty() {
                 h4 { "Evidence" }
                 table.evidence {

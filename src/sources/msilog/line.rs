@@ -198,7 +198,7 @@ fn parse_msi_prefixed(rest: &str) -> Option<ParsedLine> {
     let kind = classify_msi_message(message);
     let routine = match &kind {
         EventKind::MsiMessage { message } => message.is_empty(),
-        EventKind::Note { code, .. } => ROUTINE_NOTES.contains(code),
+        EventKind::Note { code, .. } => crate::kb::signals::is_routine_note(*code),
         _ => false,
     };
     Some(ParsedLine {
@@ -214,12 +214,6 @@ fn parse_msi_prefixed(rest: &str) -> Option<ParsedLine> {
         routine,
     })
 }
-
-/// Internal notes healthy logs are full of, about something the package simply does not have
-/// (a table, a stream, a Directory entry, a dialog control) or a font it created: never evidence
-/// of a failure, so they are counted as routine lines and not kept (a fifth of the events of a
-/// typical verbose log).
-pub const ROUTINE_NOTES: &[u32] = &[2205, 2228, 2262, 2727, 2835, 2898];
 
 fn low_byte_hex(s: &str) -> Option<u8> {
     if s.is_empty() || s.len() > 8 {

@@ -26,9 +26,8 @@ pub fn classify_result(result: &str) -> ResultClass {
 
 /// [`classify_result`] on the raw bytes of a CSV field, without decoding it.
 pub fn classify_result_bytes(result: &[u8]) -> ResultClass {
+    // Besides the denied accesses (`src/kb/signals.rs`).
     const STRONG: &[&[u8]] = &[
-        b"ACCESS DENIED",
-        b"PRIVILEGE NOT HELD",
         b"SHARING VIOLATION",
         b"NAME COLLISION",
         b"DISK FULL",
@@ -36,7 +35,9 @@ pub fn classify_result_bytes(result: &[u8]) -> ResultClass {
         b"DELETE PENDING",
     ];
     const WEAK: &[&[u8]] = &[b"NAME NOT FOUND", b"PATH NOT FOUND"];
-    if STRONG.iter().any(|s| s.eq_ignore_ascii_case(result)) {
+    if crate::kb::signals::is_denied_result_bytes(result)
+        || STRONG.iter().any(|s| s.eq_ignore_ascii_case(result))
+    {
         ResultClass::Strong
     } else if WEAK.iter().any(|s| s.eq_ignore_ascii_case(result)) {
         ResultClass::Weak
