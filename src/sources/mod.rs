@@ -1,6 +1,8 @@
 //! Source readers: one module per input format, each turning bytes into events.
-//! A reader must not depend on another reader or on later stages.
+//! A reader must not depend on another reader or on later stages; what they share is
+//! format-free (`bytes`: little-endian reads and UTF-16LE text; `window`: reading large files).
 
+pub(crate) mod bytes;
 pub mod evtx;
 pub mod msilog;
 pub mod procmon;

@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::{Event, EventKind, Origin, Timestamp, WinEvent, WinFact};
 
+use super::binxml::{token, CHUNK_HEADER_SIZE};
 use super::msi;
 use super::scan;
 use super::select;
@@ -24,7 +25,6 @@ use super::text;
 use super::xml::{self, RenderedEvent};
 
 pub(super) const CHUNK_SIZE: usize = 64 * 1024;
-const CHUNK_HEADER_SIZE: usize = 512;
 const CHUNK_MAGIC: &[u8; 8] = b"ElfChnk\0";
 /// Unreadable records reported one by one per chunk; the rest are counted in one line.
 const MAX_RECORD_PROBLEMS: usize = 5;
@@ -73,7 +73,7 @@ pub(super) fn read_chunk(place: &ChunkPlace<'_>, bytes: &[u8]) -> ChunkOutput {
             // them costs nothing. Their bytes stay in place: templates they define are still
             // found by the records that use them.
             for &at in &scan.unwanted_binxml {
-                data.data[at] = 0x00;
+                data.data[at] = token::END_OF_STREAM;
             }
             Selection::Only(scan.wanted)
         }

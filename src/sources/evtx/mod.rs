@@ -16,6 +16,7 @@
 //! [`EventKind::WinEvent`]: crate::model::EventKind::WinEvent
 //! [`WinFact`]: crate::model::WinFact
 
+mod binxml;
 mod chunk;
 mod msi;
 mod scan;

@@ -12,12 +12,19 @@ use std::collections::{HashMap, HashSet};
 
 use ::evtx::EvtxChunkHeader;
 
+use super::binxml::{
+    value_type, CHUNK_HEADER_SIZE, INSTANCE_DEF_OFFSET_AT, INSTANCE_HEADER_END, INSTANCE_PREFIX,
+    RECORD_HEADER_SIZE, RECORD_ID_AT, RECORD_MAGIC, RECORD_SIZE_AT, RECORD_TRAILER_SIZE,
+    TEMPLATE_DATA_SIZE_AT, TEMPLATE_HEADER_LEN,
+};
 use super::select;
 use super::template::{self, Slot, SystemMap};
+use crate::sources::bytes::{u16_at, u32_at, u64_at, utf16_until_nul};
 
-const CHUNK_HEADER_SIZE: usize = 512;
-const RECORD_HEADER_SIZE: usize = 24;
-const RECORD_MAGIC: &[u8; 4] = b"**\0\0";
+/// A value descriptor: size (u16), type (u8), padding (u8).
+const DESCRIPTOR_SIZE: usize = 4;
+/// Offset of the value type in a descriptor.
+const DESCRIPTOR_TYPE_AT: usize = 2;
 
 /// What the quick pass found in a chunk it could read entirely.
 #[derive(Debug, Default)]
@@ -47,17 +54,18 @@ pub(super) fn scan(
         if magic != RECORD_MAGIC {
             return None;
         }
-        let size = read_u32(data, at + 4)? as usize;
+        let size = u32_at(data, at + RECORD_SIZE_AT)? as usize;
         let record_end = at.checked_add(size)?;
-        if size < RECORD_HEADER_SIZE + 4
+        let binxml_end = record_end.checked_sub(RECORD_TRAILER_SIZE)?;
+        if size < RECORD_HEADER_SIZE + RECORD_TRAILER_SIZE
             || record_end > end
-            || read_u32(data, record_end - 4)? as usize != size
+            || u32_at(data, binxml_end)? as usize != size
         {
             return None;
         }
-        let id = read_u64(data, at + 8)?;
+        let id = u64_at(data, at + RECORD_ID_AT)?;
         result.records += 1;
-        if worth_decoding(data, at + RECORD_HEADER_SIZE, record_end - 4, maps)? {
+        if worth_decoding(data, at + RECORD_HEADER_SIZE, binxml_end, maps)? {
             result.wanted.insert(id);
         } else {
             result.unwanted_binxml.push(at + RECORD_HEADER_SIZE);
@@ -79,14 +87,15 @@ fn worth_decoding(
     maps: &mut HashMap<u32, Option<SystemMap>>,
 ) -> Option<bool> {
     let binxml = data.get(start..end)?;
-    if binxml.get(..5)? != [0x0f, 0x01, 0x01, 0x00, 0x0c] {
+    if binxml.get(..INSTANCE_PREFIX.len())? != INSTANCE_PREFIX {
         return None;
     }
-    let def_offset = read_u32(binxml, 10)?;
-    let mut at = 14;
+    let def_offset = u32_at(binxml, INSTANCE_DEF_OFFSET_AT)?;
+    let mut at = INSTANCE_HEADER_END;
     if def_offset as usize == start + at {
-        let def_size = read_u32(binxml, at + 20)? as usize;
-        at = at.checked_add(24 + def_size)?;
+        // The definition is inline (first use in the chunk): the values follow it.
+        let def_size = u32_at(binxml, at + TEMPLATE_DATA_SIZE_AT)? as usize;
+        at = at.checked_add(TEMPLATE_HEADER_LEN + def_size)?;
     }
     let values = Values::read(binxml, at)?;
     let map = maps
@@ -110,11 +119,14 @@ struct Values<'a> {
 impl<'a> Values<'a> {
     /// Reads the count and checks that the descriptors and all the values are inside `binxml`.
     fn read(binxml: &'a [u8], at: usize) -> Option<Values<'a>> {
-        let count = read_u32(binxml, at)? as usize;
-        let first_value = at.checked_add(4 + count.checked_mul(4)?)?;
+        let count = u32_at(binxml, at)? as usize;
+        let first_value = at.checked_add(4 + count.checked_mul(DESCRIPTOR_SIZE)?)?;
         let descriptors = binxml.get(at + 4..first_value)?;
         let values = binxml.get(first_value..)?;
-        let total: usize = descriptors.chunks_exact(4).map(descriptor_size).sum();
+        let total: usize = descriptors
+            .chunks_exact(DESCRIPTOR_SIZE)
+            .map(descriptor_size)
+            .sum();
         (total <= values.len()).then_some(Values {
             descriptors,
             values,
@@ -123,7 +135,7 @@ impl<'a> Values<'a> {
 
     /// Value `index`: its type and bytes.
     fn get(&self, index: u16) -> Option<(u8, &'a [u8])> {
-        let mut descriptors = self.descriptors.chunks_exact(4);
+        let mut descriptors = self.descriptors.chunks_exact(DESCRIPTOR_SIZE);
         let skipped: usize = descriptors
             .by_ref()
             .take(usize::from(index))
@@ -131,20 +143,22 @@ impl<'a> Values<'a> {
             .sum();
         let own = descriptors.next()?;
         let bytes = self.values.get(skipped..skipped + descriptor_size(own))?;
-        Some((own[2], bytes))
+        Some((own[DESCRIPTOR_TYPE_AT], bytes))
     }
 }
 
+/// The value size of a descriptor (always a whole `DESCRIPTOR_SIZE` chunk).
+#[inline]
 fn descriptor_size(descriptor: &[u8]) -> usize {
-    usize::from(u16::from_le_bytes([descriptor[0], descriptor[1]]))
+    u16_at(descriptor, 0).map_or(0, usize::from)
 }
 
 fn slot_text<'m>(slot: &'m Slot, values: &Values<'_>) -> Option<Cow<'m, str>> {
     match slot {
         Slot::Literal(text) => Some(Cow::Borrowed(text)),
         Slot::Sub(index) => match values.get(*index)? {
-            (0x01, bytes) => Some(Cow::Owned(utf16_until_nul(bytes))),
-            (0x02, bytes) => Some(Cow::Owned(
+            (value_type::STRING, bytes) => Some(Cow::Owned(utf16_until_nul(bytes))),
+            (value_type::ANSI_STRING, bytes) => Some(Cow::Owned(
                 bytes
                     .iter()
                     .take_while(|b| **b != 0)
@@ -162,34 +176,12 @@ fn slot_number(slot: &Slot, values: &Values<'_>) -> Option<u32> {
         Slot::Sub(index) => {
             let (value_type, bytes) = values.get(*index)?;
             match (value_type, bytes.len()) {
-                (0x04, 1) => Some(u32::from(bytes[0])),
-                (0x06, 2) => Some(u32::from(u16::from_le_bytes([bytes[0], bytes[1]]))),
-                (0x08 | 0x14, 4) => read_u32(bytes, 0),
-                (0x01, _) => utf16_until_nul(bytes).trim().parse().ok(),
+                (value_type::UINT8, 1) => Some(u32::from(bytes[0])),
+                (value_type::UINT16, 2) => u16_at(bytes, 0).map(u32::from),
+                (value_type::UINT32 | value_type::HEX_INT32, 4) => u32_at(bytes, 0),
+                (value_type::STRING, _) => utf16_until_nul(bytes).trim().parse().ok(),
                 _ => None,
             }
         }
     }
-}
-
-fn utf16_until_nul(bytes: &[u8]) -> String {
-    let units = bytes
-        .chunks_exact(2)
-        .map(|p| u16::from_le_bytes([p[0], p[1]]))
-        .take_while(|u| *u != 0);
-    char::decode_utf16(units)
-        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect()
-}
-
-fn read_u32(data: &[u8], at: usize) -> Option<u32> {
-    let b = data.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-}
-
-fn read_u64(data: &[u8], at: usize) -> Option<u64> {
-    let b = data.get(at..at.checked_add(8)?)?;
-    Some(u64::from_le_bytes([
-        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-    ]))
 }

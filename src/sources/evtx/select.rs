@@ -16,6 +16,7 @@
 //! decides only; it must not read files or render records.
 
 use crate::model::WinEvent;
+use crate::sources::bytes::utf16_units;
 
 pub(super) const MSI_INSTALLER: &str = "MsiInstaller";
 pub(super) const SCM: &str = "Service Control Manager";
@@ -112,12 +113,8 @@ pub(crate) fn concerns_windows_installer_service(ev: &WinEvent) -> bool {
 /// The service key in an SCM `<Binary>`: hex of UTF-16LE `key/N` and a NUL.
 pub(crate) fn binary_service_key(hex: &str) -> Option<String> {
     let bytes = hex_bytes(hex)?;
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|p| u16::from_le_bytes([p[0], p[1]]))
-        .take_while(|u| *u != 0)
-        .collect();
-    let text = String::from_utf16(&units).ok()?;
+    let units = utf16_units(&bytes).take_while(|u| *u != 0);
+    let text: String = char::decode_utf16(units).collect::<Result<_, _>>().ok()?;
     let key = text.split('/').next()?.trim();
     (!key.is_empty()).then(|| key.to_string())
 }

@@ -13,6 +13,11 @@ use std::borrow::Cow;
 
 use ::evtx::binxml::value_variant::BinXmlValue;
 
+use super::binxml::{
+    token, value_type, NAME_CHARS_AT, NAME_TEXT_AT, TEMPLATE_DATA_SIZE_AT, TEMPLATE_HEADER_LEN,
+};
+use crate::sources::bytes::{u16_at, u32_at, utf16_lossy, Cursor};
+
 /// Where one `<System>` value comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Slot {
@@ -31,17 +36,14 @@ pub(super) struct SystemMap {
     pub event_id: Option<Slot>,
 }
 
-/// Bytes before a template's BinXML: next-template offset (4), GUID (16), data size (4).
-const TEMPLATE_HEADER_LEN: usize = 24;
-
 /// Reads the template definition at `offset` in `chunk` (a whole 64 KiB chunk).
 pub(super) fn system_map(chunk: &[u8], offset: u32) -> Option<SystemMap> {
     let start = (offset as usize).checked_add(TEMPLATE_HEADER_LEN)?;
-    let size = read_u32(chunk, offset as usize + 20)? as usize;
+    let size = u32_at(chunk, offset as usize + TEMPLATE_DATA_SIZE_AT)? as usize;
     let end = start.checked_add(size)?.min(chunk.len());
     let mut walker = Walker {
         chunk,
-        pos: start,
+        cursor: Cursor::at(chunk, start),
         end,
         path: Vec::with_capacity(4),
         attribute: None,
@@ -93,7 +95,7 @@ fn value_number(value: &BinXmlValue<'_>) -> Option<u32> {
 /// A cursor over one template definition's BinXML tokens.
 struct Walker<'a> {
     chunk: &'a [u8],
-    pos: usize,
+    cursor: Cursor<'a>,
     end: usize,
     /// Names of the open elements, outermost first.
     path: Vec<String>,
@@ -104,23 +106,26 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     fn walk(&mut self) -> Option<()> {
-        while self.pos < self.end {
-            let token = self.u8()?;
-            match token {
-                0x00 => return Some(()),
-                0x0f => self.skip(3)?,
-                0x01 | 0x41 => self.open_element(token & 0x40 != 0)?,
-                0x02 => self.attribute = None,
-                0x03 | 0x04 => {
+        use token::*;
+        while self.cursor.position() < self.end {
+            let byte = self.cursor.u8()?;
+            let more = byte & HAS_MORE_DATA != 0;
+            match (byte & !HAS_MORE_DATA, more) {
+                (END_OF_STREAM, false) => return Some(()),
+                // Major and minor version, flags.
+                (FRAGMENT_HEADER, false) => self.cursor.skip(3)?,
+                (OPEN_START_ELEMENT, has_attributes) => self.open_element(has_attributes)?,
+                (CLOSE_START_ELEMENT, false) => self.attribute = None,
+                (CLOSE_EMPTY_ELEMENT | CLOSE_ELEMENT, false) => {
                     self.attribute = None;
                     self.path.pop();
                 }
-                0x06 | 0x46 => self.attribute = Some(self.name_ref()?),
-                0x05 | 0x45 => self.text_value()?,
-                0x0d | 0x0e => self.substitution()?,
-                0x07 | 0x47 | 0x0b => self.skip_utf16()?,
-                0x08 | 0x48 => self.skip(2)?,
-                0x09 | 0x49 | 0x0a => {
+                (ATTRIBUTE, _) => self.attribute = Some(self.name_ref()?),
+                (VALUE, _) => self.text_value()?,
+                (NORMAL_SUBSTITUTION | OPTIONAL_SUBSTITUTION, false) => self.substitution()?,
+                (CDATA_SECTION, _) | (PI_DATA, false) => self.skip_utf16()?,
+                (CHAR_REF, _) => self.cursor.skip(2)?,
+                (ENTITY_REF, _) | (PI_TARGET, false) => {
                     self.name_ref()?;
                 }
                 _ => return None,
@@ -131,10 +136,10 @@ impl Walker<'_> {
 
     /// `OpenStartElement`: dependency id, data size, name, and the attribute list size.
     fn open_element(&mut self, has_attributes: bool) -> Option<()> {
-        self.skip(2 + 4)?;
+        self.cursor.skip(2 + 4)?;
         let name = self.name_ref()?;
         if has_attributes {
-            self.skip(4)?;
+            self.cursor.skip(4)?;
         }
         self.path.push(name);
         self.attribute = None;
@@ -143,8 +148,7 @@ impl Walker<'_> {
 
     /// A literal text value (only UTF-16 strings appear in templates).
     fn text_value(&mut self) -> Option<()> {
-        let value_type = self.u8()?;
-        if value_type != 0x01 {
+        if self.cursor.u8()? != value_type::STRING {
             return None;
         }
         let text = self.utf16()?;
@@ -158,8 +162,8 @@ impl Walker<'_> {
 
     /// A substitution: its index and value type.
     fn substitution(&mut self) -> Option<()> {
-        let index = self.u16()?;
-        self.skip(1)?;
+        let index = self.cursor.u16()?;
+        self.cursor.skip(1)?; // the value type
         match self.field() {
             Some(Field::Provider) => self.map.provider = Some(Slot::Sub(index)),
             Some(Field::EventId) => self.map.event_id = Some(Slot::Sub(index)),
@@ -185,51 +189,24 @@ impl Walker<'_> {
 
     /// A name reference: an offset into the chunk, with the name inline when it points here.
     fn name_ref(&mut self) -> Option<String> {
-        let offset = self.u32()? as usize;
-        if offset == self.pos {
-            let chars = read_u16(self.chunk, offset + 6)? as usize;
-            self.skip(8 + chars * 2 + 2)?;
+        let offset = self.cursor.u32()? as usize;
+        if offset == self.cursor.position() {
+            let chars = u16_at(self.chunk, offset + NAME_CHARS_AT)? as usize;
+            self.cursor.skip(NAME_TEXT_AT + chars * 2 + 2)?;
         }
         name_at(self.chunk, offset)
     }
 
+    /// A UTF-16 text (character count, then the characters), skipped.
     fn skip_utf16(&mut self) -> Option<()> {
-        let chars = self.u16()? as usize;
-        self.skip(chars * 2)
+        let chars = self.cursor.u16()? as usize;
+        self.cursor.skip(chars * 2)
     }
 
+    /// A UTF-16 text (character count, then the characters).
     fn utf16(&mut self) -> Option<String> {
-        let chars = self.u16()? as usize;
-        let bytes = self.chunk.get(self.pos..self.pos.checked_add(chars * 2)?)?;
-        self.pos += chars * 2;
-        Some(decode_utf16(bytes))
-    }
-
-    fn skip(&mut self, n: usize) -> Option<()> {
-        let next = self.pos.checked_add(n)?;
-        if next > self.chunk.len() {
-            return None;
-        }
-        self.pos = next;
-        Some(())
-    }
-
-    fn u8(&mut self) -> Option<u8> {
-        let b = *self.chunk.get(self.pos)?;
-        self.pos += 1;
-        Some(b)
-    }
-
-    fn u16(&mut self) -> Option<u16> {
-        let v = read_u16(self.chunk, self.pos)?;
-        self.pos += 2;
-        Some(v)
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        let v = read_u32(self.chunk, self.pos)?;
-        self.pos += 4;
-        Some(v)
+        let chars = self.cursor.u16()? as usize;
+        self.cursor.take(chars * 2).map(utf16_lossy)
     }
 }
 
@@ -248,29 +225,10 @@ fn append_literal(slot: &mut Option<Slot>, text: &str) {
 
 /// The name stored at `offset`: next-name offset (4), hash (2), length (2), UTF-16 text.
 fn name_at(chunk: &[u8], offset: usize) -> Option<String> {
-    let chars = read_u16(chunk, offset.checked_add(6)?)? as usize;
-    let start = offset + 8;
+    let chars = u16_at(chunk, offset.checked_add(NAME_CHARS_AT)?)? as usize;
+    let start = offset + NAME_TEXT_AT;
     let bytes = chunk.get(start..start.checked_add(chars * 2)?)?;
-    Some(decode_utf16(bytes))
-}
-
-fn decode_utf16(bytes: &[u8]) -> String {
-    let units = bytes
-        .chunks_exact(2)
-        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]));
-    char::decode_utf16(units)
-        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect()
-}
-
-fn read_u16(data: &[u8], at: usize) -> Option<u16> {
-    let bytes = data.get(at..at.checked_add(2)?)?;
-    Some(u16::from_le_bytes([bytes[0], bytes[1]]))
-}
-
-fn read_u32(data: &[u8], at: usize) -> Option<u32> {
-    let bytes = data.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+    Some(utf16_lossy(bytes))
 }
 
 #[cfg(test)]

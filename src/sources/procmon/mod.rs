@@ -22,7 +22,6 @@
 
 pub mod clock;
 mod csv;
-mod cursor;
 pub mod detail;
 pub mod filter;
 mod pml;

@@ -12,7 +12,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 
 use super::names::{CLASS_NETWORK, CLASS_PROCESS};
-use crate::sources::procmon::cursor::Cursor;
+use crate::sources::bytes::Cursor;
 use crate::sources::procmon::Problems;
 use crate::sources::window::Source;
 
@@ -22,6 +22,15 @@ const SUPPORTED_VERSION: u32 = 9;
 pub const HEADER_SIZE: usize = 0x3A8;
 /// Size of the fixed part of an event record (before stack frames and details).
 pub const RECORD_HEADER_SIZE: usize = 0x34;
+/// Header offsets: the event count (u32), then, after 8 bytes this reader does not use, the
+/// file offsets (u64) of the events, the event offsets array and the tables.
+const EVENT_COUNT_AT: usize = 0x234;
+const EVENTS_OFFSET_AT: usize = 0x240;
+const PROCESS_TABLE_OFFSET_AT: usize = 0x250;
+const STRING_TABLE_OFFSET_AT: usize = 0x258;
+const ICON_TABLE_OFFSET_AT: usize = 0x260;
+const HOSTS_AND_PORTS_OFFSET_AT: usize = 0x3A0;
+const _: () = assert!(EVENT_COUNT_AT + 4 + 8 == EVENTS_OFFSET_AT);
 /// Size of one entry of the event offsets array (u32 offset + u8 flags).
 const OFFSET_ENTRY_SIZE: usize = 5;
 /// Details larger than this are not plausible in a record walk.
@@ -136,17 +145,21 @@ impl Image<'_> {
         }
         let len = usize::try_from(source.len()).ok()?;
         let head = source.read_vec(0, HEADER_SIZE).ok()?;
-        let start = Cursor::at(&head, 0x240).u64().unwrap_or(0);
-        let tail_at = [0x250, 0x258, 0x260]
-            .into_iter()
-            .filter_map(|at| Cursor::at(&head, at).u64())
-            .chain(Cursor::at(&head, 0x3A0).u64())
-            .filter_map(|o| usize::try_from(o).ok())
-            .filter(|&o| o as u64 > start && o < len)
-            .min()
-            .unwrap_or(len)
-            // Tables that big are damage: read no more than this (what lies before is lost).
-            .max(len.saturating_sub(MAX_TABLES));
+        let start = Cursor::at(&head, EVENTS_OFFSET_AT).u64().unwrap_or(0);
+        let tail_at = [
+            PROCESS_TABLE_OFFSET_AT,
+            STRING_TABLE_OFFSET_AT,
+            ICON_TABLE_OFFSET_AT,
+            HOSTS_AND_PORTS_OFFSET_AT,
+        ]
+        .into_iter()
+        .filter_map(|at| Cursor::at(&head, at).u64())
+        .filter_map(|o| usize::try_from(o).ok())
+        .filter(|&o| o as u64 > start && o < len)
+        .min()
+        .unwrap_or(len)
+        // Tables that big are damage: read no more than this (what lies before is lost).
+        .max(len.saturating_sub(MAX_TABLES));
         let tail = source.read_vec(tail_at as u64, len - tail_at).ok()?;
         Some(Image::Parts {
             len,
@@ -424,12 +437,14 @@ fn read_header(bytes: &[u8], problems: &mut Problems) -> Option<Header> {
     let version = c.u32();
     let is64 = c.u32();
     let fields = (|| {
-        let mut h = Cursor::at(bytes, 0x234);
+        let mut h = Cursor::at(bytes, EVENT_COUNT_AT);
         let event_count = h.u32()?;
-        h.skip(8)?;
+        h.skip(8)?; // then the offsets from EVENTS_OFFSET_AT on
         Some((event_count, h.u64()?, h.u64()?, h.u64()?, h.u64()?))
     })();
-    let hosts_and_ports_offset = Cursor::at(bytes, 0x3A0).u64().unwrap_or(0);
+    let hosts_and_ports_offset = Cursor::at(bytes, HOSTS_AND_PORTS_OFFSET_AT)
+        .u64()
+        .unwrap_or(0);
     let (Some(version), Some(is64), Some(fields)) = (version, is64, fields) else {
         problems.push("the PML header is cut off: nothing can be read");
         return None;

@@ -13,8 +13,8 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::capture::{Capture, RawEvent};
 use super::names::*;
+use crate::sources::bytes::{utf16_trimmed, Cursor};
 use crate::sources::procmon::clock::filetime_to_utc;
-use crate::sources::procmon::cursor::{utf16_text, Cursor};
 
 /// What a record shows in Procmon's Operation, Path and Detail columns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -788,7 +788,7 @@ fn registry_data(c: &mut Cursor, value_type: u32, length: usize) -> String {
 
 /// The non-empty strings of a REG_MULTI_SZ / environment block.
 fn multi_string(bytes: &[u8]) -> Vec<String> {
-    utf16_text(bytes)
+    utf16_trimmed(bytes)
         .split('\0')
         .filter(|s| !s.is_empty())
         .map(str::to_string)
