@@ -40,18 +40,18 @@ struct Diagnosis {
     ended: Option<String>,
     failing_action: Option<String>,
     /// Finding ids with their confidence.
-    findings: Vec<(&'static str, String)>,
+    findings: Vec<(String, String)>,
 }
 
 fn diagnoses(a: &Analysis) -> Vec<Diagnosis> {
     a.sessions
         .iter()
         .map(|s| {
-            let mut findings: Vec<(&'static str, String)> = a
+            let mut findings: Vec<(String, String)> = a
                 .findings
                 .iter()
                 .filter(|f| f.session.as_deref() == Some(s.id.as_str()))
-                .map(|f| (f.id, format!("{:?}", f.confidence)))
+                .map(|f| (f.id.to_string(), format!("{:?}", f.confidence)))
                 .collect();
             findings.sort_unstable();
             Diagnosis {
