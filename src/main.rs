@@ -2,8 +2,10 @@
 //!
 //! Exit status: 0 = the analysis ran (with or without findings, also when the inputs were read
 //! but hold no records: "nothing to analyse"); 2 = bad usage or no input could be read at all;
-//! 1 = internal error. Single-file problems are reported, never fatal.
+//! 1 = internal error. Single-file problems are reported, never fatal. Every exit 2 goes
+//! through one [`Usage`] error, printed as it is by `main`.
 
+use std::error::Error as _;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -65,10 +67,10 @@ enum Command {
         #[arg(long, value_name = "FILE|-")]
         json: Option<String>,
         /// Time zone of the machine the logs come from: an offset like +05:30 or a name like Europe/Berlin.
-        #[arg(long, value_name = "+HH:MM|IANA")]
-        tz: Option<String>,
+        #[arg(long, value_name = "+HH:MM|IANA", value_parser = tz_arg)]
+        tz: Option<TzSpec>,
         /// Worker threads (default: all cores).
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = threads_arg)]
         threads: Option<usize>,
         /// Day/month order of MSI log dates when they are ambiguous (e.g. 08-03-2021).
         #[arg(long, value_enum)]
@@ -99,8 +101,8 @@ enum Command {
         output: Option<PathBuf>,
         /// Write times in this zone (+HH:MM or an IANA name; the offset in force at the capture's
         /// first event is used for the whole file). Default: UTC.
-        #[arg(long, value_name = "+HH:MM|IANA")]
-        tz: Option<String>,
+        #[arg(long, value_name = "+HH:MM|IANA", value_parser = tz_arg)]
+        tz: Option<TzSpec>,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
     Completions {
@@ -129,18 +131,63 @@ enum Command {
     },
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("msidiag: internal error: {e:#}");
-            ExitCode::from(1)
-        }
+/// Bad usage, or nothing the user gave could be read or written: the message is printed as it
+/// is (it names the command and what was wrong) and the exit status is 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Usage(String);
+
+impl Usage {
+    /// Prints the message; the exit status 2.
+    fn exit(&self) -> ExitCode {
+        eprintln!("{self}");
+        ExitCode::from(2)
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+/// A [`Usage`] error as the `anyhow` error `run` returns.
+fn usage(message: impl Into<String>) -> anyhow::Error {
+    Usage(message.into()).into()
+}
+
+/// `--tz`: an offset or an IANA zone name.
+fn tz_arg(value: &str) -> Result<TzSpec, Usage> {
+    value
+        .parse::<TzSpec>()
+        .map_err(|e| Usage(format!("msidiag: --tz: {e}")))
+}
+
+/// `--threads`: a number of worker threads, at least 1.
+fn threads_arg(value: &str) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
+    match value.parse::<usize>()? {
+        0 => Err(Usage("msidiag: --threads must be at least 1".into()).into()),
+        n => Ok(n),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A value refused by one of the parsers above: its own message. Anything else is
+        // clap's (which exits 2 for usage errors, 0 for --help and --version).
+        Err(e) => match e.source().and_then(|s| s.downcast_ref::<Usage>()) {
+            Some(bad) => return bad.exit(),
+            None => e.exit(),
+        },
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => match e.downcast_ref::<Usage>() {
+            Some(bad) => bad.exit(),
+            None => {
+                eprintln!("msidiag: internal error: {e:#}");
+                ExitCode::from(1)
+            }
+        },
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Analyze {
             paths,
@@ -154,17 +201,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             color,
             redact,
         } => {
-            let tz = match tz.map(|t| t.parse::<TzSpec>()).transpose() {
-                Ok(tz) => tz,
-                Err(e) => {
-                    eprintln!("msidiag: --tz: {e}");
-                    return Ok(ExitCode::from(2));
-                }
-            };
-            if threads == Some(0) {
-                eprintln!("msidiag: --threads must be at least 1");
-                return Ok(ExitCode::from(2));
-            }
             let options = Options {
                 tz,
                 threads,
@@ -191,8 +227,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let mut out = std::io::stdout().lock();
                     writeln!(out, "{text}")?;
                 } else if let Err(e) = std::fs::write(target, text + "\n") {
-                    eprintln!("msidiag: cannot write {target}: {e}");
-                    return Ok(ExitCode::from(2));
+                    return Err(usage(format!("msidiag: cannot write {target}: {e}")));
                 }
             }
             for (target, write) in [
@@ -206,15 +241,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 if let Some(path) = target {
                     let result = std::fs::File::create(path).and_then(|f| write(&analysis, f));
                     if let Err(e) = result {
-                        eprintln!("msidiag: cannot write {}: {e}", path.display());
-                        return Ok(ExitCode::from(2));
+                        return Err(usage(format!(
+                            "msidiag: cannot write {}: {e}",
+                            path.display()
+                        )));
                     }
                 }
             }
             if let Some(path) = &html {
                 if let Err(e) = std::fs::write(path, report::html::render(&analysis)) {
-                    eprintln!("msidiag: cannot write {}: {e}", path.display());
-                    return Ok(ExitCode::from(2));
+                    return Err(usage(format!(
+                        "msidiag: cannot write {}: {e}",
+                        path.display()
+                    )));
                 }
             }
             if !json_to_stdout {
@@ -224,20 +263,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print!("{}", report::text::render_styled(&analysis, style));
             }
             if !analysis.any_readable_input() {
-                eprintln!("msidiag: no readable input among the paths given");
-                return Ok(ExitCode::from(2));
+                return Err(usage("msidiag: no readable input among the paths given"));
             }
             if !analysis.any_usable_input() {
                 // Read, but empty (a sound event log without records): not a usage error.
                 eprintln!("msidiag: nothing to analyse: the inputs were read but hold no records");
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(())
         }
         Command::Convert {
             capture,
             output,
             tz,
-        } => convert(&capture, output.as_deref(), tz.as_deref()),
+        } => convert(&capture, output.as_deref(), tz.as_ref()),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "msidiag", &mut script);
@@ -252,28 +290,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 } else {
                     print!("{}", finding.to_text());
                 }
-                return Ok(ExitCode::SUCCESS);
+                return Ok(());
             }
-            match msidiag::kb::explain::explain(&code) {
-                Ok(explanation) => {
-                    if json {
-                        println!("{}", serde_json::to_string_pretty(&explanation)?);
-                    } else {
-                        print!("{}", explanation.to_text());
-                    }
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => {
-                    eprintln!("msidiag explain: {e}");
-                    Ok(ExitCode::from(2))
-                }
+            let explanation = msidiag::kb::explain::explain(&code)
+                .map_err(|e| usage(format!("msidiag explain: {e}")))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&explanation)?);
+            } else {
+                print!("{}", explanation.to_text());
             }
+            Ok(())
         }
     }
 }
 
 /// The manual pages, generated from the clap definitions.
-fn man(command: Option<&str>, out_dir: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+fn man(command: Option<&str>, out_dir: Option<&std::path::Path>) -> anyhow::Result<()> {
     // Each page's footer names the version (subcommands carry none of their own).
     let mut cmd = Cli::command()
         .disable_help_subcommand(true)
@@ -282,24 +314,19 @@ fn man(command: Option<&str>, out_dir: Option<&std::path::Path>) -> anyhow::Resu
                 .disable_version_flag(true)
         });
     if let Some(dir) = out_dir {
-        if let Err(e) = clap_mangen::generate_to(cmd, dir) {
-            eprintln!(
+        return clap_mangen::generate_to(cmd, dir).map_err(|e| {
+            usage(format!(
                 "msidiag: cannot write the manual pages to {}: {e}",
                 dir.display()
-            );
-            return Ok(ExitCode::from(2));
-        }
-        return Ok(ExitCode::SUCCESS);
+            ))
+        });
     }
     cmd.build();
     let page = match command {
         None => cmd,
         Some(name) => match cmd.find_subcommand(name) {
             Some(sub) => sub.clone(),
-            None => {
-                eprintln!("msidiag man: no subcommand `{name}`");
-                return Ok(ExitCode::from(2));
-            }
+            None => return Err(usage(format!("msidiag man: no subcommand `{name}`"))),
         },
     };
     let mut roff = Vec::new();
@@ -308,39 +335,26 @@ fn man(command: Option<&str>, out_dir: Option<&std::path::Path>) -> anyhow::Resu
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
-fn write_stdout(bytes: &[u8]) -> anyhow::Result<ExitCode> {
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(ExitCode::SUCCESS),
+        _ => Ok(()),
     }
 }
 
 fn convert(
     capture: &std::path::Path,
     output: Option<&std::path::Path>,
-    tz: Option<&str>,
-) -> anyhow::Result<ExitCode> {
-    let tz = match tz.map(str::parse::<TzSpec>).transpose() {
-        Ok(tz) => tz,
-        Err(e) => {
-            eprintln!("msidiag: --tz: {e}");
-            return Ok(ExitCode::from(2));
-        }
-    };
-    let bytes = match std::fs::read(capture) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("msidiag: {}: cannot read: {e}", capture.display());
-            return Ok(ExitCode::from(2));
-        }
-    };
+    tz: Option<&TzSpec>,
+) -> anyhow::Result<()> {
+    let bytes = std::fs::read(capture)
+        .map_err(|e| usage(format!("msidiag: {}: cannot read: {e}", capture.display())))?;
     if msidiag::input::sniff::sniff(&bytes) != msidiag::input::sniff::InputKind::ProcmonPml {
-        eprintln!(
+        return Err(usage(format!(
             "msidiag: {}: not a Process Monitor capture (.PML): its first bytes are not `PML_`",
             capture.display()
-        );
-        return Ok(ExitCode::from(2));
+        )));
     }
     let path: std::sync::Arc<str> = std::sync::Arc::from(capture.display().to_string());
     let file = msidiag::sources::procmon::read_pml_all(&path, &bytes);
@@ -351,7 +365,7 @@ fn convert(
         Some(msidiag::model::Timestamp::Utc(t)) => Some(t),
         _ => None,
     });
-    let offset = match (&tz, first_utc) {
+    let offset = match (tz, first_utc) {
         (Some(TzSpec::Fixed(o)), _) => Some(*o),
         (Some(TzSpec::Named(z)), Some(t)) => {
             use chrono::Offset;
@@ -368,17 +382,15 @@ fn convert(
         }
     };
     if let Err(e) = result {
-        eprintln!("msidiag: cannot write the CSV: {e}");
-        return Ok(ExitCode::from(2));
+        return Err(usage(format!("msidiag: cannot write the CSV: {e}")));
     }
     if file.rows_total == 0 {
-        eprintln!(
+        return Err(usage(format!(
             "msidiag: {}: no readable event in the capture",
             capture.display()
-        );
-        return Ok(ExitCode::from(2));
+        )));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// A progress bar on stderr for runs over many or big files; hidden when stderr is not a

@@ -319,6 +319,43 @@ fn bad_tz_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Bad values of `--tz` and `--threads` (parsed by clap) and an output that cannot be written
+/// exit 2 with msidiag's own one-line message, not clap's.
+#[test]
+fn usage_errors_exit_2_with_their_message() {
+    let input = cases_dir().join("2503-not-elevated/input");
+    let missing = std::env::temp_dir().join("msidiag-no-such-dir-for-usage-test/out.json");
+    let runs: [(Vec<&std::ffi::OsStr>, &str); 4] = [
+        (
+            vec!["analyze".as_ref(), "--tz".as_ref(), "+25:00".as_ref()],
+            "msidiag: --tz: '+25:00' is not an offset like +05:30 or -08:00\n",
+        ),
+        (
+            vec!["convert".as_ref(), "--tz".as_ref(), "Mars/Base".as_ref()],
+            "msidiag: --tz: 'Mars/Base' is neither an offset like +05:30 nor a time zone name like Europe/Berlin\n",
+        ),
+        (
+            vec!["analyze".as_ref(), "--threads".as_ref(), "0".as_ref()],
+            "msidiag: --threads must be at least 1\n",
+        ),
+        (
+            vec!["analyze".as_ref(), "--json".as_ref(), missing.as_os_str()],
+            "msidiag: cannot write ",
+        ),
+    ];
+    for (args, message) in runs {
+        let out = Command::cargo_bin("msidiag")
+            .unwrap()
+            .args(&args)
+            .arg(&input)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with(message), "{args:?}: {stderr}");
+    }
+}
+
 #[test]
 fn tz_adds_utc_times() {
     let case = cases_dir().join("midnight-non-us-date/input");
