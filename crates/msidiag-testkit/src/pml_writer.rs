@@ -2,7 +2,7 @@
 //! offsets array, process table, string table, empty icon table and host/port tables, laid out
 //! in that order as Procmon writes them, for 32- and 64-bit captures.
 //!
-//! Written from the format description (domain.md §5.2). Detail structures cover what the
+//! Written from the format description (docs/formats.md §3). Detail structures cover what the
 //! tests need: file-system operations (CreateFile with its parameters and open result, any
 //! other major/minor with a path), registry open/query/set value, and process create, start
 //! (with environment) and exit. It is test support only: it must not be used by the product.

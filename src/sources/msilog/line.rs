@@ -1,6 +1,6 @@
 //! The verbose MSI log line grammar: one physical line in, its prefix facts and meaning out.
 //!
-//! This is the hand-written part of the product (domain.md §2.4–2.5). It classifies a single
+//! This is the hand-written part of the product (docs/formats.md §1). It classifies a single
 //! line; it must not keep state across lines (sessions, dates, continuations live in
 //! `session.rs`) and must never panic on any input.
 

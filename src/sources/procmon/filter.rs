@@ -3,7 +3,7 @@
 //! Kept: every row of the msiexec process tree (msiexec.exe client, service and custom-action
 //! servers, and their descendants) that failed with a signal result, their process
 //! start/create/exit rows, and any process's hard failure on an installer path
-//! (domain.md §5.1, §6). This module only decides; it must not parse files, allocate per
+//! (docs/formats.md §2, §4). This module only decides; it must not parse files, allocate per
 //! dropped row, or grow with anything but the number of tracked processes.
 
 use std::collections::HashSet;

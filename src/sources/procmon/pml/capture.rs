@@ -1,8 +1,8 @@
 //! The PML container (Process Monitor's native capture, version 9, 32- and 64-bit): header,
 //! string table, process table, host/port tables and the locations of the event records.
 //!
-//! Layout per domain.md §5.2 and the reverse-engineered description in procmon-parser's
-//! `docs/PML Format.md`. Every offset read from the file is bounds-checked and every count is
+//! Layout per docs/formats.md §3 (from the reverse-engineered description in procmon-parser's
+//! `docs/PML Format.md`). Every offset read from the file is bounds-checked and every count is
 //! clamped to what the file can hold, so a damaged file cannot make this loop or allocate
 //! without bound. When the event index is missing (capture not closed cleanly, truncated copy)
 //! records are walked in sequence until the first implausible one. This module must not decode
