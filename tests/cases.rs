@@ -77,6 +77,12 @@ fn check_contract(case: &str, r: &Value) {
             ["high", "medium", "low"].contains(&f["confidence"].as_str().unwrap()),
             "{case}"
         );
+        for field in ["title", "summary"] {
+            let text = f[field].as_str().unwrap();
+            if let Some(problem) = imprecise(text) {
+                panic!("{case}: {} {field} {problem}: {text}", f["id"]);
+            }
+        }
         let evidence = f["evidence"].as_array().unwrap();
         assert!(!evidence.is_empty(), "{case}: {} has no evidence", f["id"]);
         for e in evidence {
@@ -92,6 +98,26 @@ fn check_contract(case: &str, r: &Value) {
         );
     }
     assert!(r["notes"].is_array(), "{case}");
+}
+
+/// A title or summary that names nothing (`''`, `()`, `""`) or repeats a word ("the the").
+fn imprecise(text: &str) -> Option<String> {
+    for empty in ["''", "()", "\"\"", "( )"] {
+        if text.contains(empty) {
+            return Some(format!("holds an empty name {empty}"));
+        }
+    }
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect();
+    words
+        .windows(2)
+        .find(|w| w[0] == w[1] && w[0].chars().any(char::is_alphabetic))
+        .map(|w| format!("repeats the word {:?}", w[0]))
 }
 
 fn check_case(dir: &Path) -> Result<(), String> {
@@ -426,4 +452,14 @@ fn a_same_day_system_log_explains_1920_when_the_log_clock_is_not_aligned() {
         .iter()
         .any(|e| e["path"].as_str().unwrap().ends_with("System.evtx"));
     assert!(cites_system, "{f}");
+}
+
+#[test]
+fn precision_check_catches_empty_names_and_doubled_words() {
+    assert!(imprecise("Custom action A custom action failed").is_none());
+    assert!(imprecise("Service '' (x) could not be installed").is_some());
+    assert!(imprecise("Custom action  () failed").is_some());
+    assert!(imprecise("The the install failed").is_some());
+    assert!(imprecise("Error 1714 1714 was shown").is_none());
+    assert!(imprecise("Service 'A' (a) could not be installed").is_none());
 }

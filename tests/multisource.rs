@@ -1023,6 +1023,82 @@ fn procmon_only_windows_temp() -> Case {
     }
 }
 
+/// Only the Application log: the package's own launch-condition message (no Windows Installer
+/// number) in a 10005 record before 11708 and 1033 with status 1603. Shape: the issue's
+/// description of MsiInstaller records carrying the sentence the user saw; ids and data
+/// layout as in wixtoolset/issues#5180 and prometheus-community/windows_exporter#46.
+fn evtx_only_launch_condition() -> Case {
+    let (product, code, pkg) = (
+        "Contoso Field Client",
+        "{2C9E4A71-8B05-4D3F-A6E2-7F1B0C5D9E83}",
+        "C:\\Users\\tnguyen\\Downloads\\FieldClient.msi",
+    );
+    let cpid = 6120u32;
+    let t = Utc.with_ymd_and_hms(2026, 9, 14, 7, 12, 40).unwrap();
+    let failed = Failed {
+        pid: cpid,
+        package: pkg,
+        product,
+        version: "3.2.0",
+        manufacturer: "Contoso",
+        code,
+    };
+    let mut records = app_noise(t);
+    records.extend(failed.records(
+        t,
+        t + Duration::seconds(6),
+        vec![msi(
+            10005,
+            t + Duration::seconds(4),
+            cpid,
+            &[&format!("Product: {product} -- This application requires the .NET Desktop Runtime 8.0 (x64). Install it from the vendor's download page, then run this setup again.")],
+        )],
+    ));
+    records.sort_by_key(|r| r.time);
+    Case {
+        name: "evtx-only-launch-condition",
+        files: vec![("Application.evtx", write_evtx(&records))],
+    }
+}
+
+/// Only the Application log of a German Windows: the upgrade's RemoveExistingProducts failed
+/// with 11714 ("Fehler 1714 … Systemfehler 1612") before 11708 and 1033 with status 1603. Read
+/// by the event id and the numbers, not by the translated sentence. Shape of 1714:
+/// JanDeDobbeleer/oh-my-posh#6769 and nextcloud/desktop#9201 (a translated 1714 line).
+fn evtx_only_old_version_not_removed() -> Case {
+    let (product, code, pkg) = (
+        "Fabrikam Notes",
+        "{3E1F5A20-7B64-4C9D-A812-5F0D9C2B7E41}",
+        "C:\\Users\\jschmidt\\Downloads\\FabrikamNotes-3.1.0-x64.msi",
+    );
+    let cpid = 7244u32;
+    let t = Utc.with_ymd_and_hms(2026, 10, 19, 8, 14, 2).unwrap();
+    let failed = Failed {
+        pid: cpid,
+        package: pkg,
+        product,
+        version: "3.1.0",
+        manufacturer: "Fabrikam",
+        code,
+    };
+    let mut records = app_noise(t);
+    records.extend(failed.records(
+        t,
+        t + Duration::seconds(9),
+        vec![msi(
+            11714,
+            t + Duration::seconds(7),
+            cpid,
+            &[&format!("Produkt: {product} -- Fehler 1714. Die ältere Version von {product} kann nicht entfernt werden. Wenden Sie sich an Ihre technische Supportgruppe. Systemfehler 1612.")],
+        )],
+    ));
+    records.sort_by_key(|r| r.time);
+    Case {
+        name: "evtx-only-old-version-not-removed",
+        files: vec![("Application.evtx", write_evtx(&records))],
+    }
+}
+
 fn cases() -> Vec<Case> {
     vec![
         windows_temp_acl(),
@@ -1036,6 +1112,8 @@ fn cases() -> Vec<Case> {
         evtx_only_ca_crash(),
         procmon_only_windows_temp(),
         service_logon_failure(),
+        evtx_only_launch_condition(),
+        evtx_only_old_version_not_removed(),
     ]
 }
 

@@ -217,8 +217,14 @@ pub fn cache_and_source(v: &SessionView) -> Vec<Finding> {
             (None, Some(c)) => format!("the installed older version ({c})"),
             (None, None) => "the installed older version".to_string(),
         };
+        let competing = match (f.tried.is_empty(), f.engine_call.is_empty()) {
+            (true, true) => String::new(),
+            (false, true) => " This ranks above a missing-source reading: the source search belongs to the engine's own uninstall of the old product.".to_string(),
+            (true, false) => " This ranks above a custom-action reading: the nameless `CustomAction  returned actual error code` line is the engine's own uninstall of the old product.".to_string(),
+            (false, false) => " This ranks above a missing-source or custom-action reading: the source search and the nameless `CustomAction  returned actual error code` line belong to the engine's own uninstall of the old product.".to_string(),
+        };
         let summary = format!(
-            "To upgrade {}, RemoveExistingProducts had to uninstall {old} with that version's own package, and it could not: error 1714{}.{} The fix needs the OLD version's package, not the new one. This ranks above a missing-source or custom-action reading: the source search and the nameless `CustomAction  returned actual error code` line belong to the engine's own uninstall of the old product.",
+            "To upgrade {}, RemoveExistingProducts had to uninstall {old} with that version's own package, and it could not: error 1714{}.{} The fix needs the OLD version's package, not the new one.{competing}",
             v.product_label(),
             system.as_ref().map(|e| format!(" with system error {}", e.describe())).unwrap_or_default(),
             if why.is_empty() { String::new() } else { format!(" The log shows why: {}.", why.join("; ")) },

@@ -2,7 +2,9 @@
 //! error code N`, errors 1720–1723, script runtime errors 2738/2739).
 //!
 //! Reports the action's name, its type decoded from `ActionType` (deferred/immediate,
-//! impersonated/elevated, DLL/EXE/script), the error code and the action's own output lines.
+//! impersonated/elevated, DLL/EXE/script), the error code and the action's own output lines;
+//! an action that downloads (a URL, Invoke-WebRequest, curl, a bootstrapper) gets a "needs
+//! network or proxy" cause. A nameless `CustomAction  returned …` line is the engine's own call.
 
 use super::evidence::{message_code, SessionView};
 use super::fixes::{rerun_logged, FixValues};
@@ -235,6 +237,31 @@ fn describe(
             )
         })
         .unwrap_or_default();
+    // An action that downloads needs the network: name what it fetches.
+    let mut texts: Vec<usize> = vec![at];
+    texts.extend(scheduled.map(|(i, _)| i));
+    texts.extend(output.iter().copied());
+    texts.extend(
+        (begin..(at + 6).min(events.len()))
+            .filter(|&i| matches!(message_code(&events[i].kind), Some(1720..=1723))),
+    );
+    // A URL names the download best; a download command or a bootstrapper name otherwise.
+    let found: Vec<(usize, String)> = texts
+        .iter()
+        .filter_map(|&i| downloads(&events[i].text).map(|d| (i, d)))
+        .collect();
+    let download = found
+        .iter()
+        .find(|(_, d)| d.contains("://"))
+        .or(found.first())
+        .map(|(i, d)| {
+            cited.push(*i);
+            d.clone()
+        });
+    let network_words = download
+        .as_ref()
+        .map(|what| format!(" The action downloads ({what}): it needs network access, and an offline machine, a proxy or a firewall makes it fail."))
+        .unwrap_or_default();
     let display_name = if name.is_empty() {
         "A custom action"
     } else {
@@ -281,20 +308,57 @@ fn describe(
     } else {
         fixes.push(Fix::text("Give the package vendor the cited lines, or fix what the custom action's output names (permissions, missing prerequisite, running service) and retry"));
     }
+    if let Some(what) = &download {
+        fixes.insert(
+            0,
+            Fix::cmd(
+                format!("Check that this machine can reach what the action downloads ({what}); for a service account, the machine-wide proxy is the one that counts"),
+                "netsh winhttp show proxy",
+            ),
+        );
+    }
     fixes.push(rerun_logged(values));
     Finding {
         evidence: v.evidence(&cited),
         fixes,
         ..v.draft(ids::CUSTOM_ACTION_FAILED,
-        format!("Custom action {display_name} failed with {code_text}"),
+        if name.is_empty() {
+            format!("{display_name} failed with {code_text}")
+        } else {
+            format!("Custom action {name} failed with {code_text}")
+        },
         if code.is_some() { Confidence::High } else { Confidence::Medium },
         format!(
-            "{display_name} ({}) returned {code_text}{}, which stopped the {} and started the rollback.{output_words}{procmon_words}",
+            "{display_name} ({}) returned {code_text}{}, which stopped the {} and started the rollback.{output_words}{procmon_words}{network_words}",
             traits.join(", "),
             failed_action.map(|(_, a)| format!(" inside {a}")).unwrap_or_default(),
             values.operation.noun(),
         ))
     }
+}
+
+/// What a command or output line downloads: a URL, or the download command it runs.
+fn downloads(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    if let Some(p) = lower.find("https://").or_else(|| lower.find("http://")) {
+        let url: String = text[p..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ')' | ','))
+            .collect();
+        return Some(url);
+    }
+    [
+        ("invoke-webrequest", "Invoke-WebRequest"),
+        ("start-bitstransfer", "Start-BitsTransfer"),
+        ("bitsadmin", "bitsadmin"),
+        ("curl", "curl"),
+        ("wget", "wget"),
+        ("downloadfile", "DownloadFile"),
+        ("bootstrapper", "a bootstrapper"),
+    ]
+    .iter()
+    .find(|(marker, _)| lower.contains(marker))
+    .map(|(_, what)| what.to_string())
 }
 
 /// `0x80070005`-style codes in free text.
@@ -327,6 +391,15 @@ mod tests {
         assert!(t.deferred && t.no_impersonate && !t.rollback);
         let t = decode_action_type(1);
         assert!(!t.deferred);
+        assert_eq!(
+            downloads("command: powershell.exe -c Invoke-WebRequest -Uri \"https://go.example.com/x?id=1\" -OutFile x"),
+            Some("https://go.example.com/x?id=1".to_string())
+        );
+        assert_eq!(
+            downloads("Action InvokeBootstrapper, location: C:\\x, command: /silent /install"),
+            Some("a bootstrapper".to_string())
+        );
+        assert_eq!(downloads("command: net start Foo"), None);
         assert_eq!(
             hex_codes("Error 0x80070005: failed 0x1"),
             vec!["0x80070005".to_string()]

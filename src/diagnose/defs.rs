@@ -15,7 +15,8 @@ use super::ids::*;
 use super::registry::{FindingDoc, Rule, Texts};
 use super::Finding;
 use super::{
-    access, cache, conditions, custom_action, environment, generic, ipi, machine, numbered,
+    access, cache, conditions, custom_action, engine, environment, event_messages, file_errors,
+    generic, ipi, machine, numbered, services,
 };
 use crate::kb::families;
 use crate::kb::fix_texts::*;
@@ -417,7 +418,7 @@ fn family_doc(f: &'static families::Family) -> FindingDoc {
     FindingDoc {
         id: Cow::Borrowed(f.id),
         doc: Cow::Borrowed(f.meaning),
-        explains: Texts::Static(&[]),
+        explains: Texts::Static(&f.explains),
         fixes: Texts::Owned(
             f.fixes
                 .iter()
@@ -453,6 +454,92 @@ impl Rule for FirstFailure {
     }
 }
 
+/// The docs of failure families (`src/kb/data/families.tsv`), for rules that report them.
+fn family_docs(ids: &[&'static str]) -> Vec<FindingDoc> {
+    ids.iter()
+        .copied()
+        .filter_map(families::family)
+        .map(family_doc)
+        .collect()
+}
+
+/// Declares a rule whose findings are failure families and whose check is one function.
+macro_rules! family_rule {
+    ($(#[$doc:meta])* $name:ident, [$($id:expr),+ $(,)?], $check:path) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl Rule for $name {
+            fn findings(&self) -> &[FindingDoc] {
+                static DOCS: OnceLock<Vec<FindingDoc>> = OnceLock::new();
+                DOCS.get_or_init(|| family_docs(&[$($id),+]))
+            }
+
+            fn check(&self, view: &SessionView) -> Vec<Finding> {
+                $check(view)
+            }
+        }
+    };
+}
+
+family_rule!(
+    /// `file_errors::file_and_registry_errors`: 1301–1336 / 1401–1410 read by their system error.
+    FileAndRegistryErrors,
+    [INSUFFICIENT_PRIVILEGES, FILES_IN_USE, DISK_FULL, INVALID_DRIVE, CABINET_CORRUPT],
+    file_errors::file_and_registry_errors
+);
+family_rule!(
+    /// `services::service_errors`: 1921, 1922, 1923 and the service marked for deletion.
+    ServiceErrors,
+    [SERVICE_STOP_FAILED, SERVICE_DELETE_FAILED, SERVICE_INSTALL_FAILED, SERVICE_MARKED_FOR_DELETION],
+    services::service_errors
+);
+family_rule!(
+    /// `engine::package_server_error`: 2755.
+    PackageServerError,
+    [PACKAGE_SERVER_ERROR],
+    engine::package_server_error
+);
+family_rule!(
+    /// `engine::package_unopenable`: 1619/1620 with 2203 on the package path.
+    PackageUnopenable,
+    [PACKAGE_UNOPENABLE],
+    engine::package_unopenable
+);
+family_rule!(
+    /// `engine::user_cancelled`: 1602.
+    UserCancelled,
+    [USER_CANCELLED],
+    engine::user_cancelled
+);
+family_rule!(
+    /// `engine::script_engine_broken`: 2738/2739.
+    ScriptEngineBroken,
+    [SCRIPT_ENGINE_BROKEN],
+    engine::script_engine_broken
+);
+family_rule!(
+    /// `engine::assembly_install_failed`: 1935/1937/1938.
+    AssemblyInstallFailed,
+    [ASSEMBLY_INSTALL_FAILED],
+    engine::assembly_install_failed
+);
+
+/// `event_messages::package_message_in_event_log`: an event-log-only session whose MsiInstaller
+/// record carries the package's own message (no Windows Installer number).
+pub struct PackageMessageInEventLog;
+
+impl Rule for PackageMessageInEventLog {
+    fn findings(&self) -> &[FindingDoc] {
+        // The same finding as the log's LaunchConditions rule.
+        LaunchCondition.findings()
+    }
+
+    fn check(&self, view: &SessionView) -> Vec<Finding> {
+        event_messages::package_message_in_event_log(view)
+    }
+}
+
 /// Every built-in rule written in Rust, in the order they run on a session.
 pub const RULES: &[&dyn Rule] = &[
     &IpiAccessDenied,
@@ -461,11 +548,21 @@ pub const RULES: &[&dyn Rule] = &[
     &DowngradeBlocked,
     &LaunchCondition,
     &AnotherInstall,
+    // Before the environment rules: when both read the same cause, the merged finding keeps
+    // the file rule's words (the object named, the elevation).
+    &FileAndRegistryErrors,
     &FilesInUse,
     &InsufficientPrivileges,
     &ServiceStartFailed,
     &PolicyBlocked,
     &CacheAndSource,
+    &ServiceErrors,
+    &PackageServerError,
+    &PackageUnopenable,
+    &UserCancelled,
+    &ScriptEngineBroken,
+    &AssemblyInstallFailed,
+    &PackageMessageInEventLog,
     &TempUnwritable,
     &MachineRecords,
     &WindowsTempAcl,

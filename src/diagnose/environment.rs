@@ -1,5 +1,5 @@
 //! Failures caused by the machine rather than the package: another install running (1618/1500),
-//! files in use, missing privileges (1925/1303/1730), a service that would not start (1920),
+//! files in use, missing privileges (1925/1730), a service that would not start (1920),
 //! policy (1625) and an unwritable TEMP (1632/2336). Missing packages and sources are in
 //! `cache.rs`, numbered file and registry errors in `file_errors.rs`.
 //!
@@ -101,10 +101,8 @@ fn held_file(message: &str) -> Option<(String, String, String)> {
 }
 
 pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
-    if !(v.failed()
-        || v.session.outcome == crate::timeline::Outcome::SuccessRebootRequired
-        || v.session.truncated)
-    {
+    // A successful session that needs a restart is a note (`session_notes.rs`), not a failure.
+    if !(v.failed() || v.session.truncated) {
         return Vec::new();
     }
     let info = v.indices(|e| matches!(e.kind, EventKind::Info { code: 1603, .. }));
@@ -261,17 +259,15 @@ pub fn insufficient_privileges(v: &SessionView) -> Vec<Finding> {
 }
 
 pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
-    let cited = v.error_events(&[1920, 1923]);
+    // 1921–1923 (stop, delete, install) are `services.rs`.
+    let cited = v.error_events(&[1920]);
     if cited.is_empty() {
         return Vec::new();
     }
     let (display, key) = cited
         .iter()
         .find_map(|&i| match &v.event(i).kind {
-            EventKind::Note {
-                code: 1920 | 1923,
-                args,
-            } if !args.is_empty() => Some((
+            EventKind::Note { code: 1920, args } if !args.is_empty() => Some((
                 args[0].clone(),
                 args.get(1).cloned().filter(|k| !k.is_empty()),
             )),

@@ -9,9 +9,12 @@ mod cache;
 mod conditions;
 mod custom_action;
 mod defs;
+mod engine;
 mod environment;
+mod event_messages;
 mod evidence;
 pub mod explain;
+mod file_errors;
 mod finding;
 mod fixes;
 mod generic;
@@ -20,7 +23,10 @@ mod ipi;
 mod machine;
 mod missing;
 mod numbered;
+mod ranking;
 pub mod registry;
+mod services;
+mod session_notes;
 
 use rayon::prelude::*;
 
@@ -53,14 +59,18 @@ pub fn run_with(timeline: &Timeline, registry: &Registry) -> Vec<Finding> {
             let per_rule: Vec<Vec<Finding>> =
                 rules.par_iter().map(|rule| rule.check(&view)).collect();
             let mut found: Vec<Finding> = per_rule.into_iter().flatten().collect();
-            if found.is_empty() {
-                found = fallbacks
-                    .iter()
-                    .flat_map(|rule| rule.check(&view))
-                    .collect();
+            // Fallbacks in order, each only while nothing was found (the numbered-error rule
+            // before first-failure).
+            for rule in &fallbacks {
+                if !found.is_empty() {
+                    break;
+                }
+                found = rule.check(&view);
             }
+            ranking::merge_same_cause(&mut found);
             link_explanations(&mut found, registry);
-            found.sort_by_key(|f| std::cmp::Reverse(f.confidence));
+            // A cause before the symptoms it explains, at the same confidence.
+            found.sort_by_key(|f| (std::cmp::Reverse(f.confidence), !f.explained_by.is_empty()));
             found
         })
         .collect();
@@ -143,11 +153,13 @@ fn same_day_session_finding<'a>(
 }
 
 /// "Why nothing was found": for failed sessions without a specific finding, what the inputs
-/// lack and what to collect next time.
+/// lack and what to collect next time; and sessions that succeeded but need a restart.
 pub fn missing_evidence_notes(
     timeline: &Timeline,
     findings: &[Finding],
     inputs: &[InputReport],
 ) -> Vec<String> {
-    missing::notes(timeline, findings, inputs)
+    let mut notes = missing::notes(timeline, findings, inputs);
+    notes.extend(session_notes::reboot_notes(timeline));
+    notes
 }

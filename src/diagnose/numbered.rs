@@ -284,7 +284,10 @@ pub fn numbered_errors(v: &SessionView) -> Vec<Numbered> {
             }
             _ => None,
         };
-        if let Some((code, form, args, text)) = found {
+        if let Some((code, form, mut args, text)) = found {
+            if args.is_empty() && form == Form::Internal {
+                args = arguments_in(&e.text);
+            }
             out.push(Numbered {
                 index: i,
                 code,
@@ -310,6 +313,14 @@ pub fn numbered_errors(v: &SessionView) -> Vec<Numbered> {
         }
     }
     out
+}
+
+/// `… The error code is 2755. The arguments are: 110, R:\\x.msi, ` → the fields 2, 3, 4.
+fn arguments_in(text: &str) -> Vec<String> {
+    match text.split_once("The arguments are:") {
+        Some((_, rest)) => rest.split(',').map(|a| a.trim().to_string()).collect(),
+        None => Vec::new(),
+    }
 }
 
 /// `Error 1925. text` → `text` (also translated words).
@@ -500,10 +511,7 @@ pub fn decoded_error(v: &SessionView) -> Vec<Finding> {
         if family.is_some() {
             shown.meaning.to_string()
         } else {
-            format!(
-                "No more specific cause is known for this number; usual causes: {}",
-                shown.causes.join(" ")
-            )
+            "No rule knows a more specific cause for this number: the message names the file, folder, key or action involved.".to_string()
         }
     );
     let title = match family {

@@ -35,7 +35,21 @@ pub struct Family {
     /// Win32 codes that put a numbered file or registry error (13xx/14xx) into it.
     pub system_errors: Vec<u32>,
     pub causes: Vec<&'static str>,
+    /// Finding ids this family is the cause of when both are found in a session.
+    pub explains: Vec<&'static str>,
+    /// Causes that apply to one value the error carries (`cause-0x80131047`): (value, cause).
+    pub keyed_causes: Vec<(&'static str, &'static str)>,
     pub fixes: Vec<FixTemplate>,
+}
+
+impl Family {
+    /// The cause written for one value the error carries (an HRESULT, a system error).
+    pub fn keyed_cause(&self, key: &str) -> Option<&'static str> {
+        self.keyed_causes
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, c)| *c)
+    }
 }
 
 /// Every family, in file order.
@@ -129,6 +143,8 @@ fn parse(text: &'static str) -> Vec<Family> {
                     messages: Vec::new(),
                     system_errors: Vec::new(),
                     causes: Vec::new(),
+                    explains: Vec::new(),
+                    keyed_causes: Vec::new(),
                     fixes: Vec::new(),
                 });
                 out.len() - 1
@@ -141,11 +157,18 @@ fn parse(text: &'static str) -> Vec<Family> {
             "messages" => f.messages.extend(numbers(value)),
             "system-errors" => f.system_errors.extend(numbers(value)),
             "cause" => f.causes.push(value),
+            "explains" => f
+                .explains
+                .extend(value.split(',').map(str::trim).filter(|e| !e.is_empty())),
             "fix" => f.fixes.push(FixTemplate {
                 description: value,
                 command,
             }),
-            _ => {}
+            other => {
+                if let Some(key) = other.strip_prefix("cause-") {
+                    f.keyed_causes.push((key, value));
+                }
+            }
         }
     }
     out.retain(|f| !f.title.is_empty());
@@ -193,6 +216,16 @@ mod tests {
         assert_eq!(family_of_system_error(112).unwrap().id, "disk-full");
         assert_eq!(family_of_system_error(32).unwrap().id, "files-in-use");
         assert!(family_of_message(2205).is_none());
+        let assembly = family("assembly-install-failed").unwrap();
+        assert!(assembly
+            .keyed_cause("0x80131047")
+            .unwrap()
+            .contains("identity"));
+        assert!(assembly.keyed_cause("0x12345678").is_none());
+        assert!(family("script-engine-broken")
+            .unwrap()
+            .explains
+            .contains(&"custom-action-failed"));
         assert_eq!(
             family("disk-full").unwrap().title,
             "The target volume ran out of disk space"

@@ -1,0 +1,201 @@
+//! Services the package stops, deletes or installs: 1921 (could not be stopped) →
+//! `service-stop-failed`, 1922 (could not be deleted) → `service-delete-failed`, 1923 (could not
+//! be installed) → `service-install-failed`, or `service-marked-for-deletion` when the session
+//! also shows Windows error 1072 / HRESULT 0x80070430 (the old service is deleted but still
+//! held open: the fix is to close the handles or restart, not `sc start`). 1920 (failed to
+//! start) is `environment.rs`.
+//!
+//! The service is read from the message fields (`[2]` display name, `[3]` service name), else
+//! from the quotes and parentheses of the message, else from the `ServiceInstall` op. Causes
+//! and fixes come from `kb/data/families.tsv`. It must not claim that the log ends at a dialog
+//! unless the error is the last thing the log shows.
+
+use super::evidence::SessionView;
+use super::fixes::FixValues;
+use super::numbered::{as_pairs, family_fixes, numbered_errors, session_values, Numbered};
+use super::{Confidence, Finding};
+use crate::kb::families;
+use crate::model::Event;
+
+/// (display name, service name) of a 192x error.
+fn service_of(n: &Numbered, before: &[Event]) -> (Option<String>, Option<String>) {
+    let non_empty = |s: Option<&String>| s.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
+    let (mut display, mut key) = (non_empty(n.args.first()), non_empty(n.args.get(1)));
+    if display.is_none() && key.is_none() {
+        display = n
+            .text
+            .split('\'')
+            .nth(1)
+            .map(str::to_string)
+            .filter(|s| !s.is_empty());
+        key = n
+            .text
+            .split('(')
+            .nth(1)
+            .and_then(|r| r.split(')').next())
+            .map(str::to_string)
+            .filter(|s| !s.is_empty() && !s.contains(' '));
+    }
+    if key.is_none() {
+        // The last ServiceInstall/ServiceControl op before the error names the service.
+        key = before.iter().rev().find_map(|e| {
+            let p = e.text.find("Executing op: Service")?;
+            let name = e.text[p..]
+                .split("Name=")
+                .nth(1)?
+                .split([',', ')'])
+                .next()?;
+            (!name.is_empty()).then(|| name.to_string())
+        });
+    }
+    (display, key)
+}
+
+/// Lines that show Windows error 1072 (ERROR_SERVICE_MARKED_FOR_DELETE) in any written form.
+fn marked_for_deletion(v: &SessionView) -> Vec<usize> {
+    v.indices(|e| {
+        let t = e.text.to_ascii_lowercase();
+        t.contains("80070430")
+            || t.contains("-2147023824")
+            || [
+                "error 1072",
+                "error: 1072",
+                "failed 1072",
+                "error code 1072",
+                "getlasterror: 1072",
+            ]
+            .iter()
+            .any(|m| t.contains(m))
+    })
+}
+
+/// Lines that show the service account is invalid (1057) or the service exists (1073).
+fn install_reasons(v: &SessionView) -> Vec<(usize, u32)> {
+    v.events()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let t = e.text.to_ascii_lowercase();
+            let has = |n: &str| {
+                ["error ", "error: ", "failed ", "error code ", "0x80070"]
+                    .iter()
+                    .any(|m| t.contains(&format!("{m}{n}")))
+            };
+            if has("1057") || t.contains("80070421") {
+                Some((i, 1057))
+            } else if has("1073") || t.contains("80070431") {
+                Some((i, 1073))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+pub fn service_errors(v: &SessionView) -> Vec<Finding> {
+    if !(v.failed() || v.session.truncated) {
+        return Vec::new();
+    }
+    let all = numbered_errors(v);
+    let mut out = Vec::new();
+    for code in [1921u32, 1922, 1923] {
+        let mine: Vec<&Numbered> = all.iter().filter(|n| n.code == code).collect();
+        let Some(first) = mine
+            .iter()
+            .find(|n| n.form.is_shown())
+            .or(mine.first())
+            .copied()
+        else {
+            continue;
+        };
+        let (display, key) = service_of(first, &v.events()[..first.index.min(v.events().len())]);
+        let shown = match (&display, &key) {
+            (Some(d), Some(k)) if d != k => format!("'{d}' ({k})"),
+            (Some(d), _) => format!("'{d}'"),
+            (None, Some(k)) => format!("'{k}'"),
+            (None, None) => "of the package".to_string(),
+        };
+        let fv = FixValues::of(v);
+        let mut values = session_values(v, &fv);
+        if let Some(k) = key.clone().or(display.clone()) {
+            values.push(("service", k));
+        }
+        let mut cited: Vec<usize> = mine.iter().map(|n| n.index).collect();
+        cited.extend(v.first_failed_action().map(|(i, _)| i));
+        let marked = if code == 1923 {
+            marked_for_deletion(v)
+        } else {
+            Vec::new()
+        };
+        let log_end = v.session.log_events;
+        let at_the_end = v.session.truncated
+            && mine
+                .iter()
+                .any(|n| n.index < log_end && log_end - n.index <= 3);
+        let ending = if at_the_end {
+            " The log ends while the error dialog was waiting for an answer."
+        } else {
+            ""
+        };
+        let (id, title, summary) = match code {
+            1921 => (
+                "service-stop-failed",
+                format!("Service {shown} could not be stopped"),
+                format!("The package had to stop the service {shown} before replacing or removing it, and it did not stop (error 1921).{ending}"),
+            ),
+            1922 => (
+                "service-delete-failed",
+                format!("Service {shown} could not be deleted"),
+                format!("The package had to delete the service {shown}, and Windows refused (error 1922).{ending}"),
+            ),
+            _ if !marked.is_empty() => {
+                cited.extend(marked.iter().copied());
+                (
+                    "service-marked-for-deletion",
+                    format!("Service {shown} is still marked for deletion"),
+                    format!("The package could not install the service {shown} (error 1923) because the old service of that name is marked for deletion (Windows error 1072, 0x80070430, cited): it was deleted while something still held it open, and Windows will not create it again until every handle is closed or the machine restarts. Starting the service by hand (`sc start`) cannot help.{ending}"),
+                )
+            }
+            _ => {
+                let reasons = install_reasons(v);
+                cited.extend(reasons.iter().map(|(i, _)| *i));
+                let why = match reasons.first().map(|(_, c)| *c) {
+                    Some(1057) => " The log shows Windows error 1057: the account named for the service does not exist or its password is wrong.",
+                    Some(1073) => " The log shows Windows error 1073: a service of that name already exists.",
+                    _ => " The Windows error behind it is not in the message: usually the service account does not exist or has a wrong password (1057), or a service of that name already exists (1073).",
+                };
+                (
+                    "service-install-failed",
+                    format!("Service {shown} could not be installed"),
+                    format!("The package could not create the service {shown} (error 1923).{why}{ending}"),
+                )
+            }
+        };
+        let fixes = families::family(id)
+            .map(|f| family_fixes(f, &as_pairs(&values)))
+            .unwrap_or_default();
+        out.push(v.finding(id, title, Confidence::High, summary, &cited, fixes));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::numbered::Form;
+
+    #[test]
+    fn service_names_from_text_when_there_are_no_fields() {
+        let n = Numbered {
+            index: 0,
+            code: 1923,
+            form: Form::Error,
+            args: Vec::new(),
+            text: "Service 'GLPI Agent' (glpi-agent) could not be installed.  Verify".into(),
+        };
+        assert_eq!(
+            service_of(&n, &[]),
+            (Some("GLPI Agent".into()), Some("glpi-agent".into()))
+        );
+    }
+}

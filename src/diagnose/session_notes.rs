@@ -1,0 +1,49 @@
+//! Notes on sessions that succeeded but need a restart (3010, 1641): not a failure finding, a
+//! sentence for the report's notes, with what the log says about why (files scheduled for
+//! replacement at restart, message 1903/1904/1907 numbers, the event log's 1038 record).
+//!
+//! It must not produce findings or call a successful session failed.
+
+use crate::model::{EventKind, MsiInstallerFact};
+use crate::timeline::{Outcome, Timeline};
+
+pub fn reboot_notes(timeline: &Timeline) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &timeline.sessions {
+        if s.outcome != Outcome::SuccessRebootRequired {
+            continue;
+        }
+        let code = s.exit_code.or(s.facts.status).unwrap_or(3010);
+        let scheduled = s
+            .events
+            .iter()
+            .filter(|e| {
+                matches!(
+                    &e.kind,
+                    EventKind::Info {
+                        code: 1903 | 1904 | 1907,
+                        ..
+                    } | EventKind::Note { code: 2329, .. }
+                )
+            })
+            .count();
+        let event_says = s.events.iter().any(|e| match &e.kind {
+            EventKind::WinEvent(w) => matches!(w.msi(), Some(MsiInstallerFact::Reboot { .. })),
+            _ => false,
+        });
+        let why = match (scheduled, event_says) {
+            (0, false) => String::new(),
+            (0, true) => " (the event log's 1038 record says a restart is required)".to_string(),
+            (n, _) => format!(
+                " ({n} file operation{} scheduled for the restart: files that were in use)",
+                if n == 1 { " was" } else { "s were" }
+            ),
+        };
+        out.push(format!(
+            "{} ({}) succeeded but needs a restart to complete ({code}){why}; this is not a failure.",
+            s.id,
+            s.product.as_deref().unwrap_or("unknown product"),
+        ));
+    }
+    out
+}
