@@ -100,7 +100,8 @@ fn check_contract(case: &str, r: &Value) {
     assert!(r["notes"].is_array(), "{case}");
 }
 
-/// A title or summary that names nothing (`''`, `()`, `""`) or repeats a word ("the the").
+/// A title or summary that names nothing (`''`, `()`, `""`) or repeats a word ("the the";
+/// case matters, so a display name and a service name that differ only in case are fine).
 fn imprecise(text: &str) -> Option<String> {
     for empty in ["''", "()", "\"\"", "( )"] {
         if text.contains(empty) {
@@ -459,7 +460,7 @@ fn precision_check_catches_empty_names_and_doubled_words() {
     assert!(imprecise("Custom action A custom action failed").is_none());
     assert!(imprecise("Service '' (x) could not be installed").is_some());
     assert!(imprecise("Custom action  () failed").is_some());
-    assert!(imprecise("The the install failed").is_some());
+    assert!(imprecise("Then the the install failed").is_some());
     assert!(imprecise("Error 1714 1714 was shown").is_none());
     assert!(imprecise("Service 'A' (a) could not be installed").is_none());
 }
