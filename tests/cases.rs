@@ -110,10 +110,7 @@ fn imprecise(text: &str) -> Option<String> {
     }
     let words: Vec<String> = text
         .split_whitespace()
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
         .collect();
     words
         .windows(2)
