@@ -561,6 +561,117 @@ MSI (c) (9C:20) [00:00:19:000]: MainEngineThread is returning 1625\r\n\
         assert_eq!(times, ["13:05:17.518", "13:05:17.518", "13:05:18"]);
     }
 
+    /// The session start read from a header written in one regional format.
+    fn started_with_header(date_time: &str) -> String {
+        let s = split(&format!(
+            "=== Verbose logging started: {date_time}  Build type: SHIP UNICODE 5.00.10011.00  Calling process: x ===\r\n\
+             MSI (s) (14:48) [13:05:17:518]: Doing action: INSTALL\r\n"
+        ));
+        s[0].started.map(|t| t.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn dotted_dates() {
+        assert_eq!(
+            started_with_header("01.08.2021  23:28:27"),
+            "2021-08-01 23:28:27"
+        );
+    }
+
+    #[test]
+    fn slashed_dates() {
+        assert_eq!(
+            started_with_header("18/03/2014  9:02:03"),
+            "2014-03-18 09:02:03"
+        );
+        assert_eq!(
+            started_with_header("2021/9/19  3:18:26"),
+            "2021-09-19 03:18:26"
+        );
+        assert_eq!(
+            started_with_header("5/24/2020  11:04:55"),
+            "2020-05-24 11:04:55"
+        );
+    }
+
+    #[test]
+    fn iso_and_dashed_dates() {
+        assert_eq!(
+            started_with_header("2025-04-02  13:05:48"),
+            "2025-04-02 13:05:48"
+        );
+        assert_eq!(
+            started_with_header("14-12-2024  7:00:01"),
+            "2024-12-14 07:00:01"
+        );
+    }
+
+    #[test]
+    fn one_digit_hours_in_banners() {
+        assert_eq!(
+            started_with_header("3/14/2025  8:31:55"),
+            "2025-03-14 08:31:55"
+        );
+    }
+
+    #[test]
+    fn twelve_hour_banners() {
+        assert_eq!(
+            started_with_header("5/24/2020  1:04:55 PM"),
+            "2020-05-24 13:04:55"
+        );
+        assert_eq!(
+            started_with_header("24/05/2020  1:04:55 a.m."),
+            "2020-05-24 01:04:55"
+        );
+        assert_eq!(
+            started_with_header("2020/05/24  午後 1:04:55"),
+            "2020-05-24 13:04:55"
+        );
+    }
+
+    #[test]
+    fn dot_as_time_separator_in_banners() {
+        assert_eq!(
+            started_with_header("01.08.2021  23.28.27"),
+            "2021-08-01 23:28:27"
+        );
+    }
+
+    #[test]
+    fn translated_banners_open_and_close_sessions() {
+        let session = |n: u32| {
+            format!(
+                "=== Vrek logu startat: 2025-03-1{n}  3.30.36 p.m.  Bildo: SHIP UNICODE 5.00.10011.00  Prosa: C:\\Windows\\system32\\msiexec.exe ===\r\n\
+                 MSI (c) (10:20) [15:30:36:100]: Doing action: INSTALL\r\n\
+                 === Logu startat: 2025-03-1{n}  3.30.36 p.m. ===\r\n\
+                 MSI (s) (10:24) [15:30:37:000]: MainEngineThread is returning 0\r\n\
+                 === Logu stopat: 2025-03-1{n}  3.30.37 p.m. ===\r\n\
+                 MSI (s) (10:24) [15:30:37:100]: Destroying RemoteAPI object.\r\n\
+                 === Vrek logu stopat: 2025-03-1{n}  3.30.37 p.m. ===\r\n"
+            )
+        };
+        let s = split(&format!("{}{}", session(1), session(2)));
+        assert_eq!(s.len(), 2);
+        for (i, s) in s.iter().enumerate() {
+            assert!(s.has_header && s.verbose && !s.truncated, "{i}");
+            assert_eq!(
+                s.started.unwrap().to_string(),
+                format!("2025-03-1{} 15:30:36", i + 1)
+            );
+            assert_eq!(s.build.as_deref(), Some("SHIP UNICODE 5.00.10011.00"));
+            assert_eq!(
+                s.calling_process.as_deref(),
+                Some("C:\\Windows\\system32\\msiexec.exe")
+            );
+        }
+        assert_eq!(s[0].last_line, 7);
+        // Without the footer the session is truncated.
+        let cut = session(1);
+        let cut = &cut[..cut.rfind("===").unwrap() - 30];
+        assert!(split(cut)[0].truncated);
+    }
+
     #[test]
     fn headerless_fragment_keeps_time_of_day() {
         let s = split("MSI (s) (A0:C8) [08:32:13:154]: Note: 1: 2503\n");
