@@ -8,6 +8,7 @@ use chrono::NaiveTime;
 
 use super::clock::parse_time_of_day;
 use super::dates::parse_raw_date;
+use super::grammar;
 use crate::model::{EventKind, MsiThread, Operation, PolicyScope, ProductOutcome, Side};
 
 /// What one physical line says.
@@ -49,17 +50,10 @@ pub enum BannerKind {
 /// Parses `=== Verbose logging started: 5/24/2020  11:04:55  Build type: … ===` and friends,
 /// and the same banners in another UI language (see `localized_banner`).
 pub fn parse_banner(line: &str) -> Option<Banner<'_>> {
-    let rest = line.trim_end().strip_prefix("=== ")?;
-    let (kind, rest) = if let Some(r) = rest.strip_prefix("Verbose logging started: ") {
-        (BannerKind::VerboseStarted, r)
-    } else if let Some(r) = rest.strip_prefix("Verbose logging stopped: ") {
-        (BannerKind::VerboseStopped, r)
-    } else if let Some(r) = rest.strip_prefix("Logging started: ") {
-        (BannerKind::Started, r)
-    } else if let Some(r) = rest.strip_prefix("Logging stopped: ") {
-        (BannerKind::Stopped, r)
-    } else {
-        return localized_banner(rest);
+    let line = line.trim_end();
+    let (kind, rest) = match grammar::banner_label(line) {
+        Ok((rest, kind)) => (kind, rest),
+        Err(_) => return localized_banner(line.strip_prefix("=== ")?),
     };
     let rest = rest.strip_suffix("===").unwrap_or(rest).trim();
     let (date, time) = date_and_time(rest);
@@ -142,8 +136,8 @@ fn localized_banner(rest: &str) -> Option<Banner<'_>> {
 
 /// Classifies one physical line (without its line terminator).
 pub fn parse_line(line: &str) -> ParsedLine {
-    if let Some(rest) = line.strip_prefix("MSI (") {
-        if let Some(parsed) = parse_msi_prefixed(rest) {
+    if line.starts_with("MSI (") {
+        if let Some(parsed) = parse_msi_prefixed(line) {
             return parsed;
         }
     }
@@ -173,28 +167,13 @@ fn starts_like_record(line: &str) -> bool {
     !line.is_empty()
 }
 
-fn parse_msi_prefixed(rest: &str) -> Option<ParsedLine> {
-    // rest: `s) (PP:TT) [HH:MM:SS:mmm]: message`
-    let mut chars = rest.chars();
-    let ctx = chars.next()?;
-    let rest = rest.get(ctx.len_utf8()..)?.strip_prefix(") (")?;
-    let close = rest.find(')')?;
-    let ids = &rest[..close];
-    let (sep_pos, custom_action_thread) = match (ids.find(':'), ids.find('!')) {
-        (Some(p), _) => (p, false),
-        (None, Some(p)) => (p, true),
-        (None, None) => return None,
-    };
-    let pid_low = low_byte_hex(&ids[..sep_pos])?;
-    let tid_low = low_byte_hex(&ids[sep_pos + 1..])?;
-    let mut rest = &rest[close + 1..];
-    let mut time = None;
-    if let Some(r) = rest.strip_prefix(" [") {
-        let end = r.find(']')?;
-        time = parse_bracket_time(&r[..end]);
-        rest = &r[end + 1..];
-    }
-    let message = rest.strip_prefix(": ").or_else(|| rest.strip_prefix(':'))?;
+fn parse_msi_prefixed(line: &str) -> Option<ParsedLine> {
+    let (message, prefix) = grammar::engine_prefix(line).ok()?;
+    let pid_low = low_byte_hex(prefix.pid)?;
+    let tid_low = low_byte_hex(prefix.tid)?;
+    let time = prefix.time.and_then(parse_bracket_time);
+    let ctx = prefix.context;
+    let custom_action_thread = prefix.custom_action_thread;
     let kind = classify_msi_message(message);
     let routine = match &kind {
         EventKind::MsiMessage { message } => message.is_empty(),
@@ -253,32 +232,26 @@ pub fn parse_hms(s: &str) -> Option<NaiveTime> {
 }
 
 fn action_time(line: &str) -> Option<NaiveTime> {
-    let rest = line
-        .strip_prefix("Action start ")
-        .or_else(|| line.strip_prefix("Action ended "))?;
-    let end = rest.find(": ")?;
-    parse_hms(&rest[..end])
+    let time = match grammar::action_start(line) {
+        Ok((_, (time, _))) => time,
+        Err(_) => grammar::action_ended(line).ok()?.1 .0,
+    };
+    parse_hms(time)
 }
 
 /// Classifies a line that has no `MSI (x)` prefix.
 fn classify_bare(line: &str) -> EventKind {
-    if let Some(rest) = line.strip_prefix("Action start ") {
-        if let Some((_, name)) = rest.split_once(": ") {
-            return EventKind::ActionStart {
-                action: name.trim_end().trim_end_matches('.').to_string(),
-            };
-        }
+    if let Ok((_, (_, name))) = grammar::action_start(line) {
+        return EventKind::ActionStart {
+            action: name.to_string(),
+        };
     }
-    if let Some(rest) = line.strip_prefix("Action ended ") {
-        if let Some((_, tail)) = rest.split_once(": ") {
-            if let Some((name, ret)) = tail.rsplit_once(". Return value ") {
-                if let Ok(return_value) = ret.trim_end().trim_end_matches('.').parse() {
-                    return EventKind::ActionEnded {
-                        action: name.to_string(),
-                        return_value,
-                    };
-                }
-            }
+    if let Ok((_, (_, name, ret))) = grammar::action_ended(line) {
+        if let Ok(return_value) = ret.parse() {
+            return EventKind::ActionEnded {
+                action: name.to_string(),
+                return_value,
+            };
         }
     }
     if let Some(rest) = line.strip_prefix("Action ") {
@@ -291,17 +264,12 @@ fn classify_bare(line: &str) -> EventKind {
             }
         }
     }
-    if let Some(rest) = line.strip_prefix("Property(") {
-        let mut chars = rest.chars();
-        if let (Some(scope), Some(')'), Some(':')) = (chars.next(), chars.next(), chars.next()) {
-            let body = chars.as_str().strip_prefix(' ').unwrap_or(chars.as_str());
-            let (name, value) = body.split_once(" = ").unwrap_or((body.trim_end(), ""));
-            return EventKind::Property {
-                scope,
-                name: name.to_string(),
-                value: value.to_string(),
-            };
-        }
+    if let Ok((_, (scope, name, value))) = grammar::property(line) {
+        return EventKind::Property {
+            scope,
+            name: name.to_string(),
+            value: value.to_string(),
+        };
     }
     if let Some(rest) = line.strip_prefix("DEBUG: Error ") {
         if let Some((code, msg)) = rest.split_once(':') {

@@ -1,12 +1,14 @@
 //! Verbose MSI log (`msiexec /l*v`) reader: bytes in, sessions of events out.
 //!
-//! `line.rs` is the line grammar, `dates.rs` reads banner dates, `clock.rs` times of day,
+//! `line.rs` is the line grammar (its kept shapes written with nom in `grammar.rs`), `dates.rs`
+//! reads banner dates, `clock.rs` times of day,
 //! `localized.rs` learns the action and message lines of another UI language, `session.rs` splits sessions
 //! and assigns times. This module only reads; it must not diagnose, and it must not fail on
 //! any input: what cannot be read becomes a problem string naming the file.
 
 pub mod clock;
 pub mod dates;
+pub mod grammar;
 pub mod line;
 pub mod localized;
 pub mod session;
