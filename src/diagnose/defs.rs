@@ -422,9 +422,13 @@ fn family_doc(f: &'static families::Family) -> FindingDoc {
         fixes: Texts::Owned(
             f.fixes
                 .iter()
-                .map(|x| match x.command {
-                    Some(c) => format!("{}: {c}", x.description),
-                    None => x.description.to_string(),
+                .map(|x| {
+                    // Placeholders the rule fills from the log read as `<name>` here.
+                    let description = families::fill(x.description, &[]);
+                    match x.command {
+                        Some(c) => format!("{description}: {}", families::fill(c, &[])),
+                        None => description,
+                    }
                 })
                 .collect(),
         ),

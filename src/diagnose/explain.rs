@@ -1,6 +1,7 @@
 //! `msidiag explain <finding-id>`: what the rule registry declares about one finding id — its
-//! one-line doc, where its rule comes from, what it explains, what explains it and its usual
-//! fixes — as text or serde-serializable data.
+//! one-line doc, where its rule comes from, what it explains, what explains it, its usual causes
+//! (for failure families, from `src/kb/data/families.tsv`) and its usual fixes — as text or
+//! serde-serializable data.
 //!
 //! It reads the registry (`src/diagnose/registry.rs`) only; it must not run a rule.
 
@@ -17,6 +18,8 @@ pub struct FindingExplanation {
     pub origin: String,
     pub explains: Vec<String>,
     pub explained_by: Vec<String>,
+    /// The usual causes, for a finding that is a failure family (`src/kb/data/families.tsv`).
+    pub causes: Vec<String>,
     pub fixes: Vec<String>,
 }
 
@@ -33,6 +36,9 @@ pub fn explain_finding(registry: &Registry, id: &str) -> Option<FindingExplanati
             .into_iter()
             .map(str::to_string)
             .collect(),
+        causes: crate::kb::families::family(&doc.id)
+            .map(|f| f.causes.iter().map(|c| c.to_string()).collect())
+            .unwrap_or_default(),
         fixes: doc.fixes.iter().map(str::to_string).collect(),
     })
 }
@@ -50,6 +56,12 @@ impl FindingExplanation {
         };
         out.push_str(&format!("  Explains: {}\n", list(&self.explains)));
         out.push_str(&format!("  Explained by: {}\n", list(&self.explained_by)));
+        if !self.causes.is_empty() {
+            out.push_str("  Usual causes:\n");
+            for cause in &self.causes {
+                out.push_str(&format!("    - {cause}\n"));
+            }
+        }
         if !self.fixes.is_empty() {
             out.push_str("  Usual fixes:\n");
             for fix in &self.fixes {
@@ -77,6 +89,11 @@ mod tests {
             .contains(&ids::WINDOWS_TEMP_ACL.to_string()));
         assert!(symptom.to_text().contains("Explained by: "));
         assert!(explain_finding(&r, "no-such-finding").is_none());
+        let family = explain_finding(&r, ids::OLD_VERSION_NOT_REMOVED).unwrap();
+        assert!(!family.causes.is_empty());
+        let text = family.to_text();
+        assert!(text.contains("Usual causes:") && text.contains("<old product code>"));
+        assert!(!text.contains("{old_product_code}"));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! when a number is ambiguous — it lists them all (exit code 1603 *and* message 1603).
 
 use super::advice::{self, Advice};
+use super::families;
 use super::hresult::{self, Hresult};
 use super::tables::{self, ExitCode, MsiMessage};
 use serde::Serialize;
@@ -85,6 +86,39 @@ impl Section {
         if let Some(advice) = advice {
             self.causes = advice.causes.iter().map(|c| c.to_string()).collect();
             self.fixes = advice.fixes.iter().map(|f| f.to_string()).collect();
+        }
+        self
+    }
+
+    /// The failure family msidiag reports the message as: named in the remarks, and its causes
+    /// and fixes used when no hand-written advice exists.
+    fn with_family(mut self, family: Option<&families::Family>) -> Section {
+        let Some(f) = family else {
+            return self;
+        };
+        let note = format!(
+            "msidiag reports it as the finding `{}`: {}",
+            f.id, f.meaning
+        );
+        self.remarks = Some(match self.remarks.take() {
+            Some(r) => format!("{r} {note}"),
+            None => note,
+        });
+        if self.causes.is_empty() {
+            self.causes = f.causes.iter().map(|c| c.to_string()).collect();
+        }
+        if self.fixes.is_empty() {
+            self.fixes = f
+                .fixes
+                .iter()
+                .map(|x| {
+                    let description = families::fill(x.description, &[]);
+                    match x.command {
+                        Some(c) => format!("{description}: {}", families::fill(c, &[])),
+                        None => description,
+                    }
+                })
+                .collect();
         }
         self
     }
@@ -198,6 +232,7 @@ fn message_section(message: &MsiMessage) -> Section {
     )
     .with_remarks(message.remarks)
     .with_advice(advice::message_advice(message.code))
+    .with_family(families::family_of_message(message.code))
 }
 
 /// Event ID sections: 10000 + message number, or one of the fixed MsiInstaller IDs.
@@ -605,6 +640,26 @@ mod tests {
             let _ = explain(&value.to_string());
             let _ = explain(&(value as i32).to_string());
         }
+    }
+
+    #[test]
+    fn a_message_names_its_failure_family_and_borrows_its_advice() {
+        let e = explain("1714").unwrap();
+        let s = e
+            .sections
+            .iter()
+            .find(|s| s.table == TABLE_MESSAGE)
+            .expect("message 1714");
+        assert!(s
+            .remarks
+            .as_deref()
+            .unwrap()
+            .contains("`old-version-not-removed`"));
+        assert!(!s.causes.is_empty() && !s.fixes.is_empty());
+        assert!(s.fixes.iter().any(|f| f.contains("<old product code>")));
+        // A message with no family keeps its own sections untouched.
+        let plain = explain("1324").unwrap();
+        assert!(plain.sections.iter().all(|s| s.remarks.is_none()));
     }
 
     #[test]
