@@ -11,8 +11,8 @@
 //! - A free-text line right after `Note: 1: N` / `DEBUG: Error N` (or after the localized
 //!   `Product: X -- …` line that follows them) is the user-facing text of message N.
 //!
-//! Relabelling only happens once a localized action template was learned (an English log is
-//! left exactly as `line.rs` read it). It relabels `Text` and unkept-looking `MsiMessage` lines
+//! Relabelling only happens once a localized action template was learned from more lines than
+//! the session has English action lines (an English log is left exactly as `line.rs` read it). It relabels `Text` and unkept-looking `MsiMessage` lines
 //! only; it must not diagnose and must not touch language-invariant lines.
 
 use std::collections::{HashMap, HashSet};
@@ -171,6 +171,7 @@ fn learn(lines: &[(&str, &mut ParsedLine)], known: &HashSet<&str>) -> Templates 
         votes[which].entry(prefix).or_insert((0, order)).0 += 1;
     };
     let mut after_doing: Option<&str> = None;
+    let mut english = 0usize;
     for (order, (text, p)) in lines.iter().enumerate() {
         match &p.kind {
             EventKind::DoingAction { action } => after_doing = Some(action.as_str()),
@@ -191,9 +192,23 @@ fn learn(lines: &[(&str, &mut ParsedLine)], known: &HashSet<&str>) -> Templates 
                 }
                 after_doing = None;
             }
-            EventKind::ActionStart { .. } | EventKind::ActionEnded { .. } => after_doing = None,
+            EventKind::ActionStart { .. } | EventKind::ActionEnded { .. } => {
+                english += 1;
+                after_doing = None;
+            }
             _ => {}
         }
+    }
+    // An English log whose free text happens to look like an action line (custom-action
+    // output naming an action and a time) stays English: a translated log has no English
+    // action lines, so the learned lines must outnumber them.
+    let localized_votes: usize = votes[..2]
+        .iter()
+        .flat_map(|m| m.values())
+        .map(|&(n, _)| n)
+        .sum();
+    if localized_votes <= english {
+        return Templates::default();
     }
     let best = |m: &HashMap<&str, (usize, usize)>| {
         m.iter()
@@ -392,6 +407,15 @@ mod tests {
         let (kinds, t) = relabelled(text);
         assert!(!t.is_learned());
         assert_eq!(kinds[3], EventKind::Text);
+        // Custom-action output shaped like an action-ended line does not switch it over.
+        let (kinds, t) = relabelled(&format!(
+            "{text}\nMSI (s) (34:30) [05:30:36:100]: Doing action: CA_Step\n\
+             Pass at 5:30:38: CA_Step done, exit 0\n\
+             MSI (s) (34:30) [05:30:37:151]: Note: 1: 1925 \n\
+             some output"
+        ));
+        assert!(!t.is_learned());
+        assert_eq!(kinds[8], EventKind::Text);
     }
 
     #[test]
