@@ -39,6 +39,38 @@ fn decode_action_type(t: u32) -> ActionType {
     }
 }
 
+/// Lines that end what ran before a custom action: another action's start or end, another
+/// custom action's return, the script starting.
+fn is_action_boundary(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::ActionStart { .. }
+            | EventKind::ActionEnded { .. }
+            | EventKind::CustomActionReturned { .. }
+            | EventKind::RunningScript { .. }
+    )
+}
+
+fn is_tolerated(kind: &EventKind) -> bool {
+    matches!(kind, EventKind::CustomActionReturned { ignored: true, .. })
+}
+
+/// What the log proves about where a custom action without a schedule op ran: from the
+/// install script (after `Running Script`, inside `InstallFinalize`) it is deferred, from a
+/// sequence action (its own `Action start`) immediate; otherwise the log does not say.
+fn proven_context(events: &[crate::model::Event], name: &str, at: usize) -> &'static str {
+    for e in events[..at].iter().rev() {
+        match &e.kind {
+            EventKind::RunningScript { .. } => return "deferred",
+            EventKind::ActionStart { action } if action == name => return "immediate",
+            EventKind::ActionStart { action } if action == "InstallFinalize" => return "deferred",
+            EventKind::ActionStart { .. } => return "type unknown",
+            _ => {}
+        }
+    }
+    "type unknown"
+}
+
 /// Failing custom actions found in a session: (name, code, index of the failure line).
 fn failures(v: &SessionView) -> Vec<(String, Option<i64>, usize)> {
     let mut out: Vec<(String, Option<i64>, usize)> = Vec::new();
@@ -118,10 +150,14 @@ fn describe(
             EventKind::ActionStart { action } if action == name => Some(i),
             _ => None,
         });
-    let begin = scheduled
-        .map(|(i, _)| i)
-        .or(started)
-        .unwrap_or(at.saturating_sub(40));
+    // Where the action's own part of the log begins: its schedule op or its start, else the
+    // line after the end of whatever ran before it (so other actions' lines are never its own).
+    let begin = scheduled.map(|(i, _)| i).or(started).unwrap_or_else(|| {
+        events[..at]
+            .iter()
+            .rposition(|e| is_action_boundary(&e.kind))
+            .map_or(at.saturating_sub(40), |i| i + 1)
+    });
     let server = events[begin..at]
         .iter()
         .enumerate()
@@ -147,6 +183,8 @@ fn describe(
             matches!(events[i].kind, EventKind::Text) && !events[i].text.starts_with("MSI (")
         })
         .collect();
+    // Lines of the errors the package tolerated ("translated to success") are never its own.
+    output.retain(|&i| !is_tolerated(&events[i].kind));
     output.extend(v.indices(|e| matches!(e.kind, EventKind::Text) && e.text.starts_with(&prefix)));
     output.sort_unstable();
     output.dedup();
@@ -182,7 +220,7 @@ fn describe(
             }
         }
         None if scheduled.is_some() => traits.push("deferred".into()),
-        None => traits.push("immediate".into()),
+        None => traits.push(proven_context(events, name, at).into()),
     }
     if let Some((_, ctx)) = &server {
         traits.push(format!("{ctx} custom action server"));

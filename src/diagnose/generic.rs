@@ -5,6 +5,7 @@
 use super::evidence::SessionView;
 use super::fixes::{rerun_logged, FixValues};
 use super::{ids, Confidence, Finding};
+use crate::timeline::Outcome;
 
 pub fn first_failure(v: &SessionView) -> Vec<Finding> {
     if !v.failed() {
@@ -24,13 +25,18 @@ pub fn first_failure(v: &SessionView) -> Vec<Finding> {
         // among them).
         cited.extend(v.win_events().into_iter().map(|(i, _)| i));
     }
+    // The words follow the session's outcome: a cancelled install is not said to have failed.
+    let (ended, ended_adj) = match v.session.outcome {
+        Outcome::Cancelled => ("was cancelled", "cancelled"),
+        _ => ("failed", "failed"),
+    };
     let what = match failed {
         Some((_, a)) => format!("The first action to fail was {a}; the lines above it (cited) are where the cause usually is."),
         None => "No action reported failure (no `Return value 3`); the cited lines are the last errors before the end.".to_string(),
     };
     let title = match failed {
-        Some((_, a)) => format!("{} failed in {a}", v.product_label()),
-        None => format!("{} failed", v.product_label()),
+        Some((_, a)) => format!("{} {ended} in {a}", v.product_label()),
+        None => format!("{} {ended}", v.product_label()),
     };
     vec![Finding {
         evidence: v.evidence(&cited),
@@ -40,11 +46,15 @@ pub fn first_failure(v: &SessionView) -> Vec<Finding> {
             title,
             Confidence::Low,
             format!(
-                "No specific cause was recognised for this failed {} (exit code {}). {what}",
+                "No specific cause was recognised for this {ended_adj} {} ({}). {what}",
                 v.session.operation.noun(),
-                v.session
-                    .exit_code
-                    .map_or("unknown".to_string(), |c| c.to_string())
+                match v.session.exit_code {
+                    Some(c) => format!("exit code {c}"),
+                    None if v.session.truncated => {
+                        "no exit code: the log is cut after the failure".to_string()
+                    }
+                    None => "exit code unknown".to_string(),
+                }
             ),
         )
     }]

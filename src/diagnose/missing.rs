@@ -4,13 +4,13 @@
 
 use super::{ids, Finding};
 use crate::input::report::InputReport;
-use crate::timeline::Timeline;
+use crate::timeline::{Outcome, Timeline};
 
 pub fn notes(timeline: &Timeline, findings: &[Finding], inputs: &[InputReport]) -> Vec<String> {
     let has = |kind: &str| inputs.iter().any(|i| i.kind == kind && i.usable());
     let mut out = Vec::new();
     for s in &timeline.sessions {
-        if !s.outcome.is_failure() && s.outcome != crate::timeline::Outcome::Unknown {
+        if !s.outcome.is_failure() && s.outcome != Outcome::Unknown {
             continue;
         }
         // A low-confidence finding names a symptom, not a cause shown by evidence: the session
@@ -42,11 +42,20 @@ pub fn notes(timeline: &Timeline, findings: &[Finding], inputs: &[InputReport]) 
             lacks.push("the Procmon capture does not cover this session's msiexec processes or time window (start the capture before the install, and do not filter msiexec out)".to_string());
         }
         if s.truncated {
-            lacks.push("the log is cut before the end".to_string());
+            lacks.push(match s.outcome {
+                Outcome::Failure => "the log is cut after the failure".to_string(),
+                _ => "the log is cut before the end".to_string(),
+            });
         }
         if !lacks.is_empty() {
+            // The sentence says what the session's outcome says, and nothing more.
+            let what = match s.outcome {
+                Outcome::Cancelled => "was cancelled and no cause could be shown with certainty",
+                Outcome::Unknown => "has no outcome in these inputs (the log ends before the install did) and no failure could be shown in what was read",
+                _ => "failed and no cause could be shown with certainty",
+            };
             out.push(format!(
-                "{} ({}) failed and no cause could be shown with certainty: {}.",
+                "{} ({}) {what}: {}.",
                 s.id,
                 s.product.as_deref().unwrap_or("unknown product"),
                 lacks.join("; ")

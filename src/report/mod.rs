@@ -18,7 +18,7 @@ pub mod text;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::model::Timestamp;
-use crate::timeline::{CitedTime, ClockKind, InstallSession};
+use crate::timeline::{CitedTime, ClockKind, InstallSession, Outcome};
 
 /// An evidence time as the text and HTML reports show it: the moment on its session's clock
 /// (`true` when that clock is UTC), or the reading as written when it could not be placed
@@ -40,6 +40,22 @@ pub(crate) fn shown_time(t: &CitedTime, day: Option<NaiveDate>) -> (String, bool
         at.format(&format!("%Y-%m-%d {time_format}")).to_string()
     };
     (text, utc)
+}
+
+/// `1 failed`, `1 failed, 1 cancelled, 2 with unknown outcome`: each session counted under
+/// its own outcome, so a cancelled or unknown session is never counted as failed.
+pub(crate) fn outcome_counts(sessions: &[InstallSession]) -> String {
+    let count = |o: Outcome| sessions.iter().filter(|s| s.outcome == o).count();
+    let mut parts = vec![format!("{} failed", count(Outcome::Failure))];
+    let cancelled = count(Outcome::Cancelled);
+    if cancelled > 0 {
+        parts.push(format!("{cancelled} cancelled"));
+    }
+    let unknown = count(Outcome::Unknown);
+    if unknown > 0 {
+        parts.push(format!("{unknown} with unknown outcome"));
+    }
+    parts.join(", ")
 }
 
 /// The day a session's times are shown against (its local start, else its UTC start).

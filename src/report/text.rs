@@ -154,13 +154,12 @@ fn languages_line(s: &InstallSession) -> Option<String> {
 /// Renders the whole analysis for a terminal.
 pub fn render_styled(a: &Analysis, st: Style) -> String {
     let mut out = String::new();
-    let failed = a.sessions.iter().filter(|s| s.outcome.is_failure()).count();
     let _ = writeln!(
         out,
-        "msidiag: {} input(s), {} install session(s) ({} failed), {} finding(s)",
+        "msidiag: {} input(s), {} install session(s) ({}), {} finding(s)",
         a.inputs.len(),
         a.sessions.len(),
-        failed,
+        super::outcome_counts(&a.sessions),
         a.findings.len()
     );
     for s in &a.sessions {

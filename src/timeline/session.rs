@@ -87,10 +87,9 @@ impl InstallSession {
         let facts = SessionFacts::from_events(&log.events);
         let exit_code = facts.exit_code.as_ref().map(|s| s.value);
         let status = facts.status;
-        let outcome = match (exit_code.or(status), log.truncated) {
-            (Some(code), _) => Outcome::from_code(code),
-            (None, true) => Outcome::Unknown,
-            (None, false) => outcome_from_actions(&log.events),
+        let outcome = match exit_code.or(status) {
+            Some(code) => Outcome::from_code(code),
+            None => outcome_from_actions(&log.events, log.truncated),
         };
         let product = facts
             .product_name
@@ -255,21 +254,44 @@ impl InstallSession {
     }
 }
 
-/// Without an exit code: `INSTALL` (or the top action) returning 3 is a failure.
-fn outcome_from_actions(events: &[Event]) -> Outcome {
-    let top = events.iter().rev().find_map(|e| match &e.kind {
-        EventKind::ActionEnded {
-            action,
-            return_value,
-        } if action.chars().all(|c| c.is_ascii_uppercase()) => Some(*return_value),
-        _ => None,
-    });
+/// Without an exit code or status: the top-level action (`INSTALL. Return value 3.`) says
+/// it: 3 is a failure, 2 a cancel, 1 a success (unless the log is cut: the install could
+/// still have failed later). A cut log whose last action returned 3 (error dialogs shown after
+/// a failure, like `FatalError`, aside) is a failure too: the log is cut after the failure.
+fn outcome_from_actions(events: &[Event], truncated: bool) -> Outcome {
+    let ended = || {
+        events.iter().rev().filter_map(|e| match &e.kind {
+            EventKind::ActionEnded {
+                action,
+                return_value,
+            } => Some((action.as_str(), *return_value)),
+            _ => None,
+        })
+    };
+    let top = ended()
+        .find(|(action, _)| action.chars().all(|c| c.is_ascii_uppercase()))
+        .map(|(_, r)| r);
     match top {
-        Some(1) => Outcome::Success,
-        Some(2) => Outcome::Cancelled,
-        Some(3) => Outcome::Failure,
+        Some(3) => return Outcome::Failure,
+        Some(2) => return Outcome::Cancelled,
+        Some(1) if !truncated => return Outcome::Success,
+        _ => {}
+    }
+    let last = ended().find(|(action, _)| !is_error_dialog(action));
+    match last {
+        Some((_, 3)) if truncated => Outcome::Failure,
         _ => Outcome::Unknown,
     }
+}
+
+/// Dialogs a package shows after a failure or a cancel (`FatalError`, `UserExit`, …).
+fn is_error_dialog(action: &str) -> bool {
+    let a = action.to_ascii_lowercase();
+    a == "fatalerror"
+        || a == "userexit"
+        || a == "exitdialog"
+        || a.ends_with("dlg")
+        || a.ends_with("dialog")
 }
 
 fn product_from_messages(events: &[Event]) -> Option<String> {
@@ -277,4 +299,42 @@ fn product_from_messages(events: &[Event]) -> Option<String> {
         EventKind::ProductMessage { product, .. } => Some(product.clone()),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Origin;
+
+    fn ended(action: &str, return_value: u8) -> Event {
+        Event {
+            origin: Origin::line(&Arc::from("x.log"), 1),
+            time: None,
+            thread: None,
+            kind: EventKind::ActionEnded {
+                action: action.into(),
+                return_value,
+            },
+            text: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_log_cut_after_a_failed_action_is_a_failure() {
+        let cut = [ended("CostFinalize", 1), ended("InstallFiles", 3)];
+        assert_eq!(outcome_from_actions(&cut, true), Outcome::Failure);
+        // The error dialog shown after the failure does not hide it.
+        let dialog = [ended("InstallFiles", 3), ended("FatalError", 2)];
+        assert_eq!(outcome_from_actions(&dialog, true), Outcome::Failure);
+        // A cut log whose last action succeeded says nothing about the outcome.
+        let running = [ended("InstallFiles", 3), ended("Rollback", 1)];
+        assert_eq!(outcome_from_actions(&running, true), Outcome::Unknown);
+        let top_ok = [ended("InstallFiles", 1), ended("INSTALL", 1)];
+        assert_eq!(outcome_from_actions(&top_ok, true), Outcome::Unknown);
+        assert_eq!(outcome_from_actions(&top_ok, false), Outcome::Success);
+        let top_failed = [ended("ExecuteAction", 3), ended("INSTALL", 3)];
+        assert_eq!(outcome_from_actions(&top_failed, true), Outcome::Failure);
+        assert_eq!(outcome_from_actions(&top_failed, false), Outcome::Failure);
+        assert_eq!(outcome_from_actions(&[], true), Outcome::Unknown);
+    }
 }

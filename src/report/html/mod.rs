@@ -35,7 +35,6 @@ const SCRIPT: &str = include_str!("copy.js");
 /// Renders the whole analysis as one HTML page.
 pub fn render(a: &Analysis) -> String {
     let names = PathNames::new(a);
-    let failed = a.sessions.iter().filter(|s| s.outcome.is_failure()).count();
     let title = page_title(a);
     let csp = csp::policy(SCRIPT);
     let mut cmd_ids = 0usize;
@@ -61,7 +60,7 @@ pub fn render(a: &Analysis) -> String {
                     }
                     div.counts {
                         (a.inputs.len()) " input(s) · " (a.sessions.len()) " install session(s), "
-                        (failed) " failed · " (a.findings.len()) " finding(s)"
+                        (super::outcome_counts(&a.sessions)) " · " (a.findings.len()) " finding(s)"
                     }
                 }
                 section #verdict aria-label="Verdict" {
@@ -164,38 +163,31 @@ fn page_title(a: &Analysis) -> String {
             s.operation.as_str()
         )
     };
-    let failed: Vec<&InstallSession> = a
-        .sessions
-        .iter()
-        .filter(|s| s.outcome.is_failure())
-        .collect();
-    let unknown: Vec<&InstallSession> = a
-        .sessions
-        .iter()
-        .filter(|s| s.outcome == Outcome::Unknown)
-        .collect();
-    match (failed.as_slice(), unknown.as_slice(), a.sessions.as_slice()) {
-        (_, _, []) => "No install session found".to_string(),
-        ([one], [], _) if one.outcome == Outcome::Cancelled => {
-            format!("{} cancelled", name(one))
+    let count = |o: Outcome| a.sessions.iter().filter(|s| s.outcome == o).count();
+    match a.sessions.as_slice() {
+        [] => "No install session found".to_string(),
+        [one] => match one.outcome {
+            Outcome::Failure => format!("{} failed", name(one)),
+            Outcome::Cancelled => format!("{} cancelled", name(one)),
+            Outcome::Unknown => format!("{}: outcome unknown", name(one)),
+            o => format!("{} {}", name(one), outcome_label(o).to_lowercase()),
+        },
+        all => {
+            // Each session is counted under its own outcome: "failed" counts failures only.
+            let mut title = match count(Outcome::Failure) {
+                0 => format!("{} install sessions, none failed", all.len()),
+                f => format!("{f} of {} install sessions failed", all.len()),
+            };
+            let cancelled = count(Outcome::Cancelled);
+            if cancelled > 0 {
+                title.push_str(&format!(", {cancelled} cancelled"));
+            }
+            let unknown = count(Outcome::Unknown);
+            if unknown > 0 {
+                title.push_str(&format!(", {unknown} with unknown outcome"));
+            }
+            title
         }
-        ([one], [], _) => format!("{} failed", name(one)),
-        ([], [one], _) => format!("{}: outcome unknown", name(one)),
-        ([], [], [one]) => format!(
-            "{} {}",
-            name(one),
-            outcome_label(one.outcome).to_lowercase()
-        ),
-        ([], [], all) => format!("{} install sessions, none failed", all.len()),
-        (f, [], all) => {
-            format!("{} of {} install sessions failed", f.len(), all.len())
-        }
-        (f, u, all) => format!(
-            "{} of {} install sessions failed, {} with unknown outcome",
-            f.len(),
-            all.len(),
-            u.len()
-        ),
     }
 }
 
