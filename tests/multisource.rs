@@ -1099,6 +1099,50 @@ fn evtx_only_old_version_not_removed() -> Case {
     }
 }
 
+/// Only the Application log: the client could not connect to the Windows Installer service
+/// (1015 "Failed to connect to server. Error: 0x800706BA") and the install ended with 1601.
+/// Template of 1015 from the MsiInstaller event message file (research notes §8); no real
+/// rendering was found, so the data layout follows the other MsiInstaller records.
+fn evtx_only_connect_failed() -> Case {
+    let (product, code, pkg) = (
+        "Lucerne Timesheets",
+        "{8A3C5E71-0D2B-4F96-B41E-7C9D2A0F6E53}",
+        "C:\\Deploy\\LucerneTimesheets.msi",
+    );
+    let cpid = 5312u32;
+    let t = Utc.with_ymd_and_hms(2026, 11, 3, 15, 2, 11).unwrap();
+    let mut records = app_noise(t);
+    records.extend([
+        msi(1040, t, cpid, &[pkg, &cpid.to_string()]),
+        msi(
+            1015,
+            t + Duration::seconds(30),
+            cpid,
+            &["Failed to connect to server. Error: 0x800706BA"],
+        ),
+        outcome_record(
+            t + Duration::seconds(31),
+            cpid,
+            product,
+            "2.0.1",
+            "1601",
+            "Lucerne Publishing",
+            code,
+        ),
+        msi(
+            1042,
+            t + Duration::seconds(32),
+            cpid,
+            &[pkg, &cpid.to_string()],
+        ),
+    ]);
+    records.sort_by_key(|r| r.time);
+    Case {
+        name: "evtx-only-connect-failed",
+        files: vec![("Application.evtx", write_evtx(&records))],
+    }
+}
+
 fn cases() -> Vec<Case> {
     vec![
         windows_temp_acl(),
@@ -1114,6 +1158,7 @@ fn cases() -> Vec<Case> {
         service_logon_failure(),
         evtx_only_launch_condition(),
         evtx_only_old_version_not_removed(),
+        evtx_only_connect_failed(),
     ]
 }
 

@@ -530,13 +530,22 @@ family_rule!(
 );
 
 /// `event_messages::package_message_in_event_log`: an event-log-only session whose MsiInstaller
-/// record carries the package's own message (no Windows Installer number).
+/// record carries the package's own message (no Windows Installer number), or a 1015 record
+/// (the client could not connect to the service).
 pub struct PackageMessageInEventLog;
 
 impl Rule for PackageMessageInEventLog {
     fn findings(&self) -> &[FindingDoc] {
-        // The same finding as the log's LaunchConditions rule.
-        LaunchCondition.findings()
+        // The same findings as the log's LaunchConditions rule and the service rule (1015).
+        static DOCS: OnceLock<Vec<FindingDoc>> = OnceLock::new();
+        DOCS.get_or_init(|| {
+            LaunchCondition
+                .findings()
+                .iter()
+                .chain(MachineRecords.findings().iter().take(1))
+                .cloned()
+                .collect()
+        })
     }
 
     fn check(&self, view: &SessionView) -> Vec<Finding> {
