@@ -12,10 +12,12 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use serde::Serialize;
 
+mod bundle;
 mod language;
 mod log_session;
 mod win_facts;
 
+pub use bundle::{BundleFailure, BundleFailureKind, BundleLine, BundleLog, BundlePackage};
 pub use language::Language;
 pub use log_session::{DateOrder, DateOrderDecision, LogSession};
 pub use win_facts::{

@@ -2,6 +2,7 @@
 //! A reader must not depend on another reader or on later stages; what they share is
 //! format-free (`bytes`: little-endian reads and UTF-16LE text; `window`: reading large files).
 
+pub mod burn;
 pub(crate) mod bytes;
 pub mod evtx;
 pub mod msilog;

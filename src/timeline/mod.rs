@@ -8,6 +8,7 @@
 //! crashes) join the sessions whose window holds them. This module must not diagnose.
 
 pub mod align;
+pub mod bundles;
 pub mod clock;
 pub mod evtx_groups;
 pub mod facts;
@@ -20,11 +21,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 
 pub use align::ClockAlignment;
+pub use bundles::Bundle;
 pub use clock::{CitedTime, ClockKind, Placed, SessionClock};
 pub use facts::{Outcome, SessionFacts, Sourced};
 pub use session::{InstallSession, SessionSummary};
 
-use crate::model::{Event, EventKind, LogSession, Timestamp};
+use crate::model::{BundleLog, Event, EventKind, LogSession, Timestamp};
 use crate::TzSpec;
 use evtx_groups::EvtxGroup;
 
@@ -36,6 +38,8 @@ pub struct SourceData {
     pub evtx: Vec<(Arc<str>, Vec<Event>)>,
     /// Kept Procmon operations per file, and whether the file's times carry dates.
     pub procmon: Vec<(Arc<str>, Vec<Event>, bool)>,
+    /// Bundle runs read from WiX Burn logs, in input order.
+    pub bundles: Vec<BundleLog>,
 }
 
 /// The merged result.
@@ -46,6 +50,8 @@ pub struct Timeline {
     pub machine_events: Vec<Event>,
     pub clocks: Vec<ClockAlignment>,
     pub notes: Vec<String>,
+    /// Bundle runs (WiX Burn), their packages linked to the sessions of their MSI logs.
+    pub bundles: Vec<Bundle>,
 }
 
 pub(crate) fn utc_of(e: &Event) -> Option<DateTime<Utc>> {
@@ -127,5 +133,6 @@ pub fn build(data: SourceData, tz: Option<&TzSpec>) -> Timeline {
         let related = &mut s.events[s.log_events..];
         related.sort_by_key(|e| e.time.map(|t| clock.sort_key(&t)));
     }
+    t.bundles = bundles::link(data.bundles, &t.sessions);
     t
 }
