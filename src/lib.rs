@@ -68,6 +68,8 @@ pub struct Analysis {
     /// How each source's clock was aligned.
     pub clocks: Vec<timeline::ClockAlignment>,
     pub findings: Vec<Finding>,
+    /// WiX Burn bundle runs, their packages linked to sessions, and their own findings.
+    pub bundles: Vec<AnalyzedBundle>,
     pub notes: Vec<String>,
     pub tz: Option<TzSpec>,
 }
@@ -82,6 +84,14 @@ impl Analysis {
     pub fn any_readable_input(&self) -> bool {
         self.inputs.iter().any(InputReport::readable)
     }
+}
+
+/// One bundle run (WiX Burn) with the ids of its own findings (in [`Analysis::findings`],
+/// session `null`); a failed package linked to a session has that session's findings instead.
+#[derive(Debug)]
+pub struct AnalyzedBundle {
+    pub bundle: timeline::Bundle,
+    pub findings: Vec<diagnose::FindingId>,
 }
 
 /// Errors that stop a whole run (single-file problems never do).
@@ -99,6 +109,7 @@ struct ReadInput {
     evtx_events: Vec<model::Event>,
     procmon_events: Vec<model::Event>,
     procmon_has_dates: bool,
+    bundle_runs: Vec<model::BundleLog>,
 }
 
 /// Progress of a run, reported from worker threads (the CLI draws a bar from it).
@@ -162,10 +173,23 @@ pub fn analyze_with_progress(
             data.procmon
                 .push((path, r.procmon_events, r.procmon_has_dates));
         }
+        data.bundles.extend(r.bundle_runs);
         inputs.push(r.report);
     }
     let timeline = pool.install(|| timeline::build(data, options.tz.as_ref()));
-    let findings = pool.install(|| diagnose::run(&timeline));
+    let mut findings = pool.install(|| diagnose::run(&timeline));
+    let mut bundles: Vec<AnalyzedBundle> = timeline
+        .bundles
+        .iter()
+        .map(|b| AnalyzedBundle {
+            bundle: b.clone(),
+            findings: Vec::new(),
+        })
+        .collect();
+    for (i, f) in diagnose::bundle_findings(&timeline) {
+        bundles[i].findings.push(f.id.clone());
+        findings.push(f);
+    }
     let mut notes: Vec<String> = found.problems;
     notes.extend(timeline.notes.iter().cloned());
     if timeline
@@ -184,6 +208,7 @@ pub fn analyze_with_progress(
         machine_events: timeline.machine_events,
         clocks: timeline.clocks,
         findings,
+        bundles,
         notes,
         tz: options.tz.clone(),
     })
@@ -273,6 +298,15 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
             }
             r.procmon_events = file.events;
             r.procmon_has_dates = file.has_dates;
+        }
+        InputKind::BurnLog => {
+            let file = sources::burn::read_source(&display, &source);
+            r.report.encoding = Some(file.encoding.as_str());
+            if file.runs.iter().any(|b| b.truncated) {
+                r.report.status = InputStatus::Truncated;
+            }
+            r.report.problems = file.problems;
+            r.bundle_runs = file.runs;
         }
         InputKind::Empty => {
             r.report.status = InputStatus::Empty;

@@ -4,7 +4,8 @@
 //! with its [`Origin`] so that every finding can cite the exact place it came from.
 //! Event log records carry what they mean as typed facts ([`WinFact`], decoded once by the
 //! reader in `src/sources/evtx/msi.rs`), and an MSI log's install sessions are
-//! [`LogSession`]s, so that later stages read facts without knowing any source format.
+//! [`LogSession`]s and a WiX Burn bundle's runs are [`BundleLog`]s, so that later stages read
+//! facts without knowing any source format.
 //! This module holds plain data only: it must not parse, correlate or decide anything.
 
 use std::sync::Arc;

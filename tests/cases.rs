@@ -258,6 +258,60 @@ fn check_case(dir: &Path) -> Result<(), String> {
             }
         }
     }
+    check_bundles(&case, &expected, &r)?;
+    Ok(())
+}
+
+/// `bundles`: the bundle runs in order, each listed field equal (`packages` element by
+/// element, only the fields listed); when the case expects none, the report has none.
+fn check_bundles(case: &str, expected: &Value, r: &Value) -> Result<(), String> {
+    let got = r["bundles"].as_array().cloned().unwrap_or_default();
+    let Some(want) = expected["bundles"].as_array() else {
+        if !got.is_empty() {
+            return Err(format!("{case}: unexpected bundles {got:?}"));
+        }
+        return Ok(());
+    };
+    if got.len() != want.len() {
+        return Err(format!(
+            "{case}: {} bundles, expected {}",
+            got.len(),
+            want.len()
+        ));
+    }
+    for (n, (want, got)) in want.iter().zip(&got).enumerate() {
+        for (k, v) in want.as_object().unwrap() {
+            if k == "packages" {
+                let packages = got[k].as_array().cloned().unwrap_or_default();
+                let wanted = v.as_array().unwrap();
+                if packages.len() != wanted.len() {
+                    return Err(format!(
+                        "{case}: bundle {} has {} packages",
+                        n + 1,
+                        packages.len()
+                    ));
+                }
+                for (p, (w, g)) in wanted.iter().zip(&packages).enumerate() {
+                    for (pk, pv) in w.as_object().unwrap() {
+                        if g[pk] != *pv {
+                            return Err(format!(
+                                "{case}: bundle {} package {} {pk} = {} (expected {pv})",
+                                n + 1,
+                                p + 1,
+                                g[pk]
+                            ));
+                        }
+                    }
+                }
+            } else if got[k] != *v {
+                return Err(format!(
+                    "{case}: bundle {} {k} = {} (expected {v})",
+                    n + 1,
+                    got[k]
+                ));
+            }
+        }
+    }
     Ok(())
 }
 

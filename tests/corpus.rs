@@ -117,3 +117,55 @@ fn corpus_msi_logs_read_cleanly_and_failures_are_explained() {
         "only {checked} sessions matched MANIFEST rows"
     );
 }
+
+/// The WiX Burn bundle logs of the corpus (`other/wixpills-*`) read without problems, with
+/// their MSI logs beside them (`msilog/wixpills-*`): every package that ran is linked to the
+/// session of the MSI log the bundle names, and the start condition that evaluated to false
+/// is `bundle-prerequisite-blocked`.
+#[test]
+fn corpus_bundle_logs_link_their_packages() {
+    let Some(corpus) = corpus() else {
+        eprintln!("corpus not found beside the repository: skipped");
+        return;
+    };
+    let mut cases = 0;
+    for entry in std::fs::read_dir(corpus.join("other")).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        if !name.starts_with("wixpills-Bundle") {
+            continue;
+        }
+        cases += 1;
+        let out = Command::cargo_bin("msidiag")
+            .unwrap()
+            .args(["analyze", "--json", "-"])
+            .arg(&dir)
+            .arg(corpus.join("msilog").join(&name))
+            .output()
+            .unwrap();
+        let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for i in r["inputs"].as_array().unwrap() {
+            assert_eq!(i["status"], "ok", "{}: {:?}", i["path"], i["problems"]);
+        }
+        let bundles = r["bundles"].as_array().expect("bundles");
+        assert!(!bundles.is_empty(), "{name}");
+        for b in bundles {
+            assert!(
+                b["engine_version"].as_str().unwrap().starts_with("3."),
+                "{b}"
+            );
+            for p in b["packages"].as_array().unwrap() {
+                if p["result"].is_string() {
+                    assert!(p["session"].is_string(), "{name}: {p} has no session");
+                }
+            }
+            let blocked = b["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == "bundle-prerequisite-blocked");
+            assert_eq!(blocked, b["exit_code"] == "0x00000001", "{name}: {b}");
+        }
+    }
+    assert_eq!(cases, 3, "three bundle folders in the corpus");
+}

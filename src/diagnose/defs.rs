@@ -553,6 +553,51 @@ impl Rule for PackageMessageInEventLog {
     }
 }
 
+/// `bundle::bundle_findings`: WiX Burn bundle runs. A bundle is not an install session: its
+/// findings are made over the timeline's bundles (`diagnose::bundle_findings`), so the session
+/// check finds nothing; the rule is here to declare its findings.
+pub struct BundleRuns;
+
+impl Rule for BundleRuns {
+    fn findings(&self) -> &[FindingDoc] {
+        const DOCS: &[FindingDoc] = &[
+            FindingDoc::of(
+                BUNDLE_PACKAGE_FAILED,
+                "a WiX Burn bundle's package failed (`Applied execute package: X, result: 0x8…`) and its MSI log (named by the bundle) is not among the inputs",
+                &[],
+                &[FIX_BUNDLE_PACKAGE_LOG],
+            ),
+            FindingDoc::of(
+                BUNDLE_CACHE_FAILED,
+                "a bundle could not download, verify (hash, signature) or cache a payload",
+                &[],
+                &[FIX_BUNDLE_CACHE],
+            ),
+            FindingDoc::of(
+                BUNDLE_RELATED_BUNDLE_MISSING,
+                "a related bundle's cached copy is missing (`Failed to get size of pseudo bundle`, v4 `Detected related bundle missing from cache`)",
+                &[OLD_VERSION_NOT_REMOVED],
+                &[FIX_BUNDLE_RELATED],
+            ),
+            FindingDoc::of(
+                BUNDLE_PREREQUISITE_BLOCKED,
+                "the bundle's own condition (`Bundle condition evaluated to false`) blocked it before any package ran",
+                &[],
+                &[FIX_LAUNCH_CONDITION],
+            ),
+        ];
+        DOCS
+    }
+
+    fn check(&self, _: &SessionView) -> Vec<Finding> {
+        Vec::new()
+    }
+}
+
+const FIX_BUNDLE_PACKAGE_LOG: &str = "Collect the package's MSI log the bundle names (`WixBundleLog_<package>`, `<bundle>_<time>_NNN_<package>.log` in %TEMP%) and analyse it with the bundle log.";
+const FIX_BUNDLE_CACHE: &str = "Check the connection (proxy, firewall, TLS) or use the offline installer (setup.exe /layout); delete %ProgramData%\\Package Cache\\.unverified after a hash mismatch; check the Package Cache folder's permissions.";
+const FIX_BUNDLE_RELATED: &str = "Restore the earlier bundle's setup file at its cached path, or repair/uninstall it from its original setup, then rerun the bundle.";
+
 /// Every built-in rule written in Rust, in the order they run on a session.
 pub const RULES: &[&dyn Rule] = &[
     &IpiAccessDenied,
@@ -584,4 +629,5 @@ pub const RULES: &[&dyn Rule] = &[
     &InstallerFolderFromProcmon,
     &NumberedError,
     &FirstFailure,
+    &BundleRuns,
 ];

@@ -46,3 +46,7 @@ pub const CONFIG_MSI_ACL: &str = "config-msi-acl";
 pub const MSISERVER_BROKEN: &str = "msiserver-broken";
 pub const CUSTOM_ACTION_CRASH: &str = "custom-action-crash";
 pub const FIRST_FAILURE: &str = "first-failure";
+pub const BUNDLE_PACKAGE_FAILED: &str = "bundle-package-failed";
+pub const BUNDLE_CACHE_FAILED: &str = "bundle-cache-failed";
+pub const BUNDLE_RELATED_BUNDLE_MISSING: &str = "bundle-related-bundle-missing";
+pub const BUNDLE_PREREQUISITE_BLOCKED: &str = "bundle-prerequisite-blocked";

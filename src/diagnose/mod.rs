@@ -5,6 +5,7 @@
 //! derive every finding from parsed events (never from file names) and must not print.
 
 mod access;
+mod bundle;
 mod cache;
 mod conditions;
 mod custom_action;
@@ -30,6 +31,7 @@ mod session_notes;
 
 use rayon::prelude::*;
 
+pub use bundle::bundle_findings;
 pub use evidence::{order_evidence, SessionView};
 pub use finding::{Confidence, Confirmation, ConfirmedBy, Evidence, Finding, FindingId, Fix};
 pub use registry::{FindingDoc, Origin, Registry, Rule};

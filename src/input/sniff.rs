@@ -17,7 +17,7 @@ pub enum InputKind {
     ProcmonPml,
     ProcmonCsv,
     Zip,
-    /// A WiX Burn bundle log: recognised, not analysed yet.
+    /// A WiX Burn bundle log (read by `src/sources/burn/`).
     BurnLog,
     Empty,
     Unknown,

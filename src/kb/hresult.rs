@@ -220,6 +220,15 @@ fn facility_name(facility: u16) -> Option<&'static str> {
 /// HRESULTs with their own winerror.h symbol (value, symbol, SDK message text).
 const HRESULTS: &[(u32, &str, &str)] = &[
     (0x0000_0000, "S_OK", "The operation completed successfully."),
+    // Payload checks of WiX Burn bundles (winerror.h).
+    (0x8009_1007, "CRYPT_E_HASH_VALUE", "The hash value is not correct."),
+    (0x800B_0100, "TRUST_E_NOSIGNATURE", "No signature was present in the subject."),
+    (0x8009_6010, "TRUST_E_BAD_DIGEST", "The digital signature of the object did not verify."),
+    (
+        0x800B_0109,
+        "CERT_E_UNTRUSTEDROOT",
+        "A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider.",
+    ),
     (
         0x0000_0001,
         "S_FALSE",

@@ -137,6 +137,98 @@ fn finding_block(
     }
 }
 
+/// A bundle run: its verdict, each package with its result and linked session (and that
+/// session's findings), then the bundle's own findings.
+fn bundle_block(out: &mut String, a: &Analysis, ab: &crate::AnalyzedBundle, st: Style) {
+    let b = &ab.bundle;
+    let log = &b.log;
+    let when = match (log.started, log.ended) {
+        (Some(s), Some(e)) => format!(
+            "{} → {}",
+            s.format("%Y-%m-%d %H:%M:%S"),
+            e.format("%Y-%m-%d %H:%M:%S")
+        ),
+        _ => "time unknown".to_string(),
+    };
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{}  {} {}  bundle (Burn v{})  {}  {}{}  {}",
+        st.bold(&b.id),
+        st.bold(&neutralise(
+            log.name.as_deref().unwrap_or("(unnamed bundle)")
+        )),
+        neutralise(log.version.as_deref().unwrap_or("")),
+        neutralise(&log.engine_version),
+        neutralise(&log.action.as_deref().unwrap_or("unknown").to_lowercase()),
+        st.outcome(b.outcome()),
+        log.exit_code
+            .map(|c| format!(" (exit 0x{c:08X})"))
+            .unwrap_or_default(),
+        when
+    );
+    let _ = writeln!(
+        out,
+        "  from {}:{}-{}",
+        neutralise(&log.path),
+        log.first_line,
+        log.last_line
+    );
+    if let Some(restart) = &log.restart {
+        let _ = writeln!(out, "  restart: {}", neutralise(restart));
+    }
+    for (i, p) in log.packages.iter().enumerate() {
+        let result = match p.result {
+            Some(r) => format!("0x{r:08X}"),
+            None if p.applied => "no result".to_string(),
+            None => "not run".to_string(),
+        };
+        let linked = match b.session_of(i) {
+            Some(sid) => {
+                let ids: Vec<&str> = a
+                    .findings
+                    .iter()
+                    .filter(|f| f.session.as_deref() == Some(sid))
+                    .map(|f| f.id.as_ref())
+                    .collect();
+                if ids.is_empty() {
+                    format!(" → {sid}")
+                } else {
+                    format!(" → {sid}: {}", ids.join(", "))
+                }
+            }
+            None => p
+                .log_path
+                .as_deref()
+                .filter(|_| p.result.is_some_and(|r| r & 0x8000_0000 != 0))
+                .map(|l| {
+                    format!(
+                        " (its log {} is not among the inputs)",
+                        crate::timeline::bundles::file_name(l)
+                    )
+                })
+                .unwrap_or_default(),
+        };
+        let _ = writeln!(
+            out,
+            "  package {}{}: {result}{}",
+            neutralise(&p.id),
+            p.kind
+                .as_deref()
+                .map(|k| format!(" ({k})"))
+                .unwrap_or_default(),
+            neutralise(&linked)
+        );
+    }
+    for f in a.findings.iter().filter(|f| {
+        f.session.is_none()
+            && ab.findings.contains(&f.id)
+            && f.evidence.first().is_some_and(|e| *e.path == *log.path)
+    }) {
+        finding_block(out, f, &a.findings, None, st);
+    }
+}
+
 /// Renders the whole analysis for a terminal, without colour.
 pub fn render(a: &Analysis) -> String {
     render_styled(a, Style::default())
@@ -210,6 +302,9 @@ pub fn render_styled(a: &Analysis, st: Style) -> String {
         for f in findings {
             finding_block(&mut out, f, &a.findings, Some(s), st);
         }
+    }
+    for ab in &a.bundles {
+        bundle_block(&mut out, a, ab, st);
     }
     let _ = writeln!(out, "\nInputs:");
     for i in &a.inputs {

@@ -6,6 +6,7 @@
 
 use crate::model::BundleLog;
 
+use super::facts::Outcome;
 use super::session::InstallSession;
 
 /// One bundle run and the sessions of its packages.
@@ -20,6 +21,22 @@ pub struct Bundle {
 }
 
 impl Bundle {
+    /// The run's outcome from its exit code (a Win32 code or an HRESULT wrapping one):
+    /// `unknown` when the log has none.
+    pub fn outcome(&self) -> Outcome {
+        match self.log.exit_code {
+            None => Outcome::Unknown,
+            Some(code) => {
+                let win32 = if code & 0xFFFF_0000 == 0x8007_0000 {
+                    code & 0xFFFF
+                } else {
+                    code
+                };
+                Outcome::from_code(i64::from(win32))
+            }
+        }
+    }
+
     /// The session linked to package `i`, when any.
     pub fn session_of(&self, i: usize) -> Option<&str> {
         self.package_sessions.get(i).and_then(|s| s.as_deref())
@@ -67,6 +84,46 @@ pub fn link(runs: Vec<BundleLog>, sessions: &[InstallSession]) -> Vec<Bundle> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outcome_reads_win32_codes_and_their_hresults() {
+        let log = BundleLog {
+            path: "b.log".into(),
+            first_line: 1,
+            last_line: 1,
+            engine_version: "3.14".into(),
+            engine_major: Some(3),
+            name: None,
+            version: None,
+            action: None,
+            started: None,
+            ended: None,
+            packages: Vec::new(),
+            apply_result: None,
+            restart: None,
+            exit_code: None,
+            restarting: None,
+            exit_line: None,
+            failures: Vec::new(),
+            truncated: true,
+        };
+        let mut b = Bundle {
+            id: "B1".into(),
+            log,
+            package_sessions: Vec::new(),
+        };
+        for (code, want) in [
+            (None, Outcome::Unknown),
+            (Some(0), Outcome::Success),
+            (Some(3010), Outcome::SuccessRebootRequired),
+            (Some(0x8007_0642), Outcome::Cancelled),
+            (Some(0x8007_0643), Outcome::Failure),
+            (Some(1), Outcome::Failure),
+        ] {
+            b.log.exit_code = code;
+            assert_eq!(b.outcome(), want, "{code:?}");
+        }
+    }
 
     #[test]
     fn file_names_of_windows_and_archive_paths() {

@@ -5,7 +5,9 @@
 //! are matched to log sessions by product and status, which also gives the log's UTC offset
 //! (`align`); Procmon operations join a session by PID (full, or the low byte the MSI log
 //! shows) inside its time window. Machine-wide records (the Windows Installer service, msiexec
-//! crashes) join the sessions whose window holds them. This module must not diagnose.
+//! crashes) join the sessions whose window holds them. Bundle runs (WiX Burn) keep their own
+//! entries, their packages linked to the sessions of their MSI logs (`bundles`). This module
+//! must not diagnose.
 
 pub mod align;
 pub mod bundles;

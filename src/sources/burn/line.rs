@@ -56,19 +56,22 @@ pub fn parse(line: &str) -> Option<BurnLine<'_>> {
 
 /// The first `0x…` HRESULT in `text` (`Error 0x80070643: …`, `result: 0x0`).
 pub fn first_hresult(text: &str) -> Option<u32> {
-    text.match_indices("0x").find_map(|(i, _)| hex_at(&text[i + 2..]))
+    text.match_indices("0x")
+        .find_map(|(i, _)| hex_at(&text[i + 2..]))
 }
 
 /// The HRESULT after `key` (`result: `, `error: `, `exit code: `), case-insensitive key.
 pub fn hresult_after(text: &str, key: &str) -> Option<u32> {
     let value = field(text, key)?;
-    hex_at(value.strip_prefix("0x").or_else(|| value.strip_prefix("0X"))?)
+    hex_at(
+        value
+            .strip_prefix("0x")
+            .or_else(|| value.strip_prefix("0X"))?,
+    )
 }
 
 fn hex_at(s: &str) -> Option<u32> {
-    let end = s
-        .find(|c: char| !c.is_ascii_hexdigit())
-        .unwrap_or(s.len());
+    let end = s.find(|c: char| !c.is_ascii_hexdigit()).unwrap_or(s.len());
     if end == 0 || end > 8 {
         return None;
     }
@@ -129,7 +132,8 @@ mod tests {
 
     #[test]
     fn reads_the_prefix_of_v3_and_v5_lines() {
-        let l = parse("[8734:0DF8][2022-02-01T14:00:39]i001: Burn v3.11.100.14523, Windows v10.0").unwrap();
+        let l = parse("[8734:0DF8][2022-02-01T14:00:39]i001: Burn v3.11.100.14523, Windows v10.0")
+            .unwrap();
         assert_eq!((l.severity, l.id, l.process), ('i', 1, 0x8734));
         assert!(l.message.starts_with("Burn v3.11"));
         let e = parse("[13C4:2010][2022-06-08T13:03:44]e000: Error 0x80070643: Failed to install MSI package.\r").unwrap();
@@ -147,14 +151,20 @@ mod tests {
         assert_eq!(hresult_after(t, "result: "), Some(0x80070643));
         assert_eq!(field(t, "restart: "), Some("None"));
         assert_eq!(
-            name_after("Applying execute package: vc_x64, action: Install", "Applying execute package: "),
+            name_after(
+                "Applying execute package: vc_x64, action: Install",
+                "Applying execute package: "
+            ),
             Some("vc_x64")
         );
         assert_eq!(
             variable("Setting string variable 'WixBundleLog_A' to value 'C:\\T\\x_000_A.log'"),
             Some(("WixBundleLog_A", "C:\\T\\x_000_A.log"))
         );
-        assert_eq!(variable("Variable: WixBundleName = My Bundle"), Some(("WixBundleName", "My Bundle")));
+        assert_eq!(
+            variable("Variable: WixBundleName = My Bundle"),
+            Some(("WixBundleName", "My Bundle"))
+        );
         assert_eq!(first_hresult("no hex 0xZZ here"), None);
     }
 }

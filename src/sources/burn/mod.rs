@@ -132,14 +132,21 @@ mod tests {
         assert_eq!(r.engine_major, Some(3));
         assert_eq!(r.name.as_deref(), Some("Contoso Runtime"));
         assert_eq!(r.action.as_deref(), Some("Install"));
-        assert_eq!((r.apply_result, r.exit_code, r.restarting), (Some(0x80070643), Some(0x80070643), Some(false)));
+        assert_eq!(
+            (r.apply_result, r.exit_code, r.restarting),
+            (Some(0x80070643), Some(0x80070643), Some(false))
+        );
         let p = &r.packages[0];
         assert_eq!(p.id, "vcRuntimeMinimum_x64");
         assert_eq!(p.kind.as_deref(), Some("msi"));
         assert_eq!(p.result, Some(0x80070643));
         assert_eq!(p.errors.len(), 1);
         assert_eq!(p.errors[0].line, 7);
-        assert!(p.log_path.as_deref().unwrap().ends_with("_000_vcRuntimeMinimum_x64.log"));
+        assert!(p
+            .log_path
+            .as_deref()
+            .unwrap()
+            .ends_with("_000_vcRuntimeMinimum_x64.log"));
         assert!(!r.truncated);
     }
 
@@ -158,7 +165,10 @@ mod tests {
         assert_eq!(r.engine_major, Some(5));
         assert_eq!(r.failures.len(), 2);
         assert_eq!(r.failures[0].kind, crate::model::BundleFailureKind::Hash);
-        assert_eq!(r.failures[1].kind, crate::model::BundleFailureKind::RelatedBundleMissing);
+        assert_eq!(
+            r.failures[1].kind,
+            crate::model::BundleFailureKind::RelatedBundleMissing
+        );
         assert!(r.truncated);
         assert!(f.problems.iter().any(|p| p.starts_with("v5.log:1:")));
         for cut in 0..FAILED_V3.len() {

@@ -93,11 +93,9 @@ impl RunBuilder {
                 run.apply_result = hresult_after(m, "result: ");
                 run.restart = field(m, "restart: ").map(str::to_string);
             }
-            (_, 500) => {
-                if run.exit_code.is_none() {
-                    run.exit_code = hresult_after(m, "exit code: ");
-                    run.exit_line = Some(cited.clone());
-                }
+            (_, 500) if run.exit_code.is_none() => {
+                run.exit_code = hresult_after(m, "exit code: ");
+                run.exit_line = Some(cited.clone());
             }
             (_, 7) => {
                 run.exit_code = hresult_after(m, "Exit code: ");
@@ -117,7 +115,11 @@ impl RunBuilder {
         if let Some(run) = self.runs.last_mut() {
             run.last_line = number;
             let text = text.trim_end_matches(['\r', '\n']);
-            if let Some(last) = run.failures.last_mut().filter(|f| f.line.line + 1 == number) {
+            if let Some(last) = run
+                .failures
+                .last_mut()
+                .filter(|f| f.line.line + 1 == number)
+            {
                 last.line.text.push('\n');
                 last.line.text.push_str(text);
             }
@@ -227,7 +229,13 @@ fn kind_of_path(path: &str) -> Option<String> {
 
 /// Trust errors a payload's signature check returns (TRUST_E_NOSIGNATURE, TRUST_E_BAD_DIGEST,
 /// TRUST_E_CERT_SIGNATURE, TRUST_E_SUBJECT_NOT_TRUSTED, CERT_E_UNTRUSTEDROOT).
-const SIGNATURE_ERRORS: &[u32] = &[0x800B_0100, 0x8009_6010, 0x8009_6004, 0x800B_0004, 0x800B_0109];
+const SIGNATURE_ERRORS: &[u32] = &[
+    0x800B_0100,
+    0x8009_6010,
+    0x8009_6004,
+    0x800B_0004,
+    0x800B_0109,
+];
 
 /// Which Burn-only failure an error message reports, if any.
 fn failure_kind(m: &str) -> Option<BundleFailureKind> {
@@ -245,7 +253,12 @@ fn failure_kind(m: &str) -> Option<BundleFailureKind> {
         Some(BundleFailureKind::Hash)
     } else if has("signature") || has("certificate") || SIGNATURE_ERRORS.contains(&hresult) {
         Some(BundleFailureKind::Signature)
-    } else if has("download") || has("acquire") || has("send request to url") || has("http status") || has("resolve source") {
+    } else if has("download")
+        || has("acquire")
+        || has("send request to url")
+        || has("http status")
+        || has("resolve source")
+    {
         Some(BundleFailureKind::Download)
     } else if has("failed to verify payload")
         || has("failed to cache")
@@ -262,22 +275,28 @@ fn failure_kind(m: &str) -> Option<BundleFailureKind> {
     }
 }
 
-/// What a failure line names: a quoted value, or the value after `payload: `/`package: `/`path: `
-/// / `from: ` / `bundle: ` / the last `: `.
+/// What a failure line names: the payload, package or container (`payload: X`), else a quoted
+/// value (a URL or path), else the value of `path: `, else what follows the last `: `.
 fn subject(m: &str) -> Option<String> {
+    let value_after = |key: &str, stops: &[char]| {
+        let i = m.find(key)?;
+        let rest = &m[i + key.len()..];
+        let end = rest.find(stops).unwrap_or(rest.len());
+        let v = rest[..end].trim().trim_end_matches('.');
+        (!v.is_empty()).then(|| v.to_string())
+    };
+    for key in ["payload: ", "package: ", "container: "] {
+        if let Some(v) = value_after(key, &[',', ' ']) {
+            return Some(v);
+        }
+    }
     if let Some(start) = m.find('\'') {
         if let Some(len) = m[start + 1..].find('\'') {
             return Some(m[start + 1..start + 1 + len].to_string());
         }
     }
-    for key in ["payload: ", "package: ", "container: ", "path: ", "bundle id: ", "cache: "] {
-        if let Some(v) = field(m, key) {
-            let v = v.split(" at path").next().unwrap_or(v);
-            let v = v.split(" to working path").next().unwrap_or(v).trim();
-            if !v.is_empty() {
-                return Some(v.to_string());
-            }
-        }
+    if let Some(v) = value_after("path: ", &[',']) {
+        return Some(v);
     }
     let (_, after) = m.rsplit_once(": ")?;
     let after = after.trim().trim_end_matches('.');
