@@ -229,6 +229,19 @@ fn bundle_block(out: &mut String, a: &Analysis, ab: &crate::AnalyzedBundle, st: 
     }
 }
 
+/// ` N bundle run(s) (M failed),` when the inputs hold bundle logs, else nothing.
+fn bundle_count(a: &Analysis) -> String {
+    if a.bundles.is_empty() {
+        return String::new();
+    }
+    let failed = a
+        .bundles
+        .iter()
+        .filter(|b| b.bundle.outcome().is_failure())
+        .count();
+    format!(" {} bundle run(s) ({failed} failed),", a.bundles.len())
+}
+
 /// Renders the whole analysis for a terminal, without colour.
 pub fn render(a: &Analysis) -> String {
     render_styled(a, Style::default())
@@ -248,10 +261,11 @@ pub fn render_styled(a: &Analysis, st: Style) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "msidiag: {} input(s), {} install session(s) ({}), {} finding(s)",
+        "msidiag: {} input(s), {} install session(s) ({}),{} {} finding(s)",
         a.inputs.len(),
         a.sessions.len(),
         super::outcome_counts(&a.sessions),
+        bundle_count(a),
         a.findings.len()
     );
     for s in &a.sessions {

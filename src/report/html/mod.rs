@@ -38,7 +38,11 @@ pub fn render(a: &Analysis) -> String {
     let title = page_title(a);
     let csp = csp::policy(SCRIPT);
     let mut cmd_ids = 0usize;
-    let machine: Vec<&Finding> = a.findings.iter().filter(|f| f.session.is_none()).collect();
+    let machine: Vec<&Finding> = a
+        .findings
+        .iter()
+        .filter(|f| f.session.is_none() && bundle_of(a, f).is_none())
+        .collect();
     let page = html! {
         (DOCTYPE)
         html lang="en" {
@@ -64,7 +68,7 @@ pub fn render(a: &Analysis) -> String {
                     }
                 }
                 section #verdict aria-label="Verdict" {
-                    @if a.sessions.is_empty() {
+                    @if a.sessions.is_empty() && a.bundles.is_empty() {
                         div.verdict.out-unknown {
                             p.product { "No install session found" }
                             p { "None of the inputs holds a Windows Installer session msidiag can read. "
@@ -74,6 +78,9 @@ pub fn render(a: &Analysis) -> String {
                     div.verdicts {
                         @for s in &a.sessions {
                             (verdict_card(a, s))
+                        }
+                        @for ab in &a.bundles {
+                            (bundle_card(a, ab))
                         }
                         @if !machine.is_empty() {
                             article.verdict.out-unknown #verdict-machine {
@@ -102,6 +109,17 @@ pub fn render(a: &Analysis) -> String {
                                 h3 { (session_heading(s)) }
                                 @for (n, f) in fs.iter().enumerate() {
                                     (finding_block(f, &a.findings, Some(s), &anchor(s, n), &names, &mut cmd_ids))
+                                }
+                            }
+                        }
+                    }
+                    @for ab in &a.bundles {
+                        @let fs = bundle_findings(a, ab);
+                        @if !fs.is_empty() {
+                            div.session-group {
+                                h3 { (clean(&bundle_heading(ab))) }
+                                @for (n, f) in fs.iter().enumerate() {
+                                    (finding_block(f, &a.findings, None, &format!("finding-{}-{}", ab.bundle.id, n + 1), &names, &mut cmd_ids))
                                 }
                             }
                         }
@@ -165,7 +183,15 @@ fn page_title(a: &Analysis) -> String {
     };
     let count = |o: Outcome| a.sessions.iter().filter(|s| s.outcome == o).count();
     match a.sessions.as_slice() {
-        [] => "No install session found".to_string(),
+        [] => match a.bundles.as_slice() {
+            [one] => format!(
+                "{} bundle: {}",
+                one.bundle.log.name.as_deref().unwrap_or("(unnamed)"),
+                outcome_label(one.bundle.outcome()).to_lowercase()
+            ),
+            [_, ..] => format!("{} bundle runs", a.bundles.len()),
+            [] => "No install session found".to_string(),
+        },
         [one] => match one.outcome {
             Outcome::Failure => format!("{} failed", name(one)),
             Outcome::Cancelled => format!("{} cancelled", name(one)),
@@ -264,6 +290,82 @@ fn session_when(s: &InstallSession) -> String {
             range(b.naive_utc(), s.ended_utc.map(|e| e.naive_utc()))
         ),
         _ => "time unknown".into(),
+    }
+}
+
+/// The bundle run whose own findings include `f` (bundle findings have no session).
+fn bundle_of<'a>(a: &'a Analysis, f: &Finding) -> Option<&'a crate::AnalyzedBundle> {
+    if f.session.is_some() {
+        return None;
+    }
+    a.bundles.iter().find(|ab| {
+        ab.findings.contains(&f.id)
+            && f.evidence
+                .first()
+                .is_some_and(|e| *e.path == *ab.bundle.log.path)
+    })
+}
+
+/// The own findings of a bundle run.
+fn bundle_findings<'a>(a: &'a Analysis, ab: &crate::AnalyzedBundle) -> Vec<&'a Finding> {
+    a.findings
+        .iter()
+        .filter(|f| bundle_of(a, f).is_some_and(|b| b.bundle.id == ab.bundle.id))
+        .collect()
+}
+
+fn bundle_heading(ab: &crate::AnalyzedBundle) -> String {
+    let log = &ab.bundle.log;
+    format!(
+        "{} · {} · bundle (Burn v{}) · {}",
+        ab.bundle.id,
+        log.name.as_deref().unwrap_or("(unnamed bundle)"),
+        log.engine_version,
+        outcome_label(ab.bundle.outcome()).to_lowercase()
+    )
+}
+
+/// A bundle run: its outcome, exit code and packages (each failed package points at the
+/// session of its MSI log, or says that log is missing), then its own findings' titles.
+fn bundle_card(a: &Analysis, ab: &crate::AnalyzedBundle) -> Markup {
+    let b = &ab.bundle;
+    let log = &b.log;
+    let out = b.outcome().as_str();
+    let fs = bundle_findings(a, ab);
+    html! {
+        article class={"verdict out-" (out)} id={"verdict-" (b.id)} {
+            div.line1 {
+                span class={"badge out-" (out)} { (outcome_label(b.outcome())) }
+                span.product { (clean(log.name.as_deref().unwrap_or("(unnamed bundle)"))) }
+                span.muted { "bundle (Burn v" (clean(&log.engine_version)) ")" }
+            }
+            div.facts {
+                (b.id)
+                @if let Some(t) = log.started { " · " (t.format("%Y-%m-%d %H:%M:%S")) }
+                @if let Some(c) = log.exit_code { " · exit code " span.mono { (format!("0x{c:08X}")) } }
+                @if let Some(r) = &log.restart { " · restart: " (clean(r)) }
+            }
+            div.cause {
+                @for (i, p) in log.packages.iter().enumerate() {
+                    @if let Some(r) = p.result {
+                        div {
+                            "Package " span.mono { (clean(&p.id)) } ": " span.mono { (format!("0x{r:08X}")) }
+                            @if let Some(sid) = b.session_of(i) {
+                                " → " a href={"#verdict-" (sid)} { (sid) } " (its MSI log)"
+                            } @else if r & 0x8000_0000 != 0 {
+                                " (its MSI log is not among the inputs)"
+                            }
+                        }
+                    }
+                }
+                @for (n, f) in fs.iter().enumerate() {
+                    div.cause-title {
+                        a href={"#finding-" (b.id) "-" (n + 1)} { (clean(&f.title)) }
+                        " " span class={"badge conf-" (f.confidence.as_str())} { (f.confidence.as_str()) " confidence" }
+                    }
+                }
+            }
+        }
     }
 }
 
