@@ -138,7 +138,8 @@ pub fn explain(input: &str) -> Result<Explanation, String> {
     if input.is_empty() {
         return Err(usage_error("no code given"));
     }
-    let parsed = hresult::parse_code(input)
+    let parsed = bare_hresult(input)
+        .or_else(|| hresult::parse_code(input))
         .ok_or_else(|| usage_error(&format!("'{}' is not a 32-bit code", shorten(input))))?;
     let bits = hresult::code_bits(parsed)
         .ok_or_else(|| usage_error(&format!("'{}' does not fit in 32 bits", shorten(input))))?;
@@ -156,6 +157,20 @@ pub fn explain(input: &str) -> Result<Explanation, String> {
         input: input.to_string(),
         sections,
     })
+}
+
+/// An HRESULT written without `0x`, as custom actions and WMI print them (`80041033`,
+/// `8007064a`): eight hex digits starting with 8 or C (a failure), or holding a letter. No
+/// decimal number msidiag explains has eight digits starting with 8 or 9.
+fn bare_hresult(input: &str) -> Option<i64> {
+    let hex = input;
+    let looks_hex = hex.len() == 8
+        && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        && (matches!(hex.as_bytes()[0], b'8' | b'C' | b'c')
+            || hex.bytes().any(|b| b.is_ascii_alphabetic()));
+    looks_hex
+        .then(|| u32::from_str_radix(hex, 16).ok().map(i64::from))
+        .flatten()
 }
 
 fn usage_error(problem: &str) -> String {
@@ -445,6 +460,29 @@ mod tests {
 
     fn tables_of(explanation: &Explanation) -> Vec<&'static str> {
         explanation.sections.iter().map(|s| s.table).collect()
+    }
+
+    #[test]
+    fn hresults_of_every_common_facility_with_or_without_0x() {
+        for (input, symbol) in [
+            ("80041033", "WBEM_E_SHUTTING_DOWN"),
+            ("0x80041033", "WBEM_E_SHUTTING_DOWN"),
+            ("0x80131040", "FUSION_E_REF_DEF_MISMATCH"),
+            ("800f081f", "CBS_E_SOURCE_MISSING"),
+            ("0x80010105", "RPC_E_SERVERFAULT"),
+            ("0x800401F3", "CO_E_CLASSSTRING"),
+            ("80070643", "ERROR_INSTALL_FAILURE"),
+        ] {
+            let e = explain(input).unwrap_or_else(|m| panic!("{input}: {m}"));
+            assert_eq!(
+                e.sections[0].symbol.as_deref(),
+                Some(symbol),
+                "{input}: {:?}",
+                e.sections[0]
+            );
+        }
+        // Eight decimal digits that cannot be a failure HRESULT stay decimal.
+        assert!(explain("12345678").is_err());
     }
 
     #[test]

@@ -159,6 +159,17 @@ fn structural_text(decoded: &Hresult) -> String {
     if decoded.value >> 30 == 0b11 {
         text.push_str("; values starting with 0xC are usually NTSTATUS codes");
     }
+    match (decoded.is_failure, decoded.facility, decoded.code >> 12) {
+        (true, 4, 1) => text.push_str("; 0x80041xxx codes come from WMI (wbemcli.h)"),
+        (true, 4, _) => text.push_str(
+            "; FACILITY_ITF codes are defined by the component (COM interface) that returned them",
+        ),
+        (true, 0x13, _) => text.push_str("; 0x8013xxxx codes come from the .NET runtime"),
+        (true, 15, _) => {
+            text.push_str("; 0x800Fxxxx codes come from Setup API or component servicing")
+        }
+        _ => {}
+    }
     text
 }
 
@@ -357,6 +368,153 @@ const HRESULTS: &[(u32, &str, &str)] = &[
         0x8008_0005,
         "CO_E_SERVER_EXEC_FAILURE",
         "Server execution failed.",
+    ),
+    // COM class registration and RPC (facility RPC = 1).
+    (
+        0x8004_0111,
+        "CLASS_E_CLASSNOTAVAILABLE",
+        "The class factory cannot supply the requested class.",
+    ),
+    (
+        0x8004_0155,
+        "REGDB_E_IIDNOTREG",
+        "The interface is not registered.",
+    ),
+    (
+        0x8004_01F3,
+        "CO_E_CLASSSTRING",
+        "The class string (ProgID or CLSID) is not valid.",
+    ),
+    (
+        0x8001_0105,
+        "RPC_E_SERVERFAULT",
+        "The server raised an exception.",
+    ),
+    (
+        0x8001_0108,
+        "RPC_E_DISCONNECTED",
+        "The object has disconnected from its clients.",
+    ),
+    (
+        0x8001_010E,
+        "RPC_E_WRONG_THREAD",
+        "The interface was called from a thread it does not belong to.",
+    ),
+    // WMI (wbemcli.h, facility ITF = 4: 0x80041xxx).
+    (0x8004_1001, "WBEM_E_FAILED", "WMI: generic failure."),
+    (0x8004_1002, "WBEM_E_NOT_FOUND", "WMI: object not found."),
+    (0x8004_1003, "WBEM_E_ACCESS_DENIED", "WMI: access denied."),
+    (
+        0x8004_1006,
+        "WBEM_E_OUT_OF_MEMORY",
+        "WMI: not enough memory.",
+    ),
+    (
+        0x8004_1008,
+        "WBEM_E_INVALID_PARAMETER",
+        "WMI: a parameter is not valid.",
+    ),
+    (
+        0x8004_1010,
+        "WBEM_E_INVALID_CLASS",
+        "WMI: the class does not exist (or is not valid).",
+    ),
+    (
+        0x8004_1013,
+        "WBEM_E_PROVIDER_LOAD_FAILURE",
+        "WMI: the provider could not be loaded.",
+    ),
+    (
+        0x8004_1014,
+        "WBEM_E_INITIALIZATION_FAILURE",
+        "WMI: a component failed to initialize.",
+    ),
+    (
+        0x8004_1017,
+        "WBEM_E_INVALID_QUERY",
+        "WMI: the query is not valid.",
+    ),
+    (
+        0x8004_1032,
+        "WBEM_E_CALL_CANCELLED",
+        "WMI: the call was cancelled.",
+    ),
+    (
+        0x8004_1033,
+        "WBEM_E_SHUTTING_DOWN",
+        "WMI: the service (winmgmt) is shutting down; retry once it runs again.",
+    ),
+    // Setup API and component servicing (facility SETUPAPI = 15).
+    (
+        0x800F_0203,
+        "SPAPI_E_NO_DRIVER_SELECTED",
+        "Setup API: no driver is selected for the device.",
+    ),
+    (
+        0x800F_020B,
+        "SPAPI_E_NO_SUCH_DEVINST",
+        "Setup API: the device instance does not exist.",
+    ),
+    (
+        0x800F_081F,
+        "CBS_E_SOURCE_MISSING",
+        "Component servicing: the source files of the feature or package could not be found.",
+    ),
+    (
+        0x800F_0922,
+        "CBS_E_INSTALLERS_FAILED",
+        "Component servicing: an advanced installer of the package failed.",
+    ),
+    // .NET runtime (facility URT = 0x13: 0x8013xxxx).
+    (
+        0x8013_1040,
+        "FUSION_E_REF_DEF_MISMATCH",
+        ".NET: the located assembly's manifest does not match the assembly reference.",
+    ),
+    (
+        0x8013_1047,
+        "FUSION_E_INVALID_NAME",
+        ".NET: the assembly name is not valid.",
+    ),
+    (
+        0x8013_101B,
+        "COR_E_NEWER_RUNTIME",
+        ".NET: the assembly was built by a newer runtime than the one loaded.",
+    ),
+    (
+        0x8013_1500,
+        "COR_E_EXCEPTION",
+        ".NET: an unhandled managed exception (System.Exception).",
+    ),
+    (
+        0x8013_1501,
+        "COR_E_SYSTEM",
+        ".NET: a system exception (System.SystemException).",
+    ),
+    (
+        0x8013_1509,
+        "COR_E_INVALIDOPERATION",
+        ".NET: InvalidOperationException.",
+    ),
+    (
+        0x8013_1515,
+        "COR_E_NOTSUPPORTED",
+        ".NET: NotSupportedException.",
+    ),
+    (
+        0x8013_1522,
+        "COR_E_TYPELOAD",
+        ".NET: a type could not be loaded (TypeLoadException).",
+    ),
+    (
+        0x8013_1534,
+        "COR_E_TYPEINITIALIZATION",
+        ".NET: a type initializer threw (TypeInitializationException).",
+    ),
+    (
+        0x8013_1700,
+        "CLR_E_SHIM_RUNTIMELOAD",
+        ".NET: the runtime could not be loaded (the required .NET Framework version is missing?).",
     ),
 ];
 
