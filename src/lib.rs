@@ -26,7 +26,6 @@ pub mod diagnose;
 pub mod input;
 pub mod kb;
 pub mod model;
-pub mod redact;
 pub mod report;
 pub mod sources;
 pub mod timeline;
@@ -37,14 +36,13 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use diagnose::Finding;
 use input::discover::{discover, load, FoundFile};
 pub use input::report::{InputReport, InputStatus};
 use input::sniff::{sniff, InputKind};
 use model::{DateOrder, LogSession};
+pub use report::{Analysis, AnalyzedBundle};
 use sources::msilog::{self, DateHint, SessionOptions};
 use sources::window::Source;
-use timeline::InstallSession;
 pub use tz::TzSpec;
 
 /// What the caller can tune.
@@ -56,42 +54,6 @@ pub struct Options {
     pub threads: Option<usize>,
     /// Day/month order for ambiguous MSI log dates.
     pub date_order: Option<DateOrder>,
-}
-
-/// The result of a run.
-#[derive(Debug)]
-pub struct Analysis {
-    pub inputs: Vec<InputReport>,
-    pub sessions: Vec<InstallSession>,
-    /// Machine-wide records (Windows Installer service, msiexec crashes) outside every session.
-    pub machine_events: Vec<model::Event>,
-    /// How each source's clock was aligned.
-    pub clocks: Vec<timeline::ClockAlignment>,
-    pub findings: Vec<Finding>,
-    /// WiX Burn bundle runs, their packages linked to sessions, and their own findings.
-    pub bundles: Vec<AnalyzedBundle>,
-    pub notes: Vec<String>,
-    pub tz: Option<TzSpec>,
-}
-
-impl Analysis {
-    /// True when at least one input gave data to the analysis.
-    pub fn any_usable_input(&self) -> bool {
-        self.inputs.iter().any(InputReport::usable)
-    }
-
-    /// True when at least one input was read through, even if it held nothing.
-    pub fn any_readable_input(&self) -> bool {
-        self.inputs.iter().any(InputReport::readable)
-    }
-}
-
-/// One bundle run (WiX Burn) with the ids of its own findings (in [`Analysis::findings`],
-/// session `null`); a failed package linked to a session has that session's findings instead.
-#[derive(Debug)]
-pub struct AnalyzedBundle {
-    pub bundle: timeline::Bundle,
-    pub findings: Vec<diagnose::FindingId>,
 }
 
 /// Errors that stop a whole run (single-file problems never do).

@@ -218,7 +218,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )?);
             bar.finish();
             if redact {
-                msidiag::redact::Redactor::learn(&analysis).redact(&mut analysis);
+                msidiag::report::redact::Redactor::learn(&analysis).redact(&mut analysis);
             }
             let json_to_stdout = json.as_deref() == Some("-");
             if let Some(target) = &json {

@@ -109,16 +109,6 @@ impl Side {
     }
 }
 
-/// A process id as far as the source knows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Pid {
-    /// The full process id (event logs, Procmon).
-    Full(u32),
-    /// Only the low byte (MSI log `(PP:TT)` prefix): a weak key.
-    LowByte(u8),
-}
-
 /// The MSI log line prefix `MSI (s) (PP:TT) [..]` facts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct MsiThread {

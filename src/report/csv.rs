@@ -5,8 +5,8 @@
 use std::io::Write;
 
 use crate::model::Timestamp;
+use crate::report::Analysis;
 use crate::timeline::CitedTime;
-use crate::Analysis;
 
 /// Makes a cell safe to open in a spreadsheet.
 pub fn defuse(cell: &str) -> String {
@@ -27,7 +27,7 @@ fn writer<W: Write>(mut out: W) -> std::io::Result<csv::Writer<W>> {
 /// as written, UTC readings as written, and the other one through the session's UTC offset
 /// (inferred or given by `--tz`); a reading without a date that could not be placed on the
 /// session's day stays as written in the local column.
-fn times(time: Option<&CitedTime>, tz: Option<&crate::TzSpec>) -> (String, String) {
+fn times(time: Option<&CitedTime>, tz: Option<&crate::tz::TzSpec>) -> (String, String) {
     let Some(t) = time else {
         return (String::new(), String::new());
     };

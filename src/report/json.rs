@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use crate::diagnose::Finding;
 use crate::input::report::InputReport;
+use crate::report::Analysis;
 use crate::timeline::SessionSummary;
-use crate::Analysis;
 
 pub const SCHEMA: &str = "msidiag/1";
 

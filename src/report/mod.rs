@@ -1,19 +1,24 @@
 //! Output formats, one per file: `json` (the machine contract `msidiag/1`), `csv` (evidence
 //! rows and the merged timeline), `text` (the terminal summary) and `html` (the self-contained
-//! ticket report); `relations` writes the sentences of a finding's relations, for all of them.
+//! ticket report); `relations` writes the sentences of a finding's relations, for all of them;
+//! `redact` (`--redact`) hides user and machine names before any of them runs.
 //! Renderers read an
-//! [`crate::Analysis`]; they must not change it or decide anything, and must escape or
+//! [`Analysis`] (`analysis.rs`); they must not change it or decide anything, and must escape or
 //! neutralise any text that comes from the inputs.
 //!
 //! Times are placed on each session's clock, and evidence is ordered, by diagnosis
 //! (`src/timeline/clock.rs`, `src/diagnose/finding.rs`): the writers show those values and
 //! never parse a time back out of a string.
 
+mod analysis;
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod redact;
 pub mod relations;
 pub mod text;
+
+pub use analysis::{Analysis, AnalyzedBundle};
 
 use chrono::{NaiveDate, NaiveDateTime};
 

@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use crate::diagnose::Finding;
+use crate::report::Analysis;
 use crate::timeline::InstallSession;
-use crate::Analysis;
 
 /// ANSI styling, or none.
 #[derive(Debug, Clone, Copy, Default)]
@@ -139,7 +139,7 @@ fn finding_block(
 
 /// A bundle run: its verdict, each package with its result and linked session (and that
 /// session's findings), then the bundle's own findings.
-fn bundle_block(out: &mut String, a: &Analysis, ab: &crate::AnalyzedBundle, st: Style) {
+fn bundle_block(out: &mut String, a: &Analysis, ab: &super::AnalyzedBundle, st: Style) {
     let b = &ab.bundle;
     let log = &b.log;
     let when = match (log.started, log.ended) {

@@ -9,7 +9,7 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::Serialize;
 
-use crate::TzSpec;
+use crate::tz::TzSpec;
 
 /// Largest distance between the snapped offset and the measured difference.
 pub const MAX_RESIDUAL: Duration = Duration::minutes(3);

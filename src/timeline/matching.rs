@@ -9,7 +9,7 @@ use super::align::{self, ClockAlignment};
 use super::evtx_groups::EvtxGroup;
 use super::facts::Outcome;
 use super::Timeline;
-use crate::TzSpec;
+use crate::tz::TzSpec;
 
 /// Matches event log groups to log sessions (same product, same status, a real UTC offset),
 /// aligns each log file's clock, and returns the groups no log session claimed.

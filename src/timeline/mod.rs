@@ -29,7 +29,7 @@ pub use facts::{Outcome, SessionFacts, Sourced};
 pub use session::{InstallSession, SessionSummary};
 
 use crate::model::{BundleLog, Event, EventKind, LogSession, Timestamp};
-use crate::TzSpec;
+use crate::tz::TzSpec;
 use evtx_groups::EvtxGroup;
 
 /// Everything the sources read, handed to [`build`].

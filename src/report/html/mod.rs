@@ -20,9 +20,9 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::diagnose::{Confidence, Evidence, Finding};
 use crate::model::{EventKind, Timestamp};
+use crate::report::Analysis;
 use crate::timeline::align::format_offset;
 use crate::timeline::{InstallSession, Outcome};
-use crate::Analysis;
 
 mod csp;
 mod svg_timeline;

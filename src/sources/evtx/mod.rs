@@ -36,8 +36,6 @@ use crate::sources::window::Source;
 
 use chunk::{describe, read_chunk, ChunkOutput, ChunkPlace, CHUNK_SIZE};
 
-pub use select::{SERVICE_KEY, WINDOWS_INSTALLER_NAMES};
-
 /// What one event log gave.
 #[derive(Debug, Default)]
 pub struct EvtxFile {

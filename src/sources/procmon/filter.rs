@@ -142,15 +142,6 @@ pub struct ProcessTree {
 }
 
 impl ProcessTree {
-    /// Marks `pid` as part of the tree (seeding from a PML process table).
-    pub fn add(&mut self, pid: u32) {
-        self.pids.insert(pid);
-    }
-
-    pub fn contains(&self, pid: u32) -> bool {
-        self.pids.contains(&pid)
-    }
-
     /// Decides whether a row's process belongs to the tree, learning from it: msiexec.exe by
     /// name, or a parent (Parent PID column, `Process Start` detail) already in the tree.
     pub fn observe(&mut self, process_name: &[u8], pid: u32, parent_pid: Option<u32>) -> bool {

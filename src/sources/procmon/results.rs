@@ -170,18 +170,6 @@ pub fn known_result_name(status: u32) -> Option<&'static str> {
         .map(|i| NAMES[i].1)
 }
 
-/// The NTSTATUS for a Procmon result name (the inverse of [`result_name`]), also reading `0x…` hex.
-pub fn result_status(name: &str) -> Option<u32> {
-    let name = name.trim();
-    if let Some(hex) = name.strip_prefix("0x").or_else(|| name.strip_prefix("0X")) {
-        return u32::from_str_radix(hex, 16).ok();
-    }
-    NAMES
-        .iter()
-        .find(|(_, n)| !n.is_empty() && n.eq_ignore_ascii_case(name))
-        .map(|&(code, _)| code)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,12 +187,5 @@ mod tests {
         assert_eq!(result_name(0x368), "0x368");
         assert_eq!(result_name(0xC000_046F), "0xC000046F");
         assert_eq!(result_name(0x103), "");
-    }
-
-    #[test]
-    fn inverse_lookup() {
-        assert_eq!(result_status("SHARING VIOLATION"), Some(0xC000_0043));
-        assert_eq!(result_status("0xC000046F"), Some(0xC000_046F));
-        assert_eq!(result_status("no such thing"), None);
     }
 }

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::{Event, EventKind};
-use crate::Analysis;
+use crate::report::Analysis;
 
 /// The values to hide and their placeholders.
 #[derive(Debug, Default)]
