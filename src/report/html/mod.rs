@@ -294,7 +294,7 @@ fn session_when(s: &InstallSession) -> String {
 }
 
 /// The bundle run whose own findings include `f` (bundle findings have no session).
-fn bundle_of<'a>(a: &'a Analysis, f: &Finding) -> Option<&'a crate::AnalyzedBundle> {
+fn bundle_of<'a>(a: &'a Analysis, f: &Finding) -> Option<&'a crate::report::AnalyzedBundle> {
     if f.session.is_some() {
         return None;
     }
@@ -307,14 +307,14 @@ fn bundle_of<'a>(a: &'a Analysis, f: &Finding) -> Option<&'a crate::AnalyzedBund
 }
 
 /// The own findings of a bundle run.
-fn bundle_findings<'a>(a: &'a Analysis, ab: &crate::AnalyzedBundle) -> Vec<&'a Finding> {
+fn bundle_findings<'a>(a: &'a Analysis, ab: &crate::report::AnalyzedBundle) -> Vec<&'a Finding> {
     a.findings
         .iter()
         .filter(|f| bundle_of(a, f).is_some_and(|b| b.bundle.id == ab.bundle.id))
         .collect()
 }
 
-fn bundle_heading(ab: &crate::AnalyzedBundle) -> String {
+fn bundle_heading(ab: &crate::report::AnalyzedBundle) -> String {
     let log = &ab.bundle.log;
     format!(
         "{} · {} · bundle (Burn v{}) · {}",
@@ -327,7 +327,7 @@ fn bundle_heading(ab: &crate::AnalyzedBundle) -> String {
 
 /// A bundle run: its outcome, exit code and packages (each failed package points at the
 /// session of its MSI log, or says that log is missing), then its own findings' titles.
-fn bundle_card(a: &Analysis, ab: &crate::AnalyzedBundle) -> Markup {
+fn bundle_card(a: &Analysis, ab: &crate::report::AnalyzedBundle) -> Markup {
     let b = &ab.bundle;
     let log = &b.log;
     let out = b.outcome().as_str();
