@@ -120,9 +120,12 @@ pub fn find_time(text: &str) -> Option<(usize, usize)> {
 /// Extends `start..end` over a marker just before (`午後 3:18:26`) or after (`3:18:26 PM`).
 fn widen(text: &str, start: usize, end: usize) -> (usize, usize) {
     let before = text[..start].trim_end();
+    // The word starts after the last white space, which may be wider than one byte (U+3000).
     let word_start = before
-        .rfind(|c: char| c.is_whitespace())
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let start = if marker(&before[word_start..]).is_some() {
         word_start
     } else {
@@ -149,6 +152,13 @@ mod tests {
 
     fn t(h: u32, m: u32, s: u32) -> Option<NaiveTime> {
         NaiveTime::from_hms_opt(h, m, s)
+    }
+
+    #[test]
+    fn a_wide_space_before_the_time_is_no_char_boundary_problem() {
+        // U+3000 (3 bytes) and NBSP (2 bytes) before the time: no slicing inside a character.
+        assert!(find_time("終了\u{3000}午後 3:18:26 x").is_some());
+        assert!(find_time("x\u{a0}y 3:18:26 PM").is_some());
     }
 
     #[test]
