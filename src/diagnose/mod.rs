@@ -19,13 +19,13 @@ mod file_errors;
 mod finding;
 mod fixes;
 mod generic;
-pub mod ids;
+pub(crate) mod ids;
 mod ipi;
 mod machine;
 mod missing;
 mod numbered;
 mod ranking;
-pub mod registry;
+pub(crate) mod registry;
 mod services;
 mod session_notes;
 

@@ -2,7 +2,7 @@
 //!
 //! Files are taken as given; folders are walked recursively in a stable (sorted) order; zip
 //! archives (recognised by their first bytes, not their name) are handed to
-//! [`archive`](super::archive), which lists their entries as files named `archive.zip!inner/path`.
+//! `archive.rs`, which lists their entries as files named `archive.zip!inner/path`.
 //! Everything that is not read is reported with the reason, one line per item, and the run goes
 //! on: symbolic links (never followed: a link to a place inside the folder is read at its own
 //! place, a link outside is never read), pipes and devices, unreadable folder entries, and the

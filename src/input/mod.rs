@@ -2,8 +2,8 @@
 //! deciding what they are (`sniff`), decoding text (`decode`) and the record of how each input
 //! was read (`report`). Nothing here interprets log contents.
 
-pub mod archive;
+pub(crate) mod archive;
 pub mod decode;
 pub mod discover;
-pub mod report;
+pub(crate) mod report;
 pub mod sniff;

@@ -15,7 +15,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod redact;
-pub mod relations;
+pub(crate) mod relations;
 pub mod text;
 
 pub use analysis::{Analysis, AnalyzedBundle};

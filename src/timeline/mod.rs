@@ -9,11 +9,11 @@
 //! entries, their packages linked to the sessions of their MSI logs (`bundles`). This module
 //! must not diagnose.
 
-pub mod align;
-pub mod bundles;
-pub mod clock;
-pub mod evtx_groups;
-pub mod facts;
+pub(crate) mod align;
+pub(crate) mod bundles;
+pub(crate) mod clock;
+pub(crate) mod evtx_groups;
+pub(crate) mod facts;
 mod matching;
 mod procmon_join;
 mod session;

@@ -6,8 +6,8 @@
 //! and it must not fail on any input: what cannot be read becomes a problem naming the file
 //! (and the line when there is one).
 
-pub mod line;
-pub mod run;
+pub(crate) mod line;
+pub(crate) mod run;
 
 use std::sync::Arc;
 

@@ -6,11 +6,11 @@
 //! and assigns times. This module only reads; it must not diagnose, and it must not fail on
 //! any input: what cannot be read becomes a problem string naming the file.
 
-pub mod clock;
-pub mod dates;
-pub mod grammar;
-pub mod line;
-pub mod localized;
+pub(crate) mod clock;
+pub(crate) mod dates;
+pub(crate) mod grammar;
+pub(crate) mod line;
+pub(crate) mod localized;
 pub mod session;
 
 use std::sync::Arc;

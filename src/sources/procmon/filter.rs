@@ -194,12 +194,8 @@ impl TempDirs {
     }
 }
 
-/// Whether a row is kept, from what the row says and whether its process is tracked.
-pub fn keep_row(tracked: bool, operation: &[u8], result: ResultClass, path: &str) -> bool {
-    keep_row_with_temps(tracked, operation, result, path, &TempDirs::default())
-}
-
-/// [`keep_row`], also keeping the tracked processes' NAME/PATH NOT FOUND in their TEMP folders.
+/// Whether a row is kept, from what the row says and whether its process is tracked, also
+/// keeping the tracked processes' NAME/PATH NOT FOUND in their TEMP folders (`temps`).
 pub fn keep_row_with_temps(
     tracked: bool,
     operation: &[u8],
@@ -220,6 +216,11 @@ pub fn keep_row_with_temps(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`keep_row_with_temps`] without TEMP folders.
+    fn keep_row(tracked: bool, operation: &[u8], result: ResultClass, path: &str) -> bool {
+        keep_row_with_temps(tracked, operation, result, path, &TempDirs::default())
+    }
 
     #[test]
     fn installer_file_paths() {

@@ -22,8 +22,8 @@
 
 pub mod clock;
 mod csv;
-pub mod detail;
-pub mod filter;
+pub(crate) mod detail;
+pub(crate) mod filter;
 mod pml;
 pub mod results;
 
