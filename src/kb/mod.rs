@@ -29,10 +29,5 @@ pub mod signals;
 pub mod tables;
 pub mod win32;
 
-pub use advice::{exit_code_advice, hresult_advice, message_advice, win32_advice, Advice};
-pub use explain::{explain, Explanation, Section};
-pub use hresult::{code_bits, hresult, ntstatus, parse_code, win32_error, Hresult};
-pub use tables::{
-    all_exit_codes, all_msi_messages, exit_code, msi_message, msi_messages, render_message,
-    render_template, ExitCode, MsiMessage,
-};
+pub use hresult::{code_bits, hresult, parse_code};
+pub use tables::{msi_message, render_template};
