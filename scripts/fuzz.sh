@@ -57,6 +57,10 @@ add_seed() { # target file [max bytes]
 for f in fixtures/cases/*/input/*; do
     for t in msilog sniff analyze; do add_seed "$t" "$f"; done
 done
+# Rule files: the built-in ones (when any ship); libFuzzer grows the rest from nothing.
+for f in src/kb/rules/*.toml; do
+    [ -f "$f" ] && add_seed rules "$f"
+done
 CORPUS="$ROOT/../shared/corpus"
 if [ -d "$CORPUS" ]; then
     while IFS= read -r f; do

@@ -46,7 +46,7 @@ use sources::window::Source;
 pub use tz::TzSpec;
 
 /// What the caller can tune.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Options {
     /// Time zone of the machine the logs come from (overrides inference).
     pub tz: Option<TzSpec>,
@@ -54,6 +54,8 @@ pub struct Options {
     pub threads: Option<usize>,
     /// Day/month order for ambiguous MSI log dates.
     pub date_order: Option<DateOrder>,
+    /// Rules read from rule files (`diagnose::data`), run after the built-in ones.
+    pub rules: Vec<std::sync::Arc<dyn diagnose::Rule>>,
 }
 
 /// Errors that stop a whole run (single-file problems never do).
@@ -139,7 +141,8 @@ pub fn analyze_with_progress(
         inputs.push(r.report);
     }
     let timeline = pool.install(|| timeline::build(data, options.tz.as_ref()));
-    let mut findings = pool.install(|| diagnose::run(&timeline));
+    let registry = diagnose::Registry::with_loaded(options.rules.clone());
+    let mut findings = pool.install(|| diagnose::run_with(&timeline, &registry));
     let mut bundles: Vec<AnalyzedBundle> = timeline
         .bundles
         .iter()

@@ -90,6 +90,12 @@ enum Command {
         /// Colour in the terminal summary (auto: only on a terminal and without NO_COLOR).
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
+        /// Add the rules of a rule file, or of every *.toml in a folder (repeatable; see docs/rules.md).
+        #[arg(long = "rules", value_name = "PATH")]
+        rules: Vec<PathBuf>,
+        /// Ignore the per-user rule folder (msidiag rules list shows where it is).
+        #[arg(long)]
+        no_user_rules: bool,
     },
     /// Convert a Process Monitor capture (.PML) to a CSV like Procmon's own en-US export of the
     /// default columns (UTF-8 with BOM, CRLF, every field quoted), without Windows.
@@ -118,6 +124,11 @@ enum Command {
         /// Write every page (msidiag.1, msidiag-analyze.1, …) into this folder instead.
         #[arg(long, value_name = "DIR", conflicts_with = "command")]
         out_dir: Option<PathBuf>,
+    },
+    /// List or check rules (built-in and rule files; see docs/rules.md).
+    Rules {
+        #[command(subcommand)]
+        action: RulesCommand,
     },
     /// Explain a Windows Installer error or exit code, an event ID, an HRESULT (-2147287035,
     /// 0x80070643) or a finding id (windows-temp-acl): its doc, what it explains, its usual fixes.
@@ -165,6 +176,25 @@ fn threads_arg(value: &str) -> Result<usize, Box<dyn std::error::Error + Send + 
     }
 }
 
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Print every rule: finding id, where it comes from, what it explains.
+    List {
+        /// Also list the rules of these files or folders.
+        #[arg(long = "rules", value_name = "PATH")]
+        rules: Vec<PathBuf>,
+        /// Ignore the per-user rule folder.
+        #[arg(long)]
+        no_user_rules: bool,
+    },
+    /// Check rule files and print every problem as file:line:column (exit 2 if any).
+    Check {
+        /// Rule files, or folders of *.toml files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -200,8 +230,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             html,
             color,
             redact,
+            rules,
+            no_user_rules,
         } => {
+            let rules = load_rules(&rules, !no_user_rules).map_err(|problems| {
+                usage(format!(
+                    "{}\nmsidiag: the rule files have problems; nothing was analysed",
+                    problems.join("\n")
+                ))
+            })?;
             let options = Options {
+                rules,
                 tz,
                 threads,
                 date_order: date_order.map(|d| match d {
@@ -282,6 +321,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             write_stdout(&script)
         }
         Command::Man { command, out_dir } => man(command.as_deref(), out_dir.as_deref()),
+        Command::Rules { action } => match action {
+            RulesCommand::List {
+                rules,
+                no_user_rules,
+            } => rules_list(&rules, !no_user_rules),
+            RulesCommand::Check { paths } => rules_check(&paths),
+        },
         Command::Explain { code, json } => {
             let registry = msidiag::diagnose::Registry::builtin();
             if let Some(finding) = msidiag::diagnose::explain::explain_finding(&registry, &code) {
@@ -301,6 +347,90 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// The user's rules: the per-user folder (when asked and present), then every `--rules` path.
+/// Any problem in any file refuses them all.
+fn load_rules(
+    paths: &[PathBuf],
+    user_folder: bool,
+) -> Result<Vec<std::sync::Arc<dyn msidiag::diagnose::Rule>>, Vec<String>> {
+    use msidiag::diagnose::data::load;
+    let mut all: Vec<PathBuf> = Vec::new();
+    if user_folder {
+        all.extend(load::user_rules_dir().filter(|d| d.is_dir()));
+    }
+    all.extend(paths.iter().cloned());
+    if all.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (texts, mut problems) = load::read_paths(&all);
+    let loaded = load::load(&texts, &msidiag::diagnose::Registry::builtin());
+    problems.extend(loaded.problems);
+    if !problems.is_empty() {
+        return Err(problems.iter().map(|p| p.to_string()).collect());
+    }
+    Ok(loaded
+        .rules
+        .into_iter()
+        .map(|r| std::sync::Arc::new(r) as std::sync::Arc<dyn msidiag::diagnose::Rule>)
+        .collect())
+}
+
+/// `msidiag rules list`: every rule, where it comes from and what it explains.
+fn rules_list(paths: &[PathBuf], user_folder: bool) -> anyhow::Result<()> {
+    let loaded = load_rules(paths, user_folder).map_err(|problems| usage(problems.join("\n")))?;
+    let registry = msidiag::diagnose::Registry::with_loaded(loaded);
+    let mut out = String::new();
+    for (rule, doc) in registry.findings() {
+        let explains: Vec<&str> = doc.explains.iter().collect();
+        out.push_str(&format!(
+            "{}\t{}\t{}\n",
+            doc.id,
+            rule.origin(),
+            if explains.is_empty() {
+                "-".to_string()
+            } else {
+                format!("explains {}", explains.join(", "))
+            }
+        ));
+    }
+    if let Some(dir) = msidiag::diagnose::data::load::user_rules_dir() {
+        out.push_str(&format!(
+            "# user rule folder: {}{}\n",
+            dir.display(),
+            if !user_folder {
+                " (ignored)"
+            } else if dir.is_dir() {
+                ""
+            } else {
+                " (absent)"
+            }
+        ));
+    }
+    print!("{out}");
+    Ok(())
+}
+
+/// `msidiag rules check PATH...`: every problem as file:line:column; exit 2 when there is any.
+fn rules_check(paths: &[PathBuf]) -> anyhow::Result<()> {
+    use msidiag::diagnose::data::load;
+    let (texts, mut problems) = load::read_paths(paths);
+    let loaded = load::load(&texts, &msidiag::diagnose::Registry::builtin());
+    problems.extend(loaded.problems);
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    if problems.is_empty() {
+        println!(
+            "{} rule(s) in {} file(s): no problem",
+            loaded.rules.len(),
+            texts.len()
+        );
+        Ok(())
+    } else {
+        Err(usage(format!("{} problem(s)", problems.len())))
     }
 }
 

@@ -88,7 +88,7 @@ impl<'a> SessionView<'a> {
     /// A finding about this session with no evidence or fixes yet (the rule adds them).
     pub fn draft(
         &self,
-        id: &'static str,
+        id: impl Into<super::FindingId>,
         title: String,
         confidence: Confidence,
         summary: String,

@@ -9,6 +9,7 @@ mod bundle;
 mod cache;
 mod conditions;
 mod custom_action;
+pub mod data;
 mod defs;
 mod engine;
 mod environment;

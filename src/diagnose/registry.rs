@@ -111,7 +111,7 @@ pub trait Rule: Send + Sync {
 /// Every rule diagnosis runs: the built-in ones, then those read from rule files.
 pub struct Registry {
     builtin: &'static [&'static dyn Rule],
-    loaded: Vec<Box<dyn Rule>>,
+    loaded: Vec<std::sync::Arc<dyn Rule>>,
 }
 
 impl Registry {
@@ -129,7 +129,7 @@ impl Registry {
     }
 
     /// The built-in rules plus rules read from files (built-in rule files first).
-    pub fn with_loaded(loaded: Vec<Box<dyn Rule>>) -> Registry {
+    pub fn with_loaded(loaded: Vec<std::sync::Arc<dyn Rule>>) -> Registry {
         Registry {
             builtin: super::defs::RULES,
             loaded,

@@ -1,0 +1,311 @@
+//! Rules as data: rule files in one TOML format (documented in `docs/rules.md`), read with
+//! serde, checked ([`load`]) and matched with the `regex` crate ([`DataRule`], which is a
+//! [`super::Rule`] like the rules written in Rust, so the registry lists both alike).
+//!
+//! A rule has match blocks, each on one source (`msilog` line text, `evtx` provider / event id /
+//! data, `procmon` process / operation / path / result); every block must hit in the same
+//! session. Its title, summary and fixes are filled from the blocks' named captures and the
+//! session's facts; the matched lines, records and rows are its evidence.
+//!
+//! It must not panic on any rule file or input, and must not run a pattern that is not
+//! compiled with the size limit of [`load`].
+
+pub mod load;
+
+use std::collections::BTreeMap;
+
+use regex::Regex;
+
+use super::evidence::SessionView;
+use super::fixes::FixValues;
+use super::registry::{FindingDoc, Origin, Rule};
+use super::{Confidence, Finding, Fix};
+use crate::model::{Event, EventKind};
+
+/// The session facts a rule's texts may name, with what a missing one reads as.
+pub const SESSION_FACTS: &[(&str, &str)] = &[
+    ("product", "<product name>"),
+    ("product_code", "<product code>"),
+    ("version", "<version>"),
+    ("package", "<package path>"),
+    ("operation", "<operation>"),
+    ("user", "<user>"),
+    ("temp", "<temp folder>"),
+];
+
+/// Evidence items one match block cites at most (the first ones in the session).
+const MAX_CITED_PER_BLOCK: usize = 20;
+
+/// Which source a match block reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    MsiLog,
+    Evtx,
+    Procmon,
+}
+
+/// One compiled match block: every given field must match the same line, record or row.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    pub source: SourceKind,
+    /// `msilog`: the raw line text.
+    pub line: Option<Regex>,
+    /// `evtx`: the exact provider name, the event ids (any of), the data values joined by `\n`.
+    pub provider: Option<String>,
+    pub event_ids: Vec<u32>,
+    pub data: Option<Regex>,
+    /// `procmon`: process name, operation, path, result.
+    pub process: Option<Regex>,
+    pub operation: Option<Regex>,
+    pub path: Option<Regex>,
+    pub result: Option<Regex>,
+}
+
+/// One fix template.
+#[derive(Debug, Clone)]
+pub struct FixTemplate {
+    pub description: String,
+    pub command: Option<String>,
+}
+
+/// A rule read from a rule file.
+#[derive(Debug, Clone)]
+pub struct DataRule {
+    pub doc: FindingDoc,
+    pub origin: Origin,
+    pub title: String,
+    pub summary: String,
+    pub confidence: Confidence,
+    /// `when = "any"`: also on sessions that did not fail.
+    pub any_outcome: bool,
+    pub matchers: Vec<Matcher>,
+    pub fixes: Vec<FixTemplate>,
+}
+
+impl Rule for DataRule {
+    fn findings(&self) -> &[FindingDoc] {
+        std::slice::from_ref(&self.doc)
+    }
+
+    fn origin(&self) -> Origin {
+        self.origin.clone()
+    }
+
+    fn check(&self, v: &SessionView) -> Vec<Finding> {
+        if !self.any_outcome && !v.failed() {
+            return Vec::new();
+        }
+        let mut cited: Vec<usize> = Vec::new();
+        let mut values: BTreeMap<String, String> = BTreeMap::new();
+        for m in &self.matchers {
+            let hits: Vec<usize> = v
+                .events()
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| m.matches(e))
+                .map(|(i, _)| i)
+                .take(MAX_CITED_PER_BLOCK)
+                .collect();
+            let Some(&first) = hits.first() else {
+                return Vec::new();
+            };
+            for (name, value) in m.captures(v.event(first)) {
+                values.entry(name).or_insert(value);
+            }
+            cited.extend(hits);
+        }
+        let facts = session_facts(v);
+        let fill = |t: &str| fill(t, &values, &facts);
+        let mut finding = v.draft(
+            self.doc.id.clone(),
+            fill(&self.title),
+            self.confidence,
+            fill(&self.summary),
+        );
+        finding.evidence = v.evidence(&cited);
+        finding.fixes = self
+            .fixes
+            .iter()
+            .map(|f| Fix {
+                description: fill(&f.description),
+                command: f.command.as_deref().map(fill),
+            })
+            .collect();
+        vec![finding]
+    }
+}
+
+impl Matcher {
+    fn matches(&self, e: &Event) -> bool {
+        match (&e.kind, self.source) {
+            (EventKind::WinEvent(w), SourceKind::Evtx) => {
+                self.provider.as_deref().is_none_or(|p| w.provider == p)
+                    && (self.event_ids.is_empty() || self.event_ids.contains(&w.event_id))
+                    && self.data.as_ref().is_none_or(|r| r.is_match(&data_text(w)))
+            }
+            (EventKind::Procmon(op), SourceKind::Procmon) => {
+                let hit =
+                    |r: &Option<Regex>, text: &str| r.as_ref().is_none_or(|r| r.is_match(text));
+                hit(&self.process, &op.process_name)
+                    && hit(&self.operation, &op.operation)
+                    && hit(&self.path, &op.path)
+                    && hit(&self.result, &op.result)
+            }
+            (EventKind::WinEvent(_) | EventKind::Procmon(_), _)
+            | (_, SourceKind::Evtx | SourceKind::Procmon) => false,
+            (_, SourceKind::MsiLog) => self.line.as_ref().is_some_and(|r| r.is_match(&e.text)),
+        }
+    }
+
+    /// The named captures of every pattern of this block on the event it matched.
+    fn captures(&self, e: &Event) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut take = |r: &Option<Regex>, text: &str| {
+            let Some(r) = r else { return };
+            if let Some(c) = r.captures(text) {
+                for name in r.capture_names().flatten() {
+                    if let Some(m) = c.name(name) {
+                        out.push((name.to_string(), m.as_str().to_string()));
+                    }
+                }
+            }
+        };
+        match &e.kind {
+            EventKind::WinEvent(w) => take(&self.data, &data_text(w)),
+            EventKind::Procmon(op) => {
+                take(&self.process, &op.process_name);
+                take(&self.operation, &op.operation);
+                take(&self.path, &op.path);
+                take(&self.result, &op.result);
+            }
+            _ => take(&self.line, &e.text),
+        }
+        out
+    }
+}
+
+/// A record's data values (unnamed, then named) joined by line feeds.
+fn data_text(w: &crate::model::WinEvent) -> String {
+    w.data
+        .iter()
+        .map(String::as_str)
+        .chain(w.named.iter().map(|(_, v)| v.as_str()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The session facts a rule's texts may name, when known.
+fn session_facts(v: &SessionView) -> BTreeMap<&'static str, String> {
+    let s = v.session;
+    let values = FixValues::of(v);
+    let mut out = BTreeMap::new();
+    let mut put = |k: &'static str, val: Option<String>| {
+        if let Some(val) = val.filter(|x| !x.trim().is_empty()) {
+            out.insert(k, val);
+        }
+    };
+    put("product", s.product.clone());
+    put("product_code", s.product_code.clone());
+    put("version", s.version.clone());
+    put(
+        "package",
+        Some(values.package).filter(|p| !p.starts_with('<')),
+    );
+    put("operation", Some(s.operation.noun().to_string()));
+    put("user", values.user);
+    put(
+        "temp",
+        v.property("TempFolder").map(|p| p.value.trim().to_string()),
+    );
+    out
+}
+
+/// Replaces `{name}` with a capture or a session fact; a missing value reads `<name>`
+/// (`<package path>` for the package). Other braces are kept as written.
+pub fn fill(
+    template: &str,
+    captures: &BTreeMap<String, String>,
+    facts: &BTreeMap<&'static str, String>,
+) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').filter(|&c| is_placeholder(&after[..c])) {
+            Some(close) => {
+                let name = &after[..close];
+                match captures
+                    .get(name)
+                    .or_else(|| facts.get(name))
+                    .filter(|v| !v.is_empty())
+                {
+                    Some(v) => out.push_str(v),
+                    None => out.push_str(&missing(name)),
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// True for a placeholder name: a letter or `_`, then letters, digits or `_`.
+pub fn is_placeholder(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// What a placeholder without a value reads as.
+fn missing(name: &str) -> String {
+    SESSION_FACTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, shown)| shown.to_string())
+        .unwrap_or_else(|| format!("<{}>", name.replace('_', " ")))
+}
+
+/// The placeholder names a text uses.
+pub fn placeholders(template: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}').filter(|&c| is_placeholder(&after[..c])) {
+            Some(close) => {
+                out.push(after[..close].to_string());
+                rest = &after[close + 1..];
+            }
+            None => rest = after,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_uses_captures_then_facts_and_names_what_is_missing() {
+        let caps = BTreeMap::from([("file".to_string(), "C:\\x.dll".to_string())]);
+        let facts = BTreeMap::from([("product", "Contoso".to_string())]);
+        assert_eq!(
+            fill(
+                "{product} held {file} from {package}; {not a name} {x}",
+                &caps,
+                &facts
+            ),
+            "Contoso held C:\\x.dll from <package path>; {not a name} <x>"
+        );
+        assert_eq!(placeholders("a {b} {c d} {e_1}}"), vec!["b", "e_1"]);
+    }
+}
