@@ -91,11 +91,22 @@ fn check_contract(case: &str, r: &Value) {
             }
             assert!(!e["text"].as_str().unwrap().is_empty(), "{case}");
         }
-        assert!(
-            !f["fixes"].as_array().unwrap().is_empty(),
-            "{case}: {} has no fix",
-            f["id"]
-        );
+        let fixes = f["fixes"].as_array().unwrap();
+        assert!(!fixes.is_empty(), "{case}: {} has no fix", f["id"]);
+        let commands: Vec<&str> = fixes.iter().filter_map(|x| x["command"].as_str()).collect();
+        for (i, c) in commands.iter().enumerate() {
+            // `"D:\App\"` ends in an escaped quote on a Windows command line.
+            assert!(
+                !c.contains("\\\""),
+                "{case}: {} fix ends a quoted path in \\: {c}",
+                f["id"]
+            );
+            assert!(
+                !commands[..i].contains(c),
+                "{case}: {} repeats the fix {c}",
+                f["id"]
+            );
+        }
     }
     assert!(r["notes"].is_array(), "{case}");
 }

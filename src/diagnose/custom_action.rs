@@ -329,7 +329,7 @@ fn describe(
                     "Inspect who may write {} (the action ran as {account})",
                     op.path
                 ),
-                format!("icacls \"{}\"", op.path),
+                format!("icacls \"{}\"", super::fixes::command_path(&op.path)),
             ));
         }
     }

@@ -200,6 +200,34 @@ fn note_system_error(code: u32, args: &[String]) -> Option<&str> {
     args.get(field).map(|a| a.trim())
 }
 
+/// The folder a 1303 message names: field 2 of its `Note: 1: 1303 2: <folder>` record (the same
+/// in every UI language), else the path after the last `: ` of the message up to the end of its
+/// sentence (`…this directory: D:\App.  The installation cannot continue.`).
+fn denied_directory(v: &SessionView, cited: &[usize]) -> Option<String> {
+    let from_note = v.events().iter().find_map(|e| match &e.kind {
+        EventKind::Note { code: 1303, args } => args
+            .first()
+            .map(|d| d.trim().trim_end_matches('\\').to_string())
+            .filter(|d| !d.is_empty()),
+        _ => None,
+    });
+    from_note.or_else(|| {
+        cited.iter().find_map(|&i| match &v.event(i).kind {
+            EventKind::Error {
+                code: 1303,
+                message,
+            } => message.rsplit_once(": ").map(|(_, rest)| {
+                let end = rest
+                    .find(".  ")
+                    .or_else(|| rest.find(". "))
+                    .unwrap_or(rest.len());
+                rest[..end].trim_end_matches('.').trim().to_string()
+            }),
+            _ => None,
+        })
+    })
+}
+
 pub fn insufficient_privileges(v: &SessionView) -> Vec<Finding> {
     let mut cited = v.error_events(&[1925, 1303, 1730]);
     let denied_by_note: Vec<u32> = v
@@ -231,15 +259,7 @@ pub fn insufficient_privileges(v: &SessionView) -> Vec<Finding> {
     let text = quoted(v, &cited)
         .unwrap_or_else(|| "the installer lacked the rights it needed".to_string());
     let mut fixes = vec![rerun_elevated(&values)];
-    if let Some(dir) = cited.iter().find_map(|&i| match &v.event(i).kind {
-        EventKind::Error {
-            code: 1303,
-            message,
-        } => message
-            .rsplit_once(": ")
-            .map(|(_, d)| d.trim_end_matches('.').to_string()),
-        _ => None,
-    }) {
+    if let Some(dir) = denied_directory(v, &cited) {
         fixes.push(Fix::cmd(
             "Inspect the permissions of the folder it could not access",
             format!("icacls \"{dir}\""),
@@ -445,7 +465,10 @@ pub fn temp_unwritable(v: &SessionView) -> Vec<Finding> {
     let is_system_temp = folder.to_ascii_lowercase().contains("\\windows\\temp");
     let mut fixes = vec![Fix::cmd(
         "Check that the folder exists and who may write to it",
-        format!("dir \"{folder}\" && icacls \"{folder}\""),
+        {
+            let folder = super::fixes::command_path(&folder);
+            format!("dir \"{folder}\" && icacls \"{folder}\"")
+        },
     )];
     if is_system_temp {
         fixes.extend(super::fixes::folder_acl_fixes("C:\\Windows\\Temp"));

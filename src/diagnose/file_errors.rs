@@ -207,7 +207,7 @@ fn describe(
                 .clone()
                 .unwrap_or_else(|| "a file or key".to_string());
             if let Some(o) = &object {
-                values.push(("path", o.clone()));
+                values.push(("path", super::fixes::command_path(o)));
                 if is_registry(o) {
                     extra_fixes.push(Fix::cmd(
                         "Inspect who may change that registry key (for keys under UNKNOWN\\ or without a hive, look under HKLM and HKCU)",

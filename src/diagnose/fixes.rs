@@ -98,6 +98,7 @@ pub fn find_running_install() -> Vec<Fix> {
 
 /// Restores the default access to a folder Windows Installer writes to.
 pub fn folder_acl_fixes(folder: &str) -> Vec<Fix> {
+    let folder = &command_path(folder);
     vec![
         Fix::cmd("Inspect the folder's permissions (compare with a healthy machine)", format!("icacls \"{folder}\"")),
         Fix::cmd(
@@ -106,4 +107,15 @@ pub fn folder_acl_fixes(folder: &str) -> Vec<Fix> {
         ),
         Fix::text("If security software blocks msiexec.exe there, exclude the folder temporarily and retry"),
     ]
+}
+
+/// A path as a quoted command argument takes it: `"D:\App\"` would end in an escaped quote,
+/// so a trailing `\` goes (a drive root such as `C:\` keeps it).
+pub fn command_path(path: &str) -> String {
+    let path = path.trim();
+    if path.len() > 3 {
+        path.trim_end_matches('\\').to_string()
+    } else {
+        path.to_string()
+    }
 }

@@ -266,11 +266,10 @@ pub fn error_2503_without_ipi(v: &SessionView) -> Vec<Finding> {
     if let Some(t) = &temp {
         fixes.push(Fix::cmd(
             "Check that the installer's TEMP folder exists and is writable",
-            format!(
-                "dir \"{}\" && icacls \"{}\"",
-                t.value.trim(),
-                t.value.trim()
-            ),
+            {
+                let folder = super::fixes::command_path(&t.value);
+                format!("dir \"{folder}\" && icacls \"{folder}\"")
+            },
         ));
     }
     fixes.push(Fix::cmd(

@@ -425,9 +425,9 @@ pub fn family_fixes(family: &families::Family, values: &[(&str, &str)]) -> Vec<F
 /// The session's own values for fix templates.
 pub fn session_values(v: &SessionView, fv: &FixValues) -> Vec<(&'static str, String)> {
     let mut out = vec![("log", fv.log_name.clone())];
-    if !fv.package.starts_with('<') {
-        out.push(("package", fv.package.clone()));
-    }
+    // A missing package keeps the placeholder the other fixes use (`<path to the .msi>`), so
+    // that the same command is written the same way whichever rule wrote it.
+    out.push(("package", fv.package.clone()));
     if let Some(c) = &fv.product_code {
         out.push(("product_code", c.clone()));
     }
@@ -466,7 +466,7 @@ pub fn decoded_error(v: &SessionView) -> Vec<Finding> {
     let mut values = session_values(v, &fv);
     values.push(("code", n.code.to_string()));
     if let Some(path) = n.args.iter().find(|a| a.contains('\\')) {
-        values.push(("path", path.clone()));
+        values.push(("path", super::fixes::command_path(path)));
     }
     let mut fixes = family_fixes(shown, &as_pairs(&values));
     if family.is_some()

@@ -5,7 +5,7 @@
 //!
 //! This module must not look at events or decide causes.
 
-use super::{ids, Finding};
+use super::{ids, Finding, Fix};
 
 /// Ids that two rules can report for the same cause: merged into one finding per session.
 /// Other ids (one custom action each, one service each) stay separate unless their titles are
@@ -33,7 +33,7 @@ pub fn merge_same_cause(found: &mut Vec<Finding>) {
                     }
                 }
                 for x in f.fixes {
-                    if !m.fixes.contains(&x) {
+                    if !m.fixes.iter().any(|y| same_fix(y, &x)) {
                         m.fixes.push(x);
                     }
                 }
@@ -43,4 +43,10 @@ pub fn merge_same_cause(found: &mut Vec<Finding>) {
         }
     }
     *found = merged;
+}
+
+/// Two fixes are the same when they are equal or run the same command (the words around a
+/// command differ between the rule that wrote it and the family table).
+fn same_fix(a: &Fix, b: &Fix) -> bool {
+    a == b || (a.command.is_some() && a.command == b.command)
 }
