@@ -526,3 +526,32 @@ fn precision_check_catches_empty_names_and_doubled_words() {
     assert!(imprecise("Error 1714 1714 was shown").is_none());
     assert!(imprecise("Service 'A' (a) could not be installed").is_none());
 }
+
+#[test]
+fn a_version_already_in_the_product_name_is_not_repeated() {
+    let log = "=== Verbose logging started: 3/14/2025  8:31:55  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\r\n\
+MSI (s) (A0:C8) [08:32:13:154]: Windows Installer installed the product. Product Name: ServicePulse 1.0.1. Product Version: 1.0.1. Product Language: 1033. Manufacturer: Particular. Installation success or error status: 0.\r\n\
+Property(S): ProductName = ServicePulse 1.0.1\r\n\
+Property(S): ProductVersion = 1.0.1\r\n\
+MSI (s) (A0:C8) [08:32:14:050]: MainEngineThread is returning 0\r\n\
+=== Verbose logging stopped: 3/14/2025  8:32:14 ===\r\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("install.log");
+    std::fs::write(&path, log).unwrap();
+    let html = dir.path().join("report.html");
+    let out = Command::cargo_bin("msidiag")
+        .unwrap()
+        .args(["analyze", "--color", "never", "--html"])
+        .arg(&html)
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("ServicePulse 1.0.1  install"), "{text}");
+    assert!(!text.contains("1.0.1 1.0.1"), "{text}");
+    let page = std::fs::read_to_string(html).unwrap();
+    assert!(
+        !page.contains("1.0.1 1.0.1"),
+        "the HTML repeats the version"
+    );
+}

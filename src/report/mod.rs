@@ -69,3 +69,13 @@ pub(crate) fn session_day(s: &InstallSession) -> Option<NaiveDate> {
         .map(|t| t.date())
         .or(s.started_utc.map(|t| t.date_naive()))
 }
+
+/// The session's version as a heading shows it after the product: none when the log gave none,
+/// or when the product name already ends with it (`ServicePulse 1.0.1` is not followed by
+/// `1.0.1` again).
+pub(crate) fn shown_version(s: &InstallSession) -> Option<&str> {
+    let version = s.version.as_deref()?.trim();
+    let product = s.product.as_deref().unwrap_or("").trim_end();
+    (!version.is_empty() && !product.to_lowercase().ends_with(&version.to_lowercase()))
+        .then_some(version)
+}

@@ -288,12 +288,14 @@ pub fn render_styled(a: &Analysis, st: Style) -> String {
         };
         let _ = writeln!(
             out,
-            "{}  {} {}  {}  {}{}  {}",
+            "{}  {}{}  {}  {}{}  {}",
             st.bold(&s.id),
             st.bold(&neutralise(
                 s.product.as_deref().unwrap_or("(unknown product)")
             )),
-            neutralise(s.version.as_deref().unwrap_or("")),
+            super::shown_version(s)
+                .map(|v| format!(" {}", neutralise(v)))
+                .unwrap_or_default(),
             s.operation.as_str(),
             st.outcome(s.outcome),
             s.exit_code

@@ -243,7 +243,7 @@ fn product_label(s: &InstallSession) -> String {
         .product
         .clone()
         .unwrap_or_else(|| "(unknown product)".into());
-    if let Some(v) = &s.version {
+    if let Some(v) = super::shown_version(s) {
         p.push(' ');
         p.push_str(v);
     }
