@@ -73,6 +73,29 @@ fn ending(log: &BundleLog) -> String {
     }
 }
 
+/// A finding about one bundle run: the summary is "<The bundle …><what><how it ended>", the
+/// evidence the Burn log `lines`, the product the bundle's name.
+fn run_finding<'a>(
+    log: &'a BundleLog,
+    id: &'static str,
+    title: String,
+    confidence: Confidence,
+    what: String,
+    lines: impl IntoIterator<Item = &'a BundleLine>,
+    fixes: Vec<Fix>,
+) -> Finding {
+    let mut f = Finding::new(
+        id,
+        title,
+        confidence,
+        format!("{}{what}{}", capitalised(&bundle_name(log)), ending(log)),
+    );
+    f.product = log.name.clone();
+    f.evidence = lines.into_iter().map(|l| cite(&log.path, l)).collect();
+    f.fixes = fixes;
+    f
+}
+
 /// Failed packages whose MSI log is not among the inputs.
 fn package_failures(b: &Bundle) -> Vec<Finding> {
     let log = &b.log;
@@ -99,7 +122,29 @@ fn package_failures(b: &Bundle) -> Vec<Finding> {
             ),
             _ => " The bundle log names no log file for it.".to_string(),
         };
-        let mut f = Finding::new(
+        let fixes = match (file, &p.log_path) {
+            (Some(name), Some(full)) => vec![
+                Fix::text(format!(
+                    "Collect the package's MSI log {name} (the bundle wrote it to {full}) and analyse it with the bundle log: it names the package's root cause."
+                )),
+                Fix::cmd(
+                    "Analyse both logs together",
+                    format!("msidiag analyze \"{}\" \"{full}\"", log.path),
+                ),
+            ],
+            _ => vec![Fix::text(format!(
+                "Run the bundle again with a log (setup.exe /log \"%TEMP%\\bundle.log\"): Burn then writes one MSI log per package; collect the one of {}.",
+                p.id
+            ))],
+        };
+        let lines = p
+            .applying_line
+            .iter()
+            .chain(p.errors.iter().take(MAX_CITED))
+            .chain(p.result_line.iter())
+            .chain(log.exit_line.iter());
+        out.push(run_finding(
+            log,
             BUNDLE_PACKAGE_FAILED,
             format!("Bundle package {} failed ({})", p.id, hresult(result).hex()),
             if p.errors.is_empty() {
@@ -108,38 +153,13 @@ fn package_failures(b: &Bundle) -> Vec<Finding> {
                 Confidence::High
             },
             format!(
-                "{} ran package {}{kind}, which returned {}.{missing}{}",
-                capitalised(&bundle_name(log)),
+                " ran package {}{kind}, which returned {}.{missing}",
                 p.id,
-                described(result),
-                ending(log)
+                described(result)
             ),
-        );
-        f.product = log.name.clone();
-        let path = log.path.as_ref();
-        let lines = p
-            .applying_line
-            .iter()
-            .chain(p.errors.iter().take(MAX_CITED))
-            .chain(p.result_line.iter())
-            .chain(log.exit_line.iter());
-        f.evidence = lines.map(|l| cite(path, l)).collect();
-        match (file, &p.log_path) {
-            (Some(name), Some(full)) => {
-                f.fixes.push(Fix::text(format!(
-                    "Collect the package's MSI log {name} (the bundle wrote it to {full}) and analyse it with the bundle log: it names the package's root cause."
-                )));
-                f.fixes.push(Fix::cmd(
-                    "Analyse both logs together",
-                    format!("msidiag analyze \"{}\" \"{full}\"", log.path),
-                ));
-            }
-            _ => f.fixes.push(Fix::text(format!(
-                "Run the bundle again with a log (setup.exe /log \"%TEMP%\\bundle.log\"): Burn then writes one MSI log per package; collect the one of {}.",
-                p.id
-            ))),
-        }
-        out.push(f);
+            lines,
+            fixes,
+        ));
     }
     out
 }
@@ -211,25 +231,20 @@ fn cache_failure(log: &BundleLog) -> Option<Finding> {
             ],
         ),
     };
-    let mut f = Finding::new(
+    let lines = failures
+        .iter()
+        .take(MAX_CITED)
+        .map(|x| &x.line)
+        .chain(log.exit_line.iter());
+    Some(run_finding(
+        log,
         BUNDLE_CACHE_FAILED,
         title,
         Confidence::High,
-        format!(
-            "{} failed before or while caching packages ({subject}): {what}.{code}{}",
-            capitalised(&bundle_name(log)),
-            ending(log)
-        ),
-    );
-    f.product = log.name.clone();
-    f.evidence = failures
-        .iter()
-        .take(MAX_CITED)
-        .map(|x| cite(&log.path, &x.line))
-        .chain(log.exit_line.iter().map(|l| cite(&log.path, l)))
-        .collect();
-    f.fixes = fixes;
-    Some(f)
+        format!(" failed before or while caching packages ({subject}): {what}.{code}"),
+        lines,
+        fixes,
+    ))
 }
 
 /// `Failed to get size of pseudo bundle` (v3) / `Detected related bundle missing from cache` (v4).
@@ -241,26 +256,19 @@ fn related_bundle_missing(log: &BundleLog) -> Option<Finding> {
         .collect();
     let first = failures.first()?;
     let subject = first.subject.as_deref().unwrap_or("a related bundle");
-    let mut f = Finding::new(
+    Some(run_finding(
+        log,
         BUNDLE_RELATED_BUNDLE_MISSING,
         "A related bundle is missing from the package cache".to_string(),
         Confidence::Medium,
         format!(
-            "{} found an earlier (related) bundle registered on the machine, but its cached copy is gone ({subject}): the bundle cannot upgrade or remove it, and a later package may fail to remove the old version (error 1714).{}",
-            capitalised(&bundle_name(log)),
-            ending(log)
+            " found an earlier (related) bundle registered on the machine, but its cached copy is gone ({subject}): the bundle cannot upgrade or remove it, and a later package may fail to remove the old version (error 1714)."
         ),
-    );
-    f.product = log.name.clone();
-    f.evidence = failures
-        .iter()
-        .take(MAX_CITED)
-        .map(|x| cite(&log.path, &x.line))
-        .collect();
-    f.fixes = vec![
+        failures.iter().take(MAX_CITED).map(|x| &x.line),
+        vec![
         Fix::text("Put the earlier bundle's setup file back at the cached path named in the evidence (the same version), or repair or uninstall it from its original setup file, then rerun this bundle."),
-    ];
-    Some(f)
+        ],
+    ))
 }
 
 /// `Bundle condition evaluated to false`: the bundle's own prerequisite check blocked it.
@@ -275,23 +283,17 @@ fn condition_false(log: &BundleLog) -> Option<Finding> {
         .split_once("evaluated to false: ")
         .map(|(_, c)| c.trim())
         .unwrap_or("its condition");
-    let mut f = Finding::new(
+    Some(run_finding(
+        log,
         BUNDLE_PREREQUISITE_BLOCKED,
         format!("The bundle's condition blocked it: {condition}"),
         Confidence::High,
         format!(
-            "{} checks the condition `{condition}` before it installs anything; it evaluated to false, so no package ran.{}",
-            capitalised(&bundle_name(log)),
-            ending(log)
+            " checks the condition `{condition}` before it installs anything; it evaluated to false, so no package ran."
         ),
-    );
-    f.product = log.name.clone();
-    f.evidence = std::iter::once(&failure.line)
-        .chain(log.exit_line.iter())
-        .map(|l| cite(&log.path, l))
-        .collect();
-    f.fixes = vec![Fix::text(format!(
-        "Meet the condition the bundle checks ({condition}): install the prerequisite it stands for or run on a supported system, then rerun the bundle."
-    ))];
-    Some(f)
+        std::iter::once(&failure.line).chain(log.exit_line.iter()),
+        vec![Fix::text(format!(
+            "Meet the condition the bundle checks ({condition}): install the prerequisite it stands for or run on a supported system, then rerun the bundle."
+        ))],
+    ))
 }
