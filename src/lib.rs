@@ -56,6 +56,9 @@ pub struct Options {
     pub date_order: Option<DateOrder>,
     /// Rules read from rule files (`diagnose::data`), run after the built-in ones.
     pub rules: Vec<std::sync::Arc<dyn diagnose::Rule>>,
+    /// Read the MSI log lines this many lines around each evidence line again, for the HTML
+    /// report (`report::log_context`); `None`: no context.
+    pub context: Option<u64>,
 }
 
 /// Errors that stop a whole run (single-file problems never do).
@@ -167,7 +170,11 @@ pub fn analyze_with_progress(
     notes.extend(diagnose::missing_evidence_notes(
         &timeline, &findings, &inputs,
     ));
+    let context = options
+        .context
+        .map(|radius| pool.install(|| read_context(&findings, &inputs, &found.files, radius)));
     Ok(Analysis {
+        context,
         inputs,
         sessions: timeline.sessions,
         machine_events: timeline.machine_events,
@@ -177,6 +184,43 @@ pub fn analyze_with_progress(
         notes,
         tz: options.tz.clone(),
     })
+}
+
+/// The log lines around the MSI-log evidence of `findings`, read again from the inputs.
+fn read_context(
+    findings: &[diagnose::Finding],
+    inputs: &[InputReport],
+    files: &[FoundFile],
+    radius: u64,
+) -> report::log_context::LogContext {
+    use report::log_context::{LogContext, DEFAULT_CAP};
+    let logs: std::collections::HashSet<&str> = inputs
+        .iter()
+        .filter(|i| i.kind == InputKind::Msilog.as_str())
+        .map(|i| i.path.as_str())
+        .collect();
+    let mut context = LogContext::plan(findings, radius, DEFAULT_CAP, |p| logs.contains(p));
+    let read: Vec<(String, Result<_, String>)> = context
+        .ranges()
+        .into_par_iter()
+        .map(|(path, ranges)| {
+            let lines = match files.iter().find(|f| f.display == path) {
+                Some(found) => input::excerpt::read_lines(found, &ranges)
+                    .map_err(|e| format!("{path}: cannot read the log again for context: {e}")),
+                None => Err(format!("{path}: not found again for context")),
+            };
+            (path.to_string(), lines)
+        })
+        .collect();
+    for (path, lines) in read {
+        match lines {
+            Ok(lines) => {
+                context.lines.insert(path, lines);
+            }
+            Err(problem) => context.problems.push(problem),
+        }
+    }
+    context
 }
 
 fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {

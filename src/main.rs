@@ -84,6 +84,9 @@ enum Command {
         /// Write a self-contained HTML report (verdict, findings, evidence, fixes, timeline, inputs) to FILE.
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
+        /// Lines of the MSI log shown around each evidence line in the HTML report (0: none).
+        #[arg(long, value_name = "N", default_value_t = msidiag::report::log_context::DEFAULT_RADIUS)]
+        context: u64,
         /// Replace user names, SIDs, computer names and profile paths with placeholders in every output.
         #[arg(long)]
         redact: bool,
@@ -228,6 +231,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             csv,
             timeline_csv,
             html,
+            context,
             color,
             redact,
             rules,
@@ -248,6 +252,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     DateOrderArg::Dmy => DateOrder::DayMonthYear,
                     DateOrderArg::Ymd => DateOrder::YearMonthDay,
                 }),
+                // The lines are read again only for the report that shows them.
+                context: (html.is_some() && context > 0).then_some(context),
             };
             let bar = ProgressBar::for_stderr();
             // Never dropped: freeing millions of events one by one costs the single thread at

@@ -25,6 +25,17 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 /// What the hostile fixture puts where the product name and the package folder were.
 const EVIL_PRODUCT: &str = "Contoso <script>window.pwned=1</script> \"Widget\" & 'Co'";
 const EVIL_FOLDER: &str = "Down\"><img src=x onerror=window.pwned=2>'loads";
+/// What it puts where an action name was, on log lines shown only as context.
+const EVIL_ACTION: &str =
+    "Publish</td></tr></table></details><script>window.pwned=3</script>\"Fea'tures";
+
+/// The options of a report run (the CLI reads the log context again for `--html`).
+fn html_options() -> Options {
+    Options {
+        context: Some(15),
+        ..Options::default()
+    }
+}
 
 fn case(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -34,7 +45,7 @@ fn case(name: &str) -> PathBuf {
 }
 
 fn render(path: &Path) -> String {
-    let analysis = analyze(&[path.to_path_buf()], &Options::default()).unwrap();
+    let analysis = analyze(&[path.to_path_buf()], &html_options()).unwrap();
     report::html::render(&analysis)
 }
 
@@ -61,7 +72,8 @@ fn hostile_input(dir: &Path) -> PathBuf {
     let text = String::from_utf16(&units)
         .unwrap()
         .replace("Contoso Widget", EVIL_PRODUCT)
-        .replace("\\mpatel\\Downloads", &format!("\\mpatel\\{EVIL_FOLDER}"));
+        .replace("\\mpatel\\Downloads", &format!("\\mpatel\\{EVIL_FOLDER}"))
+        .replace("PublishFeatures", EVIL_ACTION);
     let name = if cfg!(unix) {
         "install <b onclick=x>\"evil\" 'log'.log"
     } else {
@@ -209,6 +221,115 @@ fn evidence_cites_file_and_line_with_the_exact_text() {
     assert!(a < b);
 }
 
+/// The rows of the first log-context block: (line number, class, text).
+fn first_context_rows(html: &str) -> Vec<(u64, String, String)> {
+    let start = html
+        .find("<details class=\"ctx\">")
+        .expect("a context block");
+    let end = start + html[start..].find("</details>").unwrap();
+    html[start..end]
+        .split("<tr")
+        .skip(1)
+        .map(|row| {
+            let class = row
+                .strip_prefix(" class=\"")
+                .map(|r| r[..r.find('"').unwrap()].to_string())
+                .unwrap_or_default();
+            let cell = |name: &str| {
+                let at = row.find(&format!("<td class=\"{name}\">")).unwrap() + name.len() + 13;
+                row[at..at + row[at..].find("</td>").unwrap()].to_string()
+            };
+            (cell("ln").parse().unwrap(), class, cell("lt"))
+        })
+        .collect()
+}
+
+#[test]
+fn evidence_lines_expand_to_the_numbered_log_lines_around_them() {
+    let html = render(&case("2503-not-elevated"));
+    let rows = first_context_rows(&html);
+    // The first evidence row (line 382) and the next within reach (407) share one block,
+    // 15 lines before the first and after the last, numbered as in the file.
+    assert_eq!(rows.first().unwrap().0, 367);
+    assert_eq!(rows.last().unwrap().0, 422);
+    assert!(rows.windows(2).all(|w| w[1].0 == w[0].0 + 1));
+    let cited: Vec<u64> = rows
+        .iter()
+        .filter(|r| r.1.starts_with("cited"))
+        .map(|r| r.0)
+        .collect();
+    assert_eq!(cited, [382, 407]);
+    let text = std::fs::read(case("2503-not-elevated").join("install.log")).unwrap();
+    let units: Vec<u16> = text[2..]
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    let text = String::from_utf16(&units).unwrap();
+    let file_lines: Vec<&str> = text.split('\n').collect();
+    for (n, _, shown) in &rows {
+        let line = file_lines[*n as usize - 1].trim_end_matches('\r');
+        let escaped = line
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;");
+        assert_eq!(shown, &escaped, "line {n}");
+    }
+    // A line the reader parsed as a failed action is marked.
+    assert!(
+        rows.iter()
+            .any(|r| r.1.contains("err") && r.2.contains("Return value 3")),
+        "{rows:?}"
+    );
+    assert!(html.contains("(±15 around lines 382, 407)"));
+    assert!(
+        !html.contains("class=\"ctx-cap\""),
+        "the cap is not reached"
+    );
+}
+
+#[test]
+fn the_context_cap_is_stated_when_reached() {
+    // Lines ±6,000 around each cited line: the first block alone passes the 5,000-line cap.
+    let options = Options {
+        context: Some(6000),
+        ..Options::default()
+    };
+    let analysis = analyze(&[case("2503-not-elevated")], &options).unwrap();
+    let html = report::html::render(&analysis);
+    assert!(html.contains("The log lines around the evidence stop after 5,000 lines"));
+    assert!(!html.contains("<details class=\"ctx\">"));
+    // ±1,000: blocks are shown until the cap, and the rest is stated.
+    let options = Options {
+        context: Some(1000),
+        ..Options::default()
+    };
+    let analysis = analyze(&[case("2503-not-elevated")], &options).unwrap();
+    let html = report::html::render(&analysis);
+    let rows = html.matches("<td class=\"ln\">").count();
+    assert!(rows > 0 && rows <= 5000, "{rows}");
+}
+
+#[test]
+fn the_cli_context_option_sets_the_lines_around_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.html");
+    for (n, expect) in [("3", Some("(±3 around line")), ("0", None)] {
+        BinCommand::cargo_bin("msidiag")
+            .unwrap()
+            .args(["analyze", "--context", n, "--html"])
+            .arg(&out)
+            .arg(case("2503-not-elevated"))
+            .assert()
+            .success();
+        let html = std::fs::read_to_string(&out).unwrap();
+        match expect {
+            Some(text) => assert!(html.contains(text), "--context {n}"),
+            None => assert!(!html.contains("<details class=\"ctx\">"), "--context 0"),
+        }
+    }
+}
+
 #[test]
 fn the_report_has_a_timeline_inventory_and_clocks() {
     let html = render(&case("two-sessions"));
@@ -284,7 +405,7 @@ fn the_print_stylesheet_hides_buttons_and_expands_everything() {
 fn text_from_the_inputs_is_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let input = hostile_input(dir.path());
-    let analysis = analyze(&[input], &Options::default()).unwrap();
+    let analysis = analyze(&[input], &html_options()).unwrap();
     assert_eq!(
         analysis.sessions[0].product.as_deref(),
         Some(EVIL_PRODUCT),
@@ -310,6 +431,16 @@ fn text_from_the_inputs_is_escaped() {
         "Contoso &lt;script&gt;window.pwned=1&lt;/script&gt; &quot;Widget&quot; &amp; 'Co'"
     ));
     assert!(html.contains("Down&quot;&gt;&lt;img src=x onerror=window.pwned=2&gt;'loads"));
+    // Log lines shown only as context are text too: no element ends or starts inside them.
+    assert!(html.contains("Publish&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;/details&gt;&lt;script&gt;window.pwned=3&lt;/script&gt;&quot;Fea'tures"));
+    assert!(html.contains("<details class=\"ctx\">"));
+    for tag in ["details", "table", "tr", "td"] {
+        assert_eq!(
+            html.matches(&format!("<{tag}>")).count() + html.matches(&format!("<{tag} ")).count(),
+            html.matches(&format!("</{tag}>")).count(),
+            "<{tag}> opened and closed as often"
+        );
+    }
     if cfg!(unix) {
         assert!(html.contains("install &lt;b onclick=x&gt;&quot;evil&quot; 'log'.log"));
     }
@@ -458,6 +589,19 @@ window.addEventListener("load", function () {{
     out.scripts = d.scripts.length;
     out.images = d.images.length;
     out.pwned = typeof w.pwned;
+    // The log context: closed at first; opened as a reader's click would open it (from this
+    // page, so it works in the frame without scripts), its numbered lines are seen.
+    var ctx = d.querySelectorAll("details.ctx");
+    out.ctxBlocks = ctx.length;
+    if (ctx.length) {{
+      out.ctxClosedHeight = ctx[0].getBoundingClientRect().height;
+      ctx[0].open = true;
+      out.ctxOpenHeight = ctx[0].getBoundingClientRect().height;
+      out.ctxText = ctx[0].innerText;
+      out.ctxRows = Array.prototype.slice.call(ctx[0].querySelectorAll("tr")).filter(visible).length;
+      var cited = ctx[0].querySelector("tr.cited");
+      out.ctxCitedBg = cited ? getComputedStyle(cited).backgroundColor : null;
+    }}
     // Click the first copy button: headless Chromium refuses the clipboard to a script's
     // click, so the button falls back to selecting the command for Ctrl+C.
     var first = buttons[0];
@@ -669,6 +813,36 @@ fn browser_renders_hostile_names_as_text_and_runs_none_of_them() {
     let body = v["body"].as_str().unwrap();
     assert!(body.contains(EVIL_FOLDER));
     assert!(v["title"].as_str().unwrap().starts_with(EVIL_PRODUCT));
+}
+
+#[test]
+fn browser_opens_the_log_context_in_place_without_javascript() {
+    let Some(browser) = browser() else { return };
+    let browser = browser.as_str();
+    let dir = tempfile::tempdir().unwrap();
+    let input = hostile_input(dir.path());
+    let page = dir.path().join("report.html");
+    std::fs::write(&page, render(&input)).unwrap();
+    let v = seen(browser, dir.path(), &page, false);
+    assert_eq!(v["pwned"], "undefined", "markup from the log ran: {v}");
+    assert!(v["ctxBlocks"].as_u64().unwrap() >= 1, "{v}");
+    let (closed, open) = (
+        v["ctxClosedHeight"].as_f64().unwrap(),
+        v["ctxOpenHeight"].as_f64().unwrap(),
+    );
+    assert!(
+        closed < 40.0 && open > closed + 300.0,
+        "closed until asked for, then shown in place: {closed} → {open}"
+    );
+    assert!(v["ctxRows"].as_u64().unwrap() >= 31, "{v}");
+    let text = v["ctxText"].as_str().unwrap();
+    assert!(text.contains(EVIL_ACTION), "{text}");
+    assert!(text.contains("382"), "line numbers are kept: {text}");
+    assert_ne!(
+        v["ctxCitedBg"].as_str(),
+        Some("rgba(0, 0, 0, 0)"),
+        "the cited line is highlighted"
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@
 use crate::diagnose::{Finding, FindingId};
 use crate::input::report::InputReport;
 use crate::model::Event;
+use crate::report::log_context::LogContext;
 use crate::timeline::{Bundle, ClockAlignment, InstallSession};
 use crate::tz::TzSpec;
 
@@ -22,6 +23,8 @@ pub struct Analysis {
     pub bundles: Vec<AnalyzedBundle>,
     pub notes: Vec<String>,
     pub tz: Option<TzSpec>,
+    /// The MSI log lines around the evidence, when asked for (`Options::context`).
+    pub context: Option<LogContext>,
 }
 
 impl Analysis {

@@ -1,6 +1,7 @@
 //! Output formats, one per file: `json` (the machine contract `msidiag/1`), `csv` (evidence
 //! rows and the merged timeline), `text` (the terminal summary) and `html` (the self-contained
 //! ticket report); `relations` writes the sentences of a finding's relations, for all of them;
+//! `log_context` plans the log lines shown around evidence (`--context`);
 //! `redact` (`--redact`) hides user and machine names before any of them runs.
 //! Renderers read an
 //! [`Analysis`] (`analysis.rs`); they must not change it or decide anything, and must escape or
@@ -14,6 +15,7 @@ mod analysis;
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod log_context;
 pub mod redact;
 pub(crate) mod relations;
 pub mod text;

@@ -178,6 +178,19 @@ impl Redactor {
             i.problems.iter_mut().for_each(f);
         }
         a.notes.iter_mut().for_each(f);
+        if let Some(c) = &mut a.context {
+            for b in c.blocks.iter_mut().flatten() {
+                f(&mut b.path);
+            }
+            c.lines = std::mem::take(&mut c.lines)
+                .into_iter()
+                .map(|(path, mut lines)| {
+                    lines.values_mut().for_each(f);
+                    (self.apply(&path), lines)
+                })
+                .collect();
+            c.problems.iter_mut().for_each(f);
+        }
         for s in &mut a.sessions {
             s.path = self.apply(&s.path).into();
             for e in &mut s.events {

@@ -25,7 +25,10 @@ use crate::timeline::align::format_offset;
 use crate::timeline::{InstallSession, Outcome};
 
 mod csp;
+mod log_context;
 mod svg_timeline;
+
+use log_context::ContextView;
 
 use svg_timeline::timeline;
 
@@ -38,6 +41,7 @@ pub fn render(a: &Analysis) -> String {
     let title = page_title(a);
     let csp = csp::policy(SCRIPT);
     let mut cmd_ids = 0usize;
+    let ctx = ContextView::new(a);
     let machine: Vec<&Finding> = a
         .findings
         .iter()
@@ -99,6 +103,13 @@ pub fn render(a: &Analysis) -> String {
                 }
                 section #findings {
                     h2 { "Findings" }
+                    @if let Some(c) = &a.context {
+                        @if c.capped {
+                            p.ctx-cap { "The log lines around the evidence stop after "
+                                (thousands(c.cap)) " lines (the limit for one report): later evidence is shown without them." }
+                        }
+                        @for p in &c.problems { p.ctx-cap { (clean(p)) } }
+                    }
                     @if a.findings.is_empty() {
                         p.muted { "No finding: nothing in these inputs points at a failure." }
                     }
@@ -108,7 +119,7 @@ pub fn render(a: &Analysis) -> String {
                             div.session-group {
                                 h3 { (session_heading(s)) }
                                 @for (n, f) in fs.iter().enumerate() {
-                                    (finding_block(f, &a.findings, Some(s), &anchor(s, n), &names, &mut cmd_ids))
+                                    (finding_block(f, &a.findings, Some(s), &anchor(s, n), &names, &ctx, &mut cmd_ids))
                                 }
                             }
                         }
@@ -119,7 +130,7 @@ pub fn render(a: &Analysis) -> String {
                             div.session-group {
                                 h3 { (clean(&bundle_heading(ab))) }
                                 @for (n, f) in fs.iter().enumerate() {
-                                    (finding_block(f, &a.findings, None, &format!("finding-{}-{}", ab.bundle.id, n + 1), &names, &mut cmd_ids))
+                                    (finding_block(f, &a.findings, None, &format!("finding-{}-{}", ab.bundle.id, n + 1), &names, &ctx, &mut cmd_ids))
                                 }
                             }
                         }
@@ -128,7 +139,7 @@ pub fn render(a: &Analysis) -> String {
                         div.session-group {
                             h3 { "Machine-wide (outside every session)" }
                             @for (n, f) in machine.iter().enumerate() {
-                                (finding_block(f, &a.findings, None, &format!("machine-{}", n + 1), &names, &mut cmd_ids))
+                                (finding_block(f, &a.findings, None, &format!("machine-{}", n + 1), &names, &ctx, &mut cmd_ids))
                             }
                         }
                     }
@@ -461,10 +472,18 @@ fn finding_block(
     session: Option<&InstallSession>,
     id: &str,
     names: &PathNames,
+    ctx: &ContextView,
     cmd_ids: &mut usize,
 ) -> Markup {
-    let conf = f.confidence.as_str();
     let evidence = &f.evidence;
+    let blocks = ctx.blocks(all.iter().position(|x| std::ptr::eq(x, f)));
+    let cited = |b: &crate::report::log_context::ContextBlock| -> Vec<u64> {
+        b.evidence
+            .iter()
+            .filter_map(|&i| evidence.get(i).and_then(|e| e.line))
+            .collect()
+    };
+    let conf = f.confidence.as_str();
     let fixes: Vec<(Option<String>, &crate::diagnose::Fix)> = f
         .fixes
         .iter()
@@ -489,13 +508,22 @@ fn finding_block(
                 table.evidence {
                     thead { tr { th { "Time" } th { "Source" } th { "Exact text" } } }
                     tbody {
-                        @for e in evidence {
+                        @for (i, e) in evidence.iter().enumerate() {
                             tr {
                                 td.time title=[e.time.map(|t| t.to_string())] {
                                     (evidence_time(e, session))
                                 }
                                 td.src title=(clean(&e.path)) { (clean(&place(e, names))) }
-                                td { pre { (clean(&e.text)) } }
+                                td {
+                                    pre { (clean(&e.text)) }
+                                    @if let Some(b) = blocks.iter().find(|b| b.evidence.first() == Some(&i)) {
+                                        (ctx.block(b, &cited(b)))
+                                    } @else if let Some(b) = blocks.iter().find(|b| b.evidence.contains(&i)) {
+                                        @if let Some(first) = cited(b).first() {
+                                            p.ctx-note { "Its log lines are under line " (first) " above." }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
@@ -520,6 +548,19 @@ fn finding_block(
             }
         }
     }
+}
+
+/// `5,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `install.log:382` or `Application.evtx#1234`.
