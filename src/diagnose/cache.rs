@@ -36,6 +36,49 @@ struct CacheFacts {
     old_product: Option<(usize, String)>,
     engine_call: Vec<usize>,
     sourcelist_damaged: Vec<usize>,
+    /// `Note: 1: 2203 2: <path>` during the source search: the package paths tried.
+    source_paths: Vec<(usize, String)>,
+}
+
+/// The last part of a path.
+fn file_name(path: &str) -> &str {
+    path.rsplit(['\\', '/']).next().unwrap_or(path)
+}
+
+/// The original package for a `/fv` or `/fvomus` command: the package path the log names
+/// (never a product code, a cached copy in C:\Windows\Installer or a bare file name), else a
+/// placeholder naming the file when the log gives its name.
+fn original_package(package: &str, name: Option<&str>) -> String {
+    let lower = package.to_ascii_lowercase();
+    let is_path = package.contains('\\')
+        && !package.starts_with('<')
+        && !package.starts_with('{')
+        && !lower.contains("\\windows\\installer\\");
+    if is_path {
+        return package.to_string();
+    }
+    match name.filter(|n| !n.is_empty()) {
+        Some(n) => format!("<path to a copy of {}>", file_name(n)),
+        None => "<path to the original .msi>".to_string(),
+    }
+}
+
+/// `{0D5E1A4B-7C21-4E55-9A10-3B1F2E4D5C6A}` → `B4A1E5D012C755E4A9013BF1E2D4C5A6`, the form
+/// Windows Installer's registry keys use (each group reversed, the last two by byte).
+fn packed_guid(code: &str) -> Option<String> {
+    let g = guid(code)?;
+    let hex: String = g.chars().filter(|c| c.is_ascii_hexdigit()).collect();
+    if hex.len() != 32 {
+        return None;
+    }
+    let mut out: String = hex[0..8].chars().rev().collect();
+    out.extend(hex[8..12].chars().rev());
+    out.extend(hex[12..16].chars().rev());
+    for pair in hex.as_bytes()[16..].chunks(2) {
+        out.push(pair[1] as char);
+        out.push(pair[0] as char);
+    }
+    Some(out)
 }
 
 /// The text between the first pair of single quotes.
@@ -113,6 +156,18 @@ fn cache_facts(v: &SessionView) -> CacheFacts {
             EventKind::CustomActionReturned { action, .. } if action.is_empty() => {
                 f.engine_call.push(i)
             }
+            EventKind::Note { code: 2203, args }
+                if !f.tried.is_empty() || !f.patch_missing.is_empty() =>
+            {
+                if let Some(p) = args.first().map(|a| a.trim()).filter(|a| {
+                    let l = a.to_ascii_lowercase();
+                    a.contains('\\') && (l.ends_with(".msi") || l.ends_with(".msp"))
+                }) {
+                    if !f.source_paths.iter().any(|(_, q)| q == p) {
+                        f.source_paths.push((i, p.to_string()));
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -164,7 +219,41 @@ pub fn cache_and_source(v: &SessionView) -> Vec<Finding> {
     let package_name = e_source
         .iter()
         .find_map(|n| n.args.get(1).filter(|a| a.contains('.')).cloned())
-        .or_else(|| e_source.iter().find_map(|n| quoted(&n.text)));
+        .or_else(|| e_source.iter().find_map(|n| quoted(&n.text)))
+        .or_else(|| {
+            f.source_paths
+                .iter()
+                .find(|(_, p)| !p.to_ascii_lowercase().ends_with(".msp"))
+                .map(|(_, p)| file_name(p).to_string())
+        });
+    if let Some(name) = &package_name {
+        values.push(("package_name", name.clone()));
+    }
+    values.push((
+        "original_package",
+        original_package(&fv.package, package_name.as_deref()),
+    ));
+    if let Some(code) = v
+        .session
+        .product_code
+        .clone()
+        .or_else(|| f.looking_for.as_ref().map(|(_, c)| c.clone()))
+    {
+        if let Some(packed) = packed_guid(&code) {
+            values.push(("packed_product_code", packed));
+        }
+    }
+    let patch_source = f
+        .source_paths
+        .iter()
+        .find(|(_, p)| p.to_ascii_lowercase().ends_with(".msp"));
+    match patch_source {
+        Some((_, p)) => {
+            values.push(("patch", p.clone()));
+            values.push(("patch_name", file_name(p).to_string()));
+        }
+        None => values.push(("patch", "<path to the .msp>".to_string())),
+    }
     let mut cited: Vec<usize> = Vec::new();
     cited.extend(f.cached_missing.iter().map(|(i, _)| *i));
     cited.extend(f.tried.iter().map(|(i, _)| *i));
@@ -173,6 +262,7 @@ pub fn cache_and_source(v: &SessionView) -> Vec<Finding> {
     cited.extend(f.invalid_package.iter().copied());
     cited.extend(f.failed_to_resolve.iter().copied());
     cited.extend(f.sourcelist_damaged.iter().copied());
+    cited.extend(f.source_paths.iter().map(|(i, _)| *i));
     cited.extend(v.first_failed_action().map(|(i, _)| i));
     let tried = sources_tried(&f);
 
@@ -311,17 +401,6 @@ pub fn cache_and_source(v: &SessionView) -> Vec<Finding> {
     }
 
     if source_failed {
-        if let Some(p) = &package_name {
-            if fv.package.starts_with('<')
-                || fv
-                    .package
-                    .to_ascii_lowercase()
-                    .contains("\\windows\\installer\\")
-            {
-                values.retain(|(k, _)| *k != "package");
-                values.push(("package", p.clone()));
-            }
-        }
         let summary = format!(
             "The {} needed files from the original package{} but no registered source had it (1706/1612){}. The cached copy in C:\\Windows\\Installer is not enough for this operation.",
             fv.operation.noun(),
@@ -378,5 +457,26 @@ mod tests {
             Some("{0A1B2C3D-1111-2222-3333-444455556666}".into())
         );
         assert_eq!(guid("{short}"), None);
+    }
+
+    #[test]
+    fn packs_product_codes_and_never_offers_a_code_as_a_package() {
+        assert_eq!(
+            packed_guid("{0D5E1A4B-7C21-4E55-9A10-3B1F2E4D5C6A}").as_deref(),
+            Some("B4A1E5D012C755E4A901B3F1E2D4C5A6")
+        );
+        assert_eq!(
+            original_package("{0D5E1A4B-7C21-4E55-9A10-3B1F2E4D5C6A}", Some("a.msi")),
+            "<path to a copy of a.msi>"
+        );
+        assert_eq!(
+            original_package("vc_red.msi", Some("vc_red.msi")),
+            "<path to a copy of vc_red.msi>"
+        );
+        assert_eq!(
+            original_package("C:\\Windows\\Installer\\1a.msi", None),
+            "<path to the original .msi>"
+        );
+        assert_eq!(original_package("D:\\x\\a.msi", None), "D:\\x\\a.msi");
     }
 }

@@ -9,7 +9,9 @@
 
 use super::evidence::SessionView;
 use super::fixes::FixValues;
-use super::numbered::{as_pairs, family_fixes, numbered_errors, session_values, Form, Numbered};
+use super::numbered::{
+    as_pairs, family_fixes_for, numbered_errors, session_values, Form, Numbered,
+};
 use super::{Confidence, Finding, Fix};
 use crate::kb::{self, families};
 use crate::model::EventKind;
@@ -34,8 +36,12 @@ fn family_finding(
     values: &[(&'static str, String)],
     mut extra: Vec<Fix>,
 ) -> Finding {
+    let key = values
+        .iter()
+        .find(|(k, _)| *k == "fix_key")
+        .map(|(_, v)| v.as_str());
     if let Some(f) = families::family(id) {
-        for fix in family_fixes(f, &as_pairs(values)) {
+        for fix in family_fixes_for(f, key, &as_pairs(values)) {
             if !extra.contains(&fix) {
                 extra.push(fix);
             }
@@ -334,7 +340,13 @@ pub fn assembly_install_failed(v: &SessionView) -> Vec<Finding> {
         .and_then(|h| kb::parse_code(&h.raw))
         .and_then(kb::code_bits);
     let family = families::family("assembly-install-failed");
-    let specific = bits.and_then(|b| family.and_then(|f| f.keyed_cause(&format!("0x{b:08X}"))));
+    let key = bits.map(|b| format!("0x{b:08X}"));
+    let specific = key
+        .as_deref()
+        .and_then(|k| family.and_then(|f| f.keyed_cause(k)));
+    if let Some(k) = &key {
+        values.push(("fix_key", k.clone()));
+    }
     let mut cited: Vec<usize> = mine.iter().map(|n| n.index).collect();
     cited.extend(
         v.indices(|e| e.text.contains("Assembly Error:"))

@@ -176,8 +176,7 @@ impl<'a> SessionView<'a> {
 
     pub fn product_label(&self) -> String {
         self.session
-            .product
-            .clone()
+            .display_name()
             .unwrap_or_else(|| "the product".to_string())
     }
 

@@ -23,6 +23,8 @@ impl FixValues {
             .package
             .as_ref()
             .map(|p| p.value.clone())
+            // `******* Product: {GUID}` names an installed product, not a package.
+            .filter(|p| !p.starts_with('{'))
             .or_else(|| view.property("OriginalDatabase").map(|p| p.value))
             .unwrap_or_else(|| "<path to the .msi>".to_string());
         let base = s

@@ -57,7 +57,7 @@ pub fn notes(timeline: &Timeline, findings: &[Finding], inputs: &[InputReport]) 
             out.push(format!(
                 "{} ({}) {what}: {}.",
                 s.id,
-                s.product.as_deref().unwrap_or("unknown product"),
+                s.display_name().as_deref().unwrap_or("unknown product"),
                 lacks.join("; ")
             ));
         }

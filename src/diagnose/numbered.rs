@@ -412,9 +412,19 @@ pub fn headline(text: &str) -> String {
 
 /// Fixes of a family, filled with the session's values and the error's own.
 pub fn family_fixes(family: &families::Family, values: &[(&str, &str)]) -> Vec<Fix> {
+    family_fixes_for(family, None, values)
+}
+
+/// Fixes of a family for an error that carries `key` (an HRESULT, a system error): the
+/// family's `fix-<key>` rows instead of its `fix-other` rows (see `kb/data/families.tsv`).
+pub fn family_fixes_for(
+    family: &families::Family,
+    key: Option<&str>,
+    values: &[(&str, &str)],
+) -> Vec<Fix> {
     family
-        .fixes
-        .iter()
+        .fixes_for(key)
+        .into_iter()
         .map(|t| Fix {
             description: families::fill(t.description, values),
             command: t.command.map(|c| families::fill(c, values)),

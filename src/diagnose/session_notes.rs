@@ -42,7 +42,7 @@ pub fn reboot_notes(timeline: &Timeline) -> Vec<String> {
         out.push(format!(
             "{} ({}) succeeded but needs a restart to complete ({code}){why}; this is not a failure.",
             s.id,
-            s.product.as_deref().unwrap_or("unknown product"),
+            s.display_name().as_deref().unwrap_or("unknown product"),
         ));
     }
     out

@@ -21,6 +21,10 @@ const FAMILIES_TSV: &str = include_str!("data/families.tsv");
 pub struct FixTemplate {
     pub description: &'static str,
     pub command: Option<&'static str>,
+    /// `None`: always applies. `Some(value)` (a `fix-<value>` row): only when the error carries
+    /// that value (an HRESULT, a system error). `Some("other")` (a `fix-other` row): only when
+    /// no `fix-<value>` row matches the value the error carries (or it carries none).
+    pub key: Option<&'static str>,
 }
 
 /// One failure family.
@@ -43,6 +47,27 @@ pub struct Family {
 }
 
 impl Family {
+    /// The fixes that apply when the error carries `key` (an HRESULT, a system error), or no
+    /// value: every unkeyed fix, the `fix-<key>` rows, and the `fix-other` rows only when no
+    /// `fix-<key>` row matches.
+    pub fn fixes_for(&self, key: Option<&str>) -> Vec<&FixTemplate> {
+        let matches = |t: &FixTemplate| {
+            key.is_some_and(|k| {
+                t.key
+                    .is_some_and(|tk| tk != "other" && tk.eq_ignore_ascii_case(k))
+            })
+        };
+        let keyed = self.fixes.iter().any(&matches);
+        self.fixes
+            .iter()
+            .filter(|t| match t.key {
+                None => true,
+                Some("other") => !keyed,
+                Some(_) => matches(t),
+            })
+            .collect()
+    }
+
     /// The cause written for one value the error carries (an HRESULT, a system error).
     pub fn keyed_cause(&self, key: &str) -> Option<&'static str> {
         self.keyed_causes
@@ -77,7 +102,31 @@ pub fn family_of_system_error(win32: u32) -> Option<&'static Family> {
 
 /// Replaces `{name}` with the value given for `name`; names without a value become `<name>`
 /// (underscores read as spaces). Text outside braces is kept as written.
+///
+/// A part written `{{ … }}` is kept (without its double braces) only when every placeholder in
+/// it has a value: `exactly the installed version{{ ({version})}}` loses the brackets when the
+/// log does not show the version.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        let Some(close) = rest[open + 2..].find("}}") else {
+            break;
+        };
+        out.push_str(&fill_simple(&rest[..open], values));
+        let inner = &rest[open + 2..open + 2 + close];
+        let filled = fill_simple(inner, values);
+        if !filled.contains('<') || inner.contains('<') {
+            out.push_str(&filled);
+        }
+        rest = &rest[open + 2 + close + 2..];
+    }
+    out.push_str(&fill_simple(rest, values));
+    out
+}
+
+/// [`fill`] without optional parts.
+fn fill_simple(template: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -163,10 +212,17 @@ fn parse(text: &'static str) -> Vec<Family> {
             "fix" => f.fixes.push(FixTemplate {
                 description: value,
                 command,
+                key: None,
             }),
             other => {
                 if let Some(key) = other.strip_prefix("cause-") {
                     f.keyed_causes.push((key, value));
+                } else if let Some(key) = other.strip_prefix("fix-").filter(|k| !k.is_empty()) {
+                    f.fixes.push(FixTemplate {
+                        description: value,
+                        command,
+                        key: Some(key),
+                    });
                 }
             }
         }
@@ -243,6 +299,25 @@ mod tests {
         );
         assert_eq!(fill("{ } {Bad} {x", &[]), "{ } {Bad} {x");
         assert_eq!(fill("{v}", &[("v", "")]), "<v>");
+        assert_eq!(
+            fill("version{{ ({version})}}.", &[("version", "2.1")]),
+            "version (2.1)."
+        );
+        assert_eq!(fill("version{{ ({version})}}.", &[]), "version.");
+    }
+
+    #[test]
+    fn keyed_fixes_apply_to_their_value_only() {
+        let f = &parse("x\ttitle\tX\nx\tfix\talways\nx\tfix-0x1\tone\nx\tfix-other\tunknown\n")[0];
+        let d = |k: Option<&str>| {
+            f.fixes_for(k)
+                .iter()
+                .map(|t| t.description)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(d(Some("0x1")), ["always", "one"]);
+        assert_eq!(d(Some("0x2")), ["always", "unknown"]);
+        assert_eq!(d(None), ["always", "unknown"]);
     }
 
     #[test]

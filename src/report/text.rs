@@ -291,7 +291,7 @@ pub fn render_styled(a: &Analysis, st: Style) -> String {
             "{}  {}{}  {}  {}{}  {}",
             st.bold(&s.id),
             st.bold(&neutralise(
-                s.product.as_deref().unwrap_or("(unknown product)")
+                s.display_name().as_deref().unwrap_or("(unknown product)")
             )),
             super::shown_version(s)
                 .map(|v| format!(" {}", neutralise(v)))

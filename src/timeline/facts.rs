@@ -72,11 +72,16 @@ pub struct SessionFacts {
     pub manufacturer: Option<String>,
     pub status: Option<i64>,
     pub operation_from_outcome: Option<Operation>,
+    /// RemoveExistingProducts ran: the session installs a product that upgrades another.
+    pub upgrade_removal: bool,
+    /// `Executing op: ProductInfo(…,ProductName=X,…)`: the product's name from the script.
+    pub script_product_name: Option<String>,
 }
 
 impl SessionFacts {
     pub fn from_events(events: &[Event]) -> SessionFacts {
         let mut f = SessionFacts::default();
+        let mut seen_run_engine = false;
         for (i, e) in events.iter().enumerate() {
             match &e.kind {
                 EventKind::Property { scope, name, value } => {
@@ -134,18 +139,42 @@ impl SessionFacts {
                     f.version = version.clone();
                     f.manufacturer = manufacturer.clone();
                     f.status = Some(*status);
-                    f.operation_from_outcome = Some(*operation);
+                    if *operation != Operation::Unknown {
+                        f.operation_from_outcome = Some(*operation);
+                    }
                 }
                 EventKind::RunEngine {
                     product: Some(p), ..
-                } if f.package.is_none() && !p.is_empty() => {
-                    f.package = Some(Sourced {
-                        value: p.clone(),
-                        event: i,
-                    });
+                } if !seen_run_engine => {
+                    seen_run_engine = true;
+                    let p = p.trim();
+                    // The first engine's `Product:` is the package path, or the product code
+                    // of an installed product (repair, uninstall, patch).
+                    if p.starts_with('{') && p.len() == 38 {
+                        f.engine_product_code.get_or_insert(Sourced {
+                            value: p.to_ascii_uppercase(),
+                            event: i,
+                        });
+                    } else if f.package.is_none() && !p.is_empty() {
+                        f.package = Some(Sourced {
+                            value: p.to_string(),
+                            event: i,
+                        });
+                    }
+                }
+                EventKind::ActionStart { action } if action == "RemoveExistingProducts" => {
+                    f.upgrade_removal = true;
                 }
                 EventKind::MsiMessage { message } => {
-                    if let Some(p) = message.strip_prefix("Original package ==> ") {
+                    if let Some(op) = message.strip_prefix("Executing op: ProductInfo(") {
+                        if f.script_product_name.is_none() {
+                            f.script_product_name = op
+                                .split(',')
+                                .find_map(|a| a.strip_prefix("ProductName="))
+                                .map(|n| n.trim().to_string())
+                                .filter(|n| !n.is_empty());
+                        }
+                    } else if let Some(p) = message.strip_prefix("Original package ==> ") {
                         f.package = Some(Sourced {
                             value: p.trim().to_string(),
                             event: i,
@@ -248,7 +277,8 @@ impl SessionFacts {
         {
             return Operation::Repair;
         }
-        if self.property("ProductCode").is_some() || self.package.is_some() {
+        if self.property("ProductCode").is_some() || self.package.is_some() || self.upgrade_removal
+        {
             return Operation::Install;
         }
         Operation::Unknown

@@ -83,6 +83,22 @@ pub struct SessionSummary {
 }
 
 impl InstallSession {
+    /// What to call the session's product when its name is not known: the product name, else
+    /// the package's file name, else `product {GUID}`; `None` when the log shows none of them.
+    pub fn display_name(&self) -> Option<String> {
+        if let Some(p) = self.product.as_deref().filter(|p| !p.trim().is_empty()) {
+            return Some(p.to_string());
+        }
+        let package = self
+            .facts
+            .package
+            .as_ref()
+            .map(|p| p.value.trim())
+            .filter(|p| !p.is_empty() && !p.starts_with('{'))
+            .map(|p| p.rsplit(['\\', '/']).next().unwrap_or(p).to_string());
+        package.or_else(|| self.product_code.as_ref().map(|c| format!("product {c}")))
+    }
+
     pub fn from_log_session(id: String, path: &Arc<str>, log: LogSession) -> InstallSession {
         let facts = SessionFacts::from_events(&log.events);
         let exit_code = facts.exit_code.as_ref().map(|s| s.value);
@@ -96,6 +112,7 @@ impl InstallSession {
             .as_ref()
             .map(|s| s.value.clone())
             .or_else(|| facts.property("ProductName").map(|s| s.value))
+            .or_else(|| facts.script_product_name.clone())
             .or_else(|| product_from_messages(&log.events));
         let version = facts
             .version
@@ -126,7 +143,8 @@ impl InstallSession {
             ended_utc: None,
             utc_offset_minutes: None,
             outcome,
-            exit_code,
+            // A log without `MainEngineThread is returning` still says its status in the 1033 line.
+            exit_code: exit_code.or(status),
             truncated: log.truncated,
             verbose: log.verbose,
             log_events: log.events.len(),

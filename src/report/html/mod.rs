@@ -251,8 +251,7 @@ fn anchor(s: &InstallSession, n: usize) -> String {
 
 fn product_label(s: &InstallSession) -> String {
     let mut p = s
-        .product
-        .clone()
+        .display_name()
         .unwrap_or_else(|| "(unknown product)".into());
     if let Some(v) = super::shown_version(s) {
         p.push(' ');

@@ -361,7 +361,7 @@ fn classify_msi_message(msg: &str) -> EventKind {
         }
     }
     if msg.starts_with("Windows Installer ") {
-        if let Some(kind) = parse_product_outcome(msg) {
+        if let Some(kind) = parse_product_outcome(msg).or_else(|| parse_translated_outcome(msg)) {
             return kind;
         }
     }
@@ -593,6 +593,47 @@ fn parse_product_outcome(msg: &str) -> Option<EventKind> {
     }))
 }
 
+/// The translated 1033 line (`Windows Installer 已安装产品。产品名称: X。安装成功或错误状态: 1603。`,
+/// `Windows Installer a installé le produit. Nom du produit : X. … : 1603.`), read by its
+/// shape, not its words: after the first sentence come `label: value` fields; the first is
+/// the product name, the last the status; with five fields the second to fourth are the
+/// version, language and manufacturer. The operation is not read from the words (unknown).
+fn parse_translated_outcome(msg: &str) -> Option<EventKind> {
+    let normalized = msg.replace('。', ". ").replace('：', ":");
+    let mut pieces: Vec<&str> = normalized.split(". ").map(str::trim).collect();
+    if pieces.len() < 3 {
+        return None;
+    }
+    pieces.remove(0);
+    let fields: Vec<String> = pieces
+        .iter()
+        .filter_map(|p| {
+            p.rsplit_once(':')
+                .map(|(_, v)| v.trim().trim_end_matches('.').trim().to_string())
+        })
+        .collect();
+    if fields.len() < 2 || fields.len() != pieces.iter().filter(|p| !p.is_empty()).count() {
+        return None;
+    }
+    let status: i64 = fields.last()?.parse().ok()?;
+    let product = fields.first().filter(|p| !p.is_empty())?.clone();
+    let at = |i: usize| {
+        (fields.len() >= 5)
+            .then(|| fields.get(i).cloned())
+            .flatten()
+            .filter(|v| !v.is_empty())
+    };
+    Some(EventKind::ProductOutcome(ProductOutcome {
+        operation: Operation::Unknown,
+        product,
+        version: at(1),
+        language: at(2),
+        manufacturer: at(3),
+        status,
+        product_code: None,
+    }))
+}
+
 /// `Adding X property. Its value is 'v'.` / `Modifying X property. Its current value is 'a'. Its new value: 'b'.`
 /// / `Deleting X property. Its current value is 'v'.`
 fn parse_property_change(rest: &str) -> Option<EventKind> {
@@ -782,6 +823,32 @@ mod tests {
 
     #[test]
     fn outcome_line_with_dots_in_name() {
+        let fr = parse_line("MSI (s) (CC:24) [17:23:01:000]: Windows Installer a installé le produit. Nom du produit : Nextcloud. Version du produit : 4.0.1.2. Langue du produit : 1033. Fabricant : Nextcloud GmbH. Réussite de l’installation ou état d’erreur : 1603.");
+        match fr.kind {
+            EventKind::ProductOutcome(o) => {
+                assert_eq!(o.product, "Nextcloud");
+                assert_eq!(o.version.as_deref(), Some("4.0.1.2"));
+                assert_eq!(o.status, 1603);
+                assert_eq!(o.operation, Operation::Unknown);
+            }
+            other => panic!("{other:?}"),
+        }
+        let zh = parse_line("MSI (s) (94:94) [23:49:52:000]: Windows Installer 已安装产品。产品名称: Windows Admin Center。安装成功或错误状态: 1603。");
+        match zh.kind {
+            EventKind::ProductOutcome(o) => {
+                assert_eq!(o.product, "Windows Admin Center");
+                assert_eq!(o.version, None);
+                assert_eq!(o.status, 1603);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!matches!(
+            parse_line(
+                "MSI (s) (94:94) [23:49:52:000]: Windows Installer is starting. Nothing: here."
+            )
+            .kind,
+            EventKind::ProductOutcome(_)
+        ));
         let p = parse_line("MSI (s) (A0:C8) [08:32:14:003]: Windows Installer installed the product. Product Name: Contoso Tool 2.0. Product Version: 1.2.3. Product Language: 1033. Manufacturer: Contoso Ltd.. Installation success or error status: 1603.");
         match p.kind {
             EventKind::ProductOutcome(ProductOutcome {
