@@ -193,8 +193,11 @@ enum RulesCommand {
     /// Check rule files and print every problem as file:line:column (exit 2 if any).
     Check {
         /// Rule files, or folders of *.toml files.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "built_in")]
         paths: Vec<PathBuf>,
+        /// Check msidiag's own built-in rule files (src/kb/rules/*.toml, embedded).
+        #[arg(long)]
+        built_in: bool,
     },
 }
 
@@ -332,7 +335,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 rules,
                 no_user_rules,
             } => rules_list(&rules, !no_user_rules),
-            RulesCommand::Check { paths } => rules_check(&paths),
+            RulesCommand::Check { paths, built_in } => rules_check(&paths, built_in),
         },
         Command::Explain { code, json } => {
             let registry = msidiag::diagnose::Registry::builtin();
@@ -420,10 +423,16 @@ fn rules_list(paths: &[PathBuf], user_folder: bool) -> anyhow::Result<()> {
 }
 
 /// `msidiag rules check PATH...`: every problem as file:line:column; exit 2 when there is any.
-fn rules_check(paths: &[PathBuf]) -> anyhow::Result<()> {
-    use msidiag::diagnose::data::load;
-    let (texts, mut problems) = load::read_paths(paths);
-    let loaded = load::load(&texts, &msidiag::diagnose::Registry::builtin());
+fn rules_check(paths: &[PathBuf], built_in: bool) -> anyhow::Result<()> {
+    use msidiag::diagnose::data::{builtin, load};
+    let (mut texts, mut problems) = load::read_paths(paths);
+    let mut loaded = load::load(&texts, &msidiag::diagnose::Registry::builtin());
+    if built_in {
+        let own = builtin::check();
+        texts.extend(builtin::texts());
+        loaded.rules.extend(own.rules);
+        loaded.problems.extend(own.problems);
+    }
     problems.extend(loaded.problems);
     for p in &problems {
         eprintln!("{p}");

@@ -409,21 +409,68 @@ fn rules_list_shows_built_in_and_user_rules_and_the_built_in_files_check() {
         )),
         "{list}"
     );
-    let builtin = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kb/rules");
-    if builtin.is_dir() {
-        let out = Command::cargo_bin("msidiag")
-            .unwrap()
-            .args(["rules", "check"])
-            .arg(&builtin)
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+    // The signature rules read from the built-in rule files are listed as built-in, by file.
+    for id in [
+        "another-install",
+        "policy-blocked",
+        "temp-unwritable",
+        "insufficient-privileges",
+        "files-in-use",
+    ] {
+        assert!(
+            list.contains(&format!("{id}\tbuilt-in (src/kb/rules/environment.toml)")),
+            "{id}: {list}"
         );
     }
+    assert!(
+        list.contains("launch-condition\tbuilt-in (src/kb/rules/conditions.toml)"),
+        "{list}"
+    );
+    // Every file under src/kb/rules is embedded and passes `rules check --built-in`.
+    let on_disk = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kb/rules"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "toml")
+        })
+        .count();
+    let out = Command::cargo_bin("msidiag")
+        .unwrap()
+        .args(["rules", "check", "--built-in"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains(&format!(" in {on_disk} file(s): no problem")),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // As a user's files they would reuse built-in ids: every one is reported.
+    let out = Command::cargo_bin("msidiag")
+        .unwrap()
+        .args(["rules", "check"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kb/rules"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("environment.toml:7:6: id `another-install` is a built-in finding"),
+        "{err}"
+    );
+    assert!(
+        err.contains("signals.toml:4:1: [signals] is only for msidiag's built-in rule files"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -448,4 +495,81 @@ fn the_per_user_folder_is_read_unless_told_not_to() {
         assert!(finding(&run(&[]), "from-user-folder").is_some());
     }
     assert!(finding(&run(&["--no-user-rules"]), "from-user-folder").is_none());
+}
+
+#[test]
+fn numbers_note_fields_and_the_exit_code_match_without_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = rule_file(
+        &dir,
+        "numbers.toml",
+        r#"
+[[rule]]
+id = "tailspin-folder-denied"
+title = "Denied on {folder}"
+summary = "Note 1303 names {folder}; the session ended with 1603."
+  [[rule.match]]
+  source = "msilog"
+  error = 1303
+  fields = { 2 = '^(?P<folder>[A-Z]:\\.*?)\\?\s*$' }
+  [[rule.match]]
+  source = "session"
+  exit_code = [1603, 1625]
+  [[rule.fix]]
+  description = "Inspect {folder}"
+  command = 'icacls "{folder}"'
+
+[[rule]]
+id = "never-with-exit-1618"
+title = "t"
+summary = "s"
+  [[rule.match]]
+  source = "msilog"
+  error = 1303
+  [[rule.match]]
+  source = "session"
+  exit_code = 1618
+
+[[rule]]
+id = "one-of-two"
+title = "t"
+summary = "s"
+require = "any"
+  [[rule.match]]
+  source = "msilog"
+  error = 1303
+  [[rule.match]]
+  source = "session"
+  exit_code = 1618
+"#,
+    );
+    let r = analyze_json(
+        &["--no-user-rules", "--rules", rules.to_str().unwrap()],
+        &case("1303-directory-denied"),
+    );
+    let f = finding(&r, "tailspin-folder-denied").unwrap_or_else(|| panic!("{r:#}"));
+    assert_eq!(f["title"], "Denied on D:\\Apps\\Tailspin Tracker");
+    assert_eq!(
+        f["fixes"][0]["command"],
+        "icacls \"D:\\Apps\\Tailspin Tracker\""
+    );
+    let cited: Vec<&str> = f["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["text"].as_str().unwrap_or(""))
+        .collect();
+    // The note (`error` matches the number, not the sentence) and the exit line are cited.
+    assert!(
+        cited.iter().any(|t| t.contains("Note: 1: 1303")),
+        "{cited:?}"
+    );
+    assert!(
+        cited
+            .iter()
+            .any(|t| t.contains("MainEngineThread is returning 1603")),
+        "{cited:?}"
+    );
+    assert!(finding(&r, "never-with-exit-1618").is_none());
+    assert!(finding(&r, "one-of-two").is_some());
 }

@@ -1,7 +1,9 @@
 //! Installs stopped on purpose by the package: a failed launch condition (`LaunchConditions`
 //! returning 3 with the message shown to the user) and a blocked downgrade (WiX MajorUpgrade
-//! `WIX_DOWNGRADE_DETECTED`, error 1638). Each finding quotes the message the user saw.
+//! `WIX_DOWNGRADE_DETECTED`, error 1638). Each finding quotes the message the user saw. The
+//! launch condition's signature and texts are data (`src/kb/rules/conditions.toml`).
 
+use super::data::builtin::signature;
 use super::evidence::SessionView;
 use super::fixes::{rerun_logged, FixValues};
 use super::{ids, Confidence, Finding, Fix};
@@ -10,9 +12,11 @@ use crate::model::EventKind;
 /// The failing `LaunchConditions` action and the messages shown inside it.
 fn failed_launch_conditions(v: &SessionView) -> Option<(usize, Vec<usize>)> {
     let events = v.events();
-    let end = events.iter().position(|e| {
-        matches!(&e.kind, EventKind::ActionEnded { action, return_value: 3 } if action == "LaunchConditions")
-    })?;
+    // The signature (`Action ended …: LaunchConditions. Return value 3.`) is data.
+    let end = *signature(ids::LAUNCH_CONDITION)
+        .hits(v, Some(1))
+        .cited_except(&[])
+        .first()?;
     let start = events[..end]
         .iter()
         .rposition(|e| matches!(&e.kind, EventKind::ActionStart { action } if action == "LaunchConditions"))
@@ -144,12 +148,15 @@ pub fn launch_condition(v: &SessionView) -> Vec<Finding> {
     cited.push(end);
     cited.extend(v.exit_event());
     let values = FixValues::of(v);
-    let summary = match &message {
+    let rule = signature(ids::LAUNCH_CONDITION);
+    let what = match &message {
             Some(m) => format!(
-                "The package checked a prerequisite before installing anything and stopped with the message \"{m}\". Nothing was changed on the machine."
+                "The package checked a prerequisite before installing anything and stopped with the message \"{m}\"."
             ),
-            None => "The LaunchConditions action failed (a prerequisite check of the package); the log does not show the message. Nothing was changed on the machine.".to_string(),
+            None => "The LaunchConditions action failed (a prerequisite check of the package); the log does not show the message.".to_string(),
     };
+    let (title, summary) =
+        rule.title_and_summary(v, &[("product_label", v.product_label()), ("what", what)]);
     vec![Finding {
         evidence: v.evidence(&cited),
         fixes: vec![
@@ -161,8 +168,8 @@ pub fn launch_condition(v: &SessionView) -> Vec<Finding> {
         ],
         ..v.draft(
             ids::LAUNCH_CONDITION,
-            format!("A launch condition of {} is not met", v.product_label()),
-            if message.is_some() { Confidence::High } else { Confidence::Medium },
+            title,
+            if message.is_some() { rule.confidence } else { Confidence::Medium },
             summary,
         )
     }]

@@ -2,6 +2,8 @@
 //! lists them in the order they run (the model is ripgrep's flag definitions: one struct per
 //! flag, one table). Each rule declares the findings it produces, what each explains, a
 //! one-line doc and its usual fixes; its check lives in the module of its root-cause family.
+//! The rules whose signature is data (`src/kb/rules/*.toml`) take their doc, usual fixes and
+//! origin from their rule file ([`signature`]).
 //!
 //! Adding a rule: write its check in a family module, add a unit struct here and put it in
 //! [`RULES`] (and a row in the README's findings table; a test checks both). This file must not
@@ -10,9 +12,10 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+use super::data::builtin::signature;
 use super::evidence::SessionView;
 use super::ids::*;
-use super::registry::{FindingDoc, Rule, Texts};
+use super::registry::{FindingDoc, Origin, Rule, Texts};
 use super::Finding;
 use super::{
     access, cache, conditions, custom_action, engine, environment, event_messages, file_errors,
@@ -23,7 +26,6 @@ use crate::kb::fix_texts::*;
 
 /// Usual fixes that only the registry's docs need (the others are shared with `explain <CODE>`).
 const FIX_LAUNCH_CONDITION: &str = "Read the message the install showed (quoted in the finding): install or enable the prerequisite it names, or run on a supported system, then retry.";
-const FIX_CLOSE_HOLDER: &str = "Close the application or stop the service that holds the file (the finding names it and its PID), or restart the machine, then retry.";
 const FIX_SERVICE_CONFIG: &str = "Check the service's account, password and \"Log on as a service\" right, and its dependencies (sc qc <service name>), then start it by hand (sc start <service name>) to see Windows' own error.";
 const FIX_CRASH_DUMP: &str = "Give the vendor the crash details; collect a dump next time: reg add \"HKLM\\SOFTWARE\\Microsoft\\Windows\\Windows Error Reporting\\LocalDumps\\msiexec.exe\" /v DumpType /t REG_DWORD /d 2 /f";
 const FIX_FIRST_FAILURE: &str = "Feed the event logs (Application, System) and a Process Monitor capture of a new attempt to msidiag; the notes say what is missing.";
@@ -127,15 +129,11 @@ pub struct LaunchCondition;
 
 impl Rule for LaunchCondition {
     fn findings(&self) -> &[FindingDoc] {
-        const DOCS: &[FindingDoc] = &[
-        FindingDoc::of(
-            LAUNCH_CONDITION,
-            "a prerequisite check (`LaunchConditions`) stopped the install; quotes the message shown",
-            &[],
-            &[FIX_LAUNCH_CONDITION],
-        ),
-        ];
-        DOCS
+        std::slice::from_ref(&signature(LAUNCH_CONDITION).doc)
+    }
+
+    fn origin(&self) -> Origin {
+        signature(LAUNCH_CONDITION).origin.clone()
     }
 
     fn check(&self, view: &SessionView) -> Vec<Finding> {
@@ -148,13 +146,11 @@ pub struct AnotherInstall;
 
 impl Rule for AnotherInstall {
     fn findings(&self) -> &[FindingDoc] {
-        const DOCS: &[FindingDoc] = &[FindingDoc::of(
-            ANOTHER_INSTALL,
-            "1618 / error 1500: another installation held the Windows Installer mutex",
-            &[],
-            &[FIX_ANOTHER_INSTALL, FIX_REBOOT],
-        )];
-        DOCS
+        std::slice::from_ref(&signature(ANOTHER_INSTALL).doc)
+    }
+
+    fn origin(&self) -> Origin {
+        signature(ANOTHER_INSTALL).origin.clone()
     }
 
     fn check(&self, view: &SessionView) -> Vec<Finding> {
@@ -167,15 +163,11 @@ pub struct FilesInUse;
 
 impl Rule for FilesInUse {
     fn findings(&self) -> &[FindingDoc] {
-        const DOCS: &[FindingDoc] = &[
-        FindingDoc::of(
-            FILES_IN_USE,
-            "`Info 1603`, error 1306, Restart Manager, event 1025, sharing violations: which file, which process",
-            &[],
-            &[FIX_CLOSE_HOLDER, FIX_REBOOT],
-        ),
-        ];
-        DOCS
+        std::slice::from_ref(&signature(FILES_IN_USE).doc)
+    }
+
+    fn origin(&self) -> Origin {
+        signature(FILES_IN_USE).origin.clone()
     }
 
     fn check(&self, view: &SessionView) -> Vec<Finding> {
@@ -188,15 +180,11 @@ pub struct InsufficientPrivileges;
 
 impl Rule for InsufficientPrivileges {
     fn findings(&self) -> &[FindingDoc] {
-        const DOCS: &[FindingDoc] = &[
-        FindingDoc::of(
-            INSUFFICIENT_PRIVILEGES,
-            "1925, 1303, 1730, registry or file access denied: the installer lacked the rights it needed",
-            &[],
-            &[FIX_VERBOSE_INSTALL],
-        ),
-        ];
-        DOCS
+        std::slice::from_ref(&signature(INSUFFICIENT_PRIVILEGES).doc)
+    }
+
+    fn origin(&self) -> Origin {
+        signature(INSUFFICIENT_PRIVILEGES).origin.clone()
     }
 
     fn check(&self, view: &SessionView) -> Vec<Finding> {
@@ -228,13 +216,11 @@ pub struct PolicyBlocked;
 
 impl Rule for PolicyBlocked {
     fn findings(&self) -> &[FindingDoc] {
-        const DOCS: &[FindingDoc] = &[FindingDoc::of(
-            POLICY_BLOCKED,
-            "1625 / `DisableMSI`: a system policy forbids the installation",
-            &[],
-            &[FIX_POLICY_QUERY],
-        )];
-        DOCS
+        std::slice::from_ref(&signature(POLICY_BLOCKED).doc)
+    }
+
+    fn origin(&self) -> Origin {
+        signature(POLICY_BLOCKED).origin.clone()
     }
 
     fn check(&self, view: &SessionView) -> Vec<Finding> {
@@ -274,17 +260,11 @@ pub struct TempUnwritable;
 
 impl Rule for TempUnwritable {
     fn findings(&self) -> &[FindingDoc] {
-        const DOCS: &[FindingDoc] = &[FindingDoc::of(
-            TEMP_UNWRITABLE,
-            "2336 / 1632: no temporary file could be created",
-            &[ERROR_2503_2502],
-            &[
-                FIX_USER_TEMP_CHECK,
-                FIX_USER_TEMP_RESET,
-                FIX_WINDOWS_TEMP_ACL,
-            ],
-        )];
-        DOCS
+        std::slice::from_ref(&signature(TEMP_UNWRITABLE).doc)
+    }
+
+    fn origin(&self) -> Origin {
+        signature(TEMP_UNWRITABLE).origin.clone()
     }
 
     fn check(&self, view: &SessionView) -> Vec<Finding> {

@@ -3,18 +3,16 @@
 //! policy (1625) and an unwritable TEMP (1632/2336). Missing packages and sources are in
 //! `cache.rs`, numbered file and registry errors in `file_errors.rs`.
 //!
-//! Each rule cites the lines that carry the code and fills its fixes from them.
+//! The signatures (which numbers and lines each rule looks for) are data in
+//! `src/kb/rules/environment.toml`; each rule here reads their hits, adds what data cannot
+//! express (event-log transactions, held files, folders) and fills its fixes from them.
 
+use super::data::builtin::signature;
 use super::evidence::order_evidence;
-use super::evidence::SessionView;
+use super::evidence::{message_code, SessionView};
 use super::fixes::{find_running_install, rerun_elevated, rerun_logged, FixValues};
 use super::{ids, Confidence, Finding, Fix};
 use crate::model::{Event, EventKind, MsiInstallerFact, ServiceStartFailure, WinEvent};
-
-fn exit_is(v: &SessionView, codes: &[i64]) -> bool {
-    v.session.exit_code.is_some_and(|c| codes.contains(&c))
-        || v.session.facts.status.is_some_and(|c| codes.contains(&c))
-}
 
 /// The message text of the first cited `Error N.`-style event, for quoting.
 fn quoted(v: &SessionView, idx: &[usize]) -> Option<String> {
@@ -27,8 +25,9 @@ fn quoted(v: &SessionView, idx: &[usize]) -> Option<String> {
 }
 
 pub fn another_install(v: &SessionView) -> Vec<Finding> {
-    let mut cited = v.error_events(&[1500]);
-    cited.extend(v.indices(|e| matches!(&e.kind, EventKind::MsiMessage { message } if message.contains("Failed to grab execution mutex"))));
+    let rule = signature(ids::ANOTHER_INSTALL);
+    let hits = rule.hits(v, None);
+    let mut cited = hits.cited_except(&[]);
     // Event log: another client's transaction (1040) open at the same time as this one.
     let own = v.session.client_pid;
     let overlapping: Vec<usize> = v
@@ -41,7 +40,7 @@ pub fn another_install(v: &SessionView) -> Vec<Finding> {
     if overlap_matters {
         cited.extend(overlapping.iter().copied());
     }
-    if cited.is_empty() && !exit_is(v, &[1618]) {
+    if !hits.fired() {
         return Vec::new();
     }
     // Name the other installation when the event log shows it.
@@ -59,15 +58,17 @@ pub fn another_install(v: &SessionView) -> Vec<Finding> {
         })
         .flatten()
         .unwrap_or_default();
-    vec![v.finding(ids::ANOTHER_INSTALL,
-        "Another installation was already in progress".to_string(),
-        if cited.is_empty() { Confidence::Medium } else { Confidence::High },
-        format!(
-            "When the {} of {} started, another installation{other} held the Windows Installer mutex (_MSIExecute: \
-             one installation at a time), so this one stopped with 1618 without changing anything.",
-            v.session.operation.noun(),
-            v.product_label()
-        ),
+    let (title, summary) =
+        rule.title_and_summary(v, &[("product_label", v.product_label()), ("other", other)]);
+    vec![v.finding(
+        ids::ANOTHER_INSTALL,
+        title,
+        if cited.is_empty() {
+            Confidence::Medium
+        } else {
+            rule.confidence
+        },
+        summary,
         &cited,
         {
             let mut f = find_running_install();
@@ -105,11 +106,12 @@ pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
     if !(v.failed() || v.session.truncated) {
         return Vec::new();
     }
-    let info = v.indices(|e| matches!(e.kind, EventKind::Info { code: 1603, .. }));
-    let mut cited = info.clone();
-    cited.extend(v.error_events(&[1306]));
-    cited.extend(v.indices(|e| matches!(&e.kind, EventKind::MsiMessage { message } if message.starts_with("RESTART MANAGER:") && message.contains("in use") && !message.contains("Successfully"))));
-    // Event log 1025 (file in use) and Procmon sharing violations on the product's files.
+    let rule = signature(ids::FILES_IN_USE);
+    let hits = rule.hits(v, None);
+    let info = hits.named("held");
+    // Error 1306, Restart Manager, Procmon sharing violations: the rule file's blocks.
+    let mut cited = hits.cited_except(&[]);
+    // Event log 1025 (file in use): the record's parsed fields name the file and process.
     let mut held: Vec<(String, String, String)> = Vec::new();
     for (i, w) in v.win_events() {
         if let Some(MsiInstallerFact::FileInUse {
@@ -124,13 +126,6 @@ pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
             ));
         }
     }
-    let sharing: Vec<usize> = v
-        .procmon_ops()
-        .into_iter()
-        .filter(|(_, op)| op.result.eq_ignore_ascii_case("SHARING VIOLATION"))
-        .map(|(i, _)| i)
-        .collect();
-    cited.extend(sharing.iter().copied());
     if cited.is_empty() {
         return Vec::new();
     }
@@ -169,35 +164,20 @@ pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
             .collect::<Vec<_>>()
             .join("; ")
     };
+    let (title, summary) =
+        rule.title_and_summary(v, &[("product_label", v.product_label()), ("what", what)]);
     vec![v.finding(
         ids::FILES_IN_USE,
-        "Files to be replaced were in use".to_string(),
+        title,
         if v.failed() {
-            Confidence::High
+            rule.confidence
         } else {
             Confidence::Medium
         },
-        format!(
-            "During the {} of {}, {what}.",
-            v.session.operation.noun(),
-            v.product_label()
-        ),
+        summary,
         &cited,
         fixes,
     )]
-}
-
-/// The Error-table field that carries the system error of a file or registry message
-/// (`Note: 1: 1310 2: 5 3: <file>`, `Note: 1: 1402 2: <key> 3: 5`): the language-neutral
-/// form of "System error 5" in the translated text.
-fn note_system_error(code: u32, args: &[String]) -> Option<&str> {
-    let field = match code {
-        1310 => 0,
-        1401 | 1402 | 1404 => 1,
-        1406 => 2,
-        _ => return None,
-    };
-    args.get(field).map(|a| a.trim())
 }
 
 /// The folder a 1303 message names: field 2 of its `Note: 1: 1303 2: <folder>` record (the same
@@ -229,29 +209,24 @@ fn denied_directory(v: &SessionView, cited: &[usize]) -> Option<String> {
 }
 
 pub fn insufficient_privileges(v: &SessionView) -> Vec<Finding> {
-    let mut cited = v.error_events(&[1925, 1303, 1730]);
-    let denied_by_note: Vec<u32> = v
-        .events()
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Note { code, args } if note_system_error(*code, args) == Some("5") => {
-                Some(*code)
-            }
-            _ => None,
-        })
+    let rule = signature(ids::INSUFFICIENT_PRIVILEGES);
+    let hits = rule.hits(v, None);
+    let mut cited = hits.cited_except(&["denied-error", "denied-note"]);
+    // A note whose system-error field is 5 vouches for the `Error N.` line of the same number
+    // (the note itself is not cited); an English `Error N.` line can say so itself.
+    let denied_by_note: Vec<u32> = hits
+        .named("denied-note")
+        .into_iter()
+        .filter_map(|i| message_code(&v.event(i).kind))
         .collect();
-    cited.extend(v.indices(|e| match &e.kind {
-        EventKind::Error {
-            code: code @ (1401 | 1402 | 1404 | 1406 | 1310 | 1321),
-            message,
-        } => {
-            let m = message.to_ascii_lowercase();
-            m.contains("system error 5")
-                || m.contains("access is denied")
-                || denied_by_note.contains(code)
-        }
-        _ => false,
-    }));
+    cited.extend(
+        hits.named("denied-error")
+            .into_iter()
+            .filter(|&i| matches!(v.event(i).kind, EventKind::Error { .. })),
+    );
+    cited.extend(v.indices(
+        |e| matches!(&e.kind, EventKind::Error { code, .. } if denied_by_note.contains(code)),
+    ));
     if cited.is_empty() {
         return Vec::new();
     }
@@ -265,14 +240,26 @@ pub fn insufficient_privileges(v: &SessionView) -> Vec<Finding> {
             format!("icacls \"{dir}\""),
         ));
     }
-    vec![v.finding(ids::INSUFFICIENT_PRIVILEGES,
-        "The installer lacked the rights it needed".to_string(),
-        Confidence::High,
-        format!(
-            "Windows Installer stopped with \"{text}\". The {} was run{} without the rights the package needs (usually: not from an elevated prompt, or by a standard user).",
-            values.operation.noun(),
-            values.user.as_deref().map(|u| format!(" by {u}")).unwrap_or_default()
-        ),
+    let (title, summary) = rule.title_and_summary(
+        v,
+        &[
+            ("message", text),
+            ("operation", values.operation.noun().to_string()),
+            (
+                "by_user",
+                values
+                    .user
+                    .as_deref()
+                    .map(|u| format!(" by {u}"))
+                    .unwrap_or_default(),
+            ),
+        ],
+    );
+    vec![v.finding(
+        ids::INSUFFICIENT_PRIVILEGES,
+        title,
+        rule.confidence,
+        summary,
         &cited,
         fixes,
     )]
@@ -410,11 +397,12 @@ fn service_logon_fixes(key: &str, account: Option<&str>) -> Vec<Fix> {
 }
 
 pub fn policy_blocked(v: &SessionView) -> Vec<Finding> {
-    let mut cited = v.error_events(&[1625, 1643, 1644]);
-    cited.extend(v.indices(|e| e.text.contains("forbidden by system policy")));
-    if cited.is_empty() && !exit_is(v, &[1625, 1643, 1644]) {
+    let rule = signature(ids::POLICY_BLOCKED);
+    let hits = rule.hits(v, None);
+    if !hits.fired() {
         return Vec::new();
     }
+    let mut cited = hits.cited_except(&[]);
     let policy = v.session.facts.policy("DisableMSI").cloned();
     cited.extend(policy.as_ref().map(|p| p.event));
     let setting = policy
@@ -426,10 +414,11 @@ pub fn policy_blocked(v: &SessionView) -> Vec<Finding> {
             )
         })
         .unwrap_or_default();
+    let (title, summary) = rule.title_and_summary(v, &[("setting", setting)]);
     vec![v.finding(ids::POLICY_BLOCKED,
-        "The installation was blocked by system policy".to_string(),
-        Confidence::High,
-        format!("Windows Installer refused the {} because a system policy forbids it (1625).{setting} Software Restriction or AppLocker rules can do the same.", v.session.operation.noun()),
+        title,
+        rule.confidence,
+        summary,
         &cited,
         vec![
             Fix::cmd("Read the Windows Installer policies", "reg query \"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\Installer\""),
@@ -440,10 +429,12 @@ pub fn policy_blocked(v: &SessionView) -> Vec<Finding> {
 }
 
 pub fn temp_unwritable(v: &SessionView) -> Vec<Finding> {
-    let cited = v.error_events(&[2336, 1632]);
-    if cited.is_empty() && !exit_is(v, &[1632]) {
+    let rule = signature(ids::TEMP_UNWRITABLE);
+    let hits = rule.hits(v, None);
+    if !hits.fired() {
         return Vec::new();
     }
+    let cited = hits.cited_except(&[]);
     let path = cited.iter().find_map(|&i| match &v.event(i).kind {
         EventKind::Note { code: 2336, args } => args.get(1).filter(|p| !p.is_empty()).cloned(),
         EventKind::DebugError {
@@ -483,13 +474,22 @@ pub fn temp_unwritable(v: &SessionView) -> Vec<Finding> {
         ));
     }
     fixes.push(rerun_logged(&FixValues::of(v)));
-    vec![v.finding(ids::TEMP_UNWRITABLE,
-        format!("The installer could not write to its TEMP folder {folder}"),
-        Confidence::High,
-        format!(
-            "Windows Installer could not create a temporary file in {folder} (2336/1632){}. Without it the install cannot extract its scripts and custom actions.",
-            temp.map(|t| format!("; the session's TempFolder property is {}", t.value.trim())).unwrap_or_default()
-        ),
+    let (title, summary) = rule.title_and_summary(
+        v,
+        &[
+            ("folder", folder),
+            (
+                "temp_property",
+                temp.map(|t| format!("; the session's TempFolder property is {}", t.value.trim()))
+                    .unwrap_or_default(),
+            ),
+        ],
+    );
+    vec![v.finding(
+        ids::TEMP_UNWRITABLE,
+        title,
+        rule.confidence,
+        summary,
         &all,
         fixes,
     )]

@@ -11,13 +11,16 @@
 //!   looked up by id, message number or the system error of a file/registry error.
 //! - [`win32`]: the Win32 code behind `System error N`, `0x8007xxxx` and `STG_E_*` values.
 //! - [`advice`]: hand-written common causes and concrete fixes per code and table.
-//! - [`signals`]: the one list of benign notes and the one list of denied Procmon results.
+//! - [`signals`]: the one list of benign notes and the one list of denied Procmon results
+//!   (read from `rules/signals.toml`).
+//! - [`rule_files`]: the built-in rule files `rules/*.toml`, embedded at build time.
 //! - [`fix_texts`]: the fix and cause sentences shared by the advice and the finding docs.
 //! - [`mod@explain`]: the `msidiag explain <CODE>` answer — every meaning of a number, each
 //!   saying in which context it applies, as plain text or serde-serializable data.
 //!
 //! What it must not do: read files or the network at run time, depend on anything but
-//! `std` and `serde`, know about log parsing or the timeline (callers pass numbers in),
+//! `std`, `serde` and `toml` (for its embedded rule files), know about log parsing or the
+//! timeline (callers pass numbers in),
 //! panic on any input, or invent a code, symbol or text that is not in a public source.
 
 pub mod advice;
@@ -25,6 +28,7 @@ pub mod explain;
 pub mod families;
 pub mod fix_texts;
 pub mod hresult;
+pub mod rule_files;
 pub mod signals;
 pub mod tables;
 pub mod win32;

@@ -1,60 +1,58 @@
 //! The one list of Windows Installer notes that are benign, and the one list of Process Monitor
-//! results that mean "denied": read by the MSI log reader (which does not keep routine notes),
-//! the Procmon filter (which keeps denied results) and the rules (which never cite a benign
-//! note as evidence of a failure by itself, and look for denied accesses).
+//! results that mean "denied", read from the built-in rule file `src/kb/rules/signals.toml`
+//! (its `[signals]` table, documented in `docs/rules.md`) once, on first use. Read by the MSI
+//! log reader (which does not keep routine notes), the Procmon filter (which keeps denied
+//! results) and the rules (which never cite a benign note as evidence of a failure by itself,
+//! and look for denied accesses).
 //!
-//! It must not hold anything but these lists and their lookups.
+//! It must not hold anything but these lists and their lookups, and must not hard-code a list
+//! the rule file holds.
 
-/// A note (`Note: 1: N …`, `DEBUG: Error N`) healthy logs are full of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BenignNote {
-    pub code: u32,
-    /// Routine: about something the package simply does not have (a table, a stream, a
-    /// Directory entry, a dialog control) or a font it created; the MSI log reader counts these
-    /// lines and does not keep them (a fifth of the events of a typical verbose log).
-    pub routine: bool,
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+/// The `[signals]` table of a built-in rule file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signals {
+    /// Notes never evidence of a failure by themselves, which the MSI log reader keeps.
+    #[serde(default)]
+    pub benign_notes: Vec<u32>,
+    /// Benign notes the MSI log reader counts and does not keep.
+    #[serde(default)]
+    pub routine_notes: Vec<u32>,
+    /// Process Monitor's names for a failed access.
+    #[serde(default)]
+    pub denied_results: Vec<String>,
 }
 
-const fn kept(code: u32) -> BenignNote {
-    BenignNote {
-        code,
-        routine: false,
-    }
+#[derive(Deserialize)]
+struct SignalsFile {
+    signals: Signals,
 }
 
-const fn routine(code: u32) -> BenignNote {
-    BenignNote {
-        code,
-        routine: true,
-    }
+/// The embedded signal lists (empty lists if the embedded file were broken; a unit test
+/// reads it, so a broken file never ships).
+pub fn signals() -> &'static Signals {
+    static SIGNALS: OnceLock<Signals> = OnceLock::new();
+    SIGNALS.get_or_init(|| {
+        toml::from_str::<SignalsFile>(super::rule_files::SIGNALS)
+            .map(|f| f.signals)
+            .unwrap_or_default()
+    })
 }
-
-/// Every benign note, kept or routine.
-pub const BENIGN_NOTES: &[BenignNote] = &[
-    kept(1402),
-    kept(1707),
-    kept(1708),
-    routine(2205),
-    routine(2228),
-    routine(2262),
-    kept(2318),
-    routine(2727),
-    routine(2835),
-    routine(2898),
-];
 
 /// True for a note that is never evidence of a failure by itself.
 pub fn is_benign_note(code: u32) -> bool {
-    BENIGN_NOTES.iter().any(|n| n.code == code)
+    let s = signals();
+    s.benign_notes.contains(&code) || s.routine_notes.contains(&code)
 }
 
 /// True for a routine note, which the MSI log reader does not keep.
 pub fn is_routine_note(code: u32) -> bool {
-    BENIGN_NOTES.iter().any(|n| n.code == code && n.routine)
+    signals().routine_notes.contains(&code)
 }
-
-/// Process Monitor's names for a failed access.
-pub const DENIED_RESULTS: &[&str] = &["ACCESS DENIED", "PRIVILEGE NOT HELD"];
 
 /// True when a Procmon result (any case, surrounding spaces ignored) is a denied access.
 pub fn is_denied_result(result: &str) -> bool {
@@ -63,7 +61,8 @@ pub fn is_denied_result(result: &str) -> bool {
 
 /// [`is_denied_result`] on the raw bytes of a field.
 pub fn is_denied_result_bytes(result: &[u8]) -> bool {
-    DENIED_RESULTS
+    signals()
+        .denied_results
         .iter()
         .any(|d| d.as_bytes().eq_ignore_ascii_case(result))
 }
@@ -73,7 +72,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn routine_notes_are_benign_and_denied_results_ignore_case() {
+    fn the_embedded_lists_parse_and_routine_notes_are_benign() {
+        let file: SignalsFile = toml::from_str(super::super::rule_files::SIGNALS).unwrap();
+        assert!(!file.signals.routine_notes.is_empty());
         assert!(is_routine_note(2205) && is_benign_note(2205));
         assert!(is_benign_note(1708) && !is_routine_note(1708));
         assert!(!is_benign_note(2203));

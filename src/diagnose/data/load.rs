@@ -48,6 +48,9 @@ impl std::fmt::Display for Problem {
 struct RuleFile {
     #[serde(default)]
     rule: Vec<Spanned<RuleToml>>,
+    /// Built-in rule files only: the lists of `src/kb/signals.rs`.
+    #[serde(default)]
+    signals: Option<Spanned<crate::kb::signals::Signals>>,
 }
 
 #[derive(Deserialize)]
@@ -62,7 +65,12 @@ struct RuleToml {
     #[serde(default)]
     when: Option<Spanned<String>>,
     #[serde(default)]
+    require: Option<Spanned<String>>,
+    #[serde(default)]
     explains: Vec<Spanned<String>>,
+    /// Built-in rule files only: placeholders the rule's Rust part fills.
+    #[serde(default)]
+    computed: Vec<Spanned<String>>,
     summary: Spanned<String>,
     #[serde(rename = "match", default)]
     matches: Vec<Spanned<MatchToml>>,
@@ -74,7 +82,15 @@ struct RuleToml {
 #[serde(deny_unknown_fields)]
 struct MatchToml {
     source: Spanned<String>,
+    name: Option<Spanned<String>>,
     line: Option<Spanned<String>>,
+    unless: Option<Spanned<String>>,
+    error: Option<Spanned<OneOrMany>>,
+    fields: Option<Spanned<std::collections::BTreeMap<String, Spanned<String>>>>,
+    info: Option<Spanned<OneOrMany>>,
+    action: Option<Spanned<String>>,
+    returned: Option<Spanned<i64>>,
+    exit_code: Option<Spanned<OneOrMany>>,
     provider: Option<Spanned<String>>,
     event_id: Option<Spanned<OneOrMany>>,
     data: Option<Spanned<String>>,
@@ -89,6 +105,15 @@ struct MatchToml {
 enum OneOrMany {
     One(i64),
     Many(Vec<i64>),
+}
+
+impl OneOrMany {
+    fn list(&self) -> Vec<i64> {
+        match self {
+            OneOrMany::One(n) => vec![*n],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -124,8 +149,16 @@ pub struct Loaded {
 /// Reads and checks rule files against the ids of `known` (built-in rules and rules already
 /// loaded). A rule with a problem is left out; ids must be unique across all the files.
 pub fn load(texts: &[RuleText], known: &Registry) -> Loaded {
+    load_checked(texts, Some(known))
+}
+
+/// [`load`]; without `known` (while the built-in rule files themselves are read, before the
+/// registry exists) ids are checked against each other only and `explains` is not checked.
+pub fn load_checked(texts: &[RuleText], known: Option<&Registry>) -> Loaded {
     let mut out = Loaded::default();
-    let builtin: Vec<String> = known.ids().into_iter().map(str::to_string).collect();
+    let builtin: Vec<String> = known
+        .map(|k| k.ids().into_iter().map(str::to_string).collect())
+        .unwrap_or_default();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for t in texts {
         let mut file = FileCheck {
@@ -163,6 +196,13 @@ pub fn load(texts: &[RuleText], known: &Registry) -> Loaded {
                 continue;
             }
         };
+        if let (Some(signals), OriginKind::User) = (&parsed.signals, t.origin) {
+            file.text = text;
+            file.span(
+                signals,
+                "[signals] is only for msidiag's built-in rule files".to_string(),
+            );
+        }
         for rule in parsed.rule {
             let start = out.problems.len();
             let mut file = FileCheck {
@@ -314,7 +354,7 @@ fn check_rule(
     rule: Spanned<RuleToml>,
     builtin: &[String],
     seen: &std::collections::HashSet<String>,
-    known: &Registry,
+    known: Option<&Registry>,
     origin: OriginKind,
 ) -> Option<DataRule> {
     let (line, _) = line_col(f.text, rule.span().start);
@@ -331,7 +371,7 @@ fn check_rule(
             &r.id,
             format!("id `{id}`: use lowercase letters and digits joined by `-`"),
         );
-    } else if builtin.contains(&id) {
+    } else if builtin.contains(&id) && origin == OriginKind::User {
         f.span(
             &r.id,
             format!("id `{id}` is a built-in finding; choose another id"),
@@ -362,8 +402,25 @@ fn check_rule(
             false
         }
     };
+    let any_block = match r.require.as_ref().map(|w| w.get_ref().as_str()) {
+        None | Some("all") => false,
+        Some("any") => true,
+        Some(other) => {
+            f.span(
+                r.require.as_ref()?,
+                format!("require `{other}`: use all or any"),
+            );
+            false
+        }
+    };
+    if let (Some(c), OriginKind::User) = (r.computed.first(), origin) {
+        f.span(
+            c,
+            "`computed` is only for msidiag's built-in rule files".to_string(),
+        );
+    }
     for e in &r.explains {
-        if known.finding(e.get_ref()).is_none() {
+        if known.is_some_and(|k| k.finding(e.get_ref()).is_none()) {
             f.span(
                 e,
                 format!(
@@ -385,43 +442,33 @@ fn check_rule(
             "msilog" => SourceKind::MsiLog,
             "evtx" => SourceKind::Evtx,
             "procmon" => SourceKind::Procmon,
+            "session" => SourceKind::Session,
             other => {
                 f.span(
                     &block.source,
-                    format!("source `{other}`: use msilog, evtx or procmon"),
+                    format!("source `{other}`: use msilog, evtx, procmon or session"),
                 );
                 continue;
             }
         };
-        let keys: [(&str, bool, bool); 8] = [
-            ("line", block.line.is_some(), source == SourceKind::MsiLog),
-            (
-                "provider",
-                block.provider.is_some(),
-                source == SourceKind::Evtx,
-            ),
-            (
-                "event_id",
-                block.event_id.is_some(),
-                source == SourceKind::Evtx,
-            ),
-            ("data", block.data.is_some(), source == SourceKind::Evtx),
-            (
-                "process",
-                block.process.is_some(),
-                source == SourceKind::Procmon,
-            ),
-            (
-                "operation",
-                block.operation.is_some(),
-                source == SourceKind::Procmon,
-            ),
-            ("path", block.path.is_some(), source == SourceKind::Procmon),
-            (
-                "result",
-                block.result.is_some(),
-                source == SourceKind::Procmon,
-            ),
+        use SourceKind::{Evtx, MsiLog, Procmon, Session};
+        let on = |sources: &[SourceKind]| sources.contains(&source);
+        let keys: [(&str, bool, bool); 15] = [
+            ("line", block.line.is_some(), on(&[MsiLog])),
+            ("unless", block.unless.is_some(), on(&[MsiLog])),
+            ("error", block.error.is_some(), on(&[MsiLog, Evtx])),
+            ("fields", block.fields.is_some(), on(&[MsiLog])),
+            ("info", block.info.is_some(), on(&[MsiLog])),
+            ("action", block.action.is_some(), on(&[MsiLog])),
+            ("returned", block.returned.is_some(), on(&[MsiLog])),
+            ("provider", block.provider.is_some(), on(&[Evtx])),
+            ("event_id", block.event_id.is_some(), on(&[Evtx])),
+            ("data", block.data.is_some(), on(&[Evtx])),
+            ("process", block.process.is_some(), on(&[Procmon])),
+            ("operation", block.operation.is_some(), on(&[Procmon])),
+            ("path", block.path.is_some(), on(&[Procmon])),
+            ("result", block.result.is_some(), on(&[Procmon])),
+            ("exit_code", block.exit_code.is_some(), on(&[Session])),
         ];
         for (key, given, allowed) in keys {
             if given && !allowed {
@@ -434,28 +481,91 @@ fn check_rule(
                 );
             }
         }
-        if !keys.iter().any(|(_, given, allowed)| *given && *allowed) {
+        // `unless` and `fields` narrow a block: alone they name nothing to match.
+        if !keys
+            .iter()
+            .any(|(k, given, allowed)| *given && *allowed && *k != "unless" && *k != "fields")
+        {
             f.span(
                 &block.source,
                 "the match block names nothing to match".to_string(),
             );
         }
+        if block.fields.is_some() && block.error.is_none() {
+            f.span(
+                &block.source,
+                "`fields` needs `error` (the note number whose fields it reads)".to_string(),
+            );
+        }
         let mut event_ids = Vec::new();
         if let Some(ids) = &block.event_id {
-            let list = match ids.get_ref() {
-                OneOrMany::One(n) => vec![*n],
-                OneOrMany::Many(v) => v.clone(),
-            };
-            for n in list {
+            for n in ids.get_ref().list() {
                 match u32::try_from(n) {
                     Ok(n) if n <= 65535 => event_ids.push(n),
                     _ => f.span(ids, format!("event_id {n}: event ids are 0 to 65535")),
                 }
             }
         }
+        let mut numbers = |key: &str, given: &Option<Spanned<OneOrMany>>| -> Vec<u32> {
+            let Some(given) = given else {
+                return Vec::new();
+            };
+            let mut out = Vec::new();
+            for n in given.get_ref().list() {
+                match u32::try_from(n) {
+                    Ok(n) if n <= 65535 => out.push(n),
+                    _ => f.span(given, format!("{key} {n}: message numbers are 0 to 65535")),
+                }
+            }
+            out
+        };
+        let errors = numbers("error", &block.error);
+        let infos = numbers("info", &block.info);
+        let exit_codes: Vec<i64> = block
+            .exit_code
+            .as_ref()
+            .map(|c| c.get_ref().list())
+            .unwrap_or_default();
+        let returned = match &block.returned {
+            None => None,
+            Some(r) => match u8::try_from(*r.get_ref()) {
+                Ok(n) if n <= 127 => Some(n),
+                _ => {
+                    f.span(
+                        r,
+                        format!("returned {}: return values are 0 to 127", r.get_ref()),
+                    );
+                    None
+                }
+            },
+        };
+        let mut fields = Vec::new();
+        if let Some(given) = &block.fields {
+            for (key, pattern) in given.get_ref() {
+                match key.parse::<usize>() {
+                    Ok(n) if (2..=32).contains(&n) => {
+                        if let Some(r) = f.regex(&Some(pattern.clone()), "fields") {
+                            fields.push((n, r));
+                        }
+                    }
+                    _ => f.span(
+                        pattern,
+                        format!("fields `{key}`: a note's fields are numbered 2 to 32 (`Note: 1: N 2: …`)"),
+                    ),
+                }
+            }
+        }
         let matcher = Matcher {
             source,
+            name: block.name.as_ref().map(|n| n.get_ref().clone()),
             line: f.regex(&block.line, "line"),
+            unless: f.regex(&block.unless, "unless"),
+            errors,
+            fields,
+            infos,
+            action: f.regex(&block.action, "action"),
+            returned,
+            exit_codes,
             provider: block.provider.as_ref().map(|p| p.get_ref().clone()),
             event_ids,
             data: f.regex(&block.data, "data"),
@@ -466,6 +576,7 @@ fn check_rule(
         };
         for r in [
             &matcher.line,
+            &matcher.action,
             &matcher.data,
             &matcher.process,
             &matcher.operation,
@@ -477,6 +588,9 @@ fn check_rule(
         {
             captured.extend(r.capture_names().flatten().map(str::to_string));
         }
+        for (_, r) in &matcher.fields {
+            captured.extend(r.capture_names().flatten().map(str::to_string));
+        }
         matchers.push(matcher);
     }
     let mut texts: Vec<&Spanned<String>> = vec![&r.title, &r.summary];
@@ -486,7 +600,8 @@ fn check_rule(
     }
     for t in texts {
         for name in placeholders(t.get_ref()) {
-            let fact = SESSION_FACTS.iter().any(|(n, _)| *n == name);
+            let fact = SESSION_FACTS.iter().any(|(n, _)| *n == name)
+                || r.computed.iter().any(|c| *c.get_ref() == name);
             if !fact && !captured.contains(&name) && is_placeholder(&name) {
                 f.span(t, format!("placeholder {{{name}}}: no match block captures it (name a group `(?P<{name}>…)`) and it is not a session fact"));
             }
@@ -520,6 +635,7 @@ fn check_rule(
         summary: r.summary.into_inner(),
         confidence,
         any_outcome,
+        any_block,
         matchers,
         fixes: r
             .fix
@@ -631,5 +747,28 @@ summary = "ContosoAgent.exe keeps {file} open during upgrades of {product}."
             "{:?}",
             l.problems
         );
+    }
+
+    #[test]
+    fn new_keys_are_checked_and_built_in_only_keys_refused_in_user_files() {
+        let l = check(
+            "[[rule]]\nid = \"a\"\ntitle = \"{x}\"\nsummary = \"s\"\nrequire = \"most\"\ncomputed = [\"x\"]\n[[rule.match]]\nsource = \"msilog\"\nfields = { 1 = 'a' }\n[[rule.match]]\nsource = \"session\"\nreturned = 300\n[signals]\nroutine_notes = [1]\n",
+        );
+        let text: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+        for want in [
+            "t.toml:5:11: require `most`",
+            "t.toml:6:13: `computed` is only for msidiag's built-in rule files",
+            "t.toml:8:10: the match block names nothing to match",
+            "t.toml:8:10: `fields` needs `error`",
+            "t.toml:9:16: fields `1`",
+            "t.toml:11:10: `returned` does not apply to source `session`",
+            "t.toml:12:12: returned 300",
+            "[signals] is only for msidiag's built-in rule files",
+        ] {
+            assert!(
+                text.iter().any(|t| t.contains(want)),
+                "{want} not in {text:#?}"
+            );
+        }
     }
 }

@@ -10,13 +10,14 @@
 //! It must not panic on any rule file or input, and must not run a pattern that is not
 //! compiled with the size limit of [`load`].
 
+pub mod builtin;
 pub mod load;
 
 use std::collections::BTreeMap;
 
 use regex::Regex;
 
-use super::evidence::SessionView;
+use super::evidence::{message_code, SessionView};
 use super::fixes::FixValues;
 use super::registry::{FindingDoc, Origin, Rule};
 use super::{Confidence, Finding, Fix};
@@ -42,14 +43,29 @@ pub enum SourceKind {
     MsiLog,
     Evtx,
     Procmon,
+    /// The session itself (its exit code or status).
+    Session,
 }
 
 /// One compiled match block: every given field must match the same line, record or row.
 #[derive(Debug, Clone)]
 pub struct Matcher {
     pub source: SourceKind,
-    /// `msilog`: the raw line text.
+    /// A label the Rust part of a built-in rule reads the block's hits by (`name`).
+    pub name: Option<String>,
+    /// `msilog`: the raw line text, and a pattern it must not match (`unless`).
     pub line: Option<Regex>,
+    pub unless: Option<Regex>,
+    /// `msilog` / `evtx`: the Windows Installer message number (`Error N.`, `Note: 1: N`,
+    /// `DEBUG: Error N`, internal error N; an MsiInstaller record's error), any of.
+    pub errors: Vec<u32>,
+    /// `msilog`: fields of the `Note: 1: N 2: … 3: …` record (field number, pattern).
+    pub fields: Vec<(usize, Regex)>,
+    /// `msilog`: `Info N.` numbers, any of.
+    pub infos: Vec<u32>,
+    /// `msilog`: `Action ended …: NAME. Return value N.`: the action name and the value.
+    pub action: Option<Regex>,
+    pub returned: Option<u8>,
     /// `evtx`: the exact provider name, the event ids (any of), the data values joined by `\n`.
     pub provider: Option<String>,
     pub event_ids: Vec<u32>,
@@ -59,6 +75,8 @@ pub struct Matcher {
     pub operation: Option<Regex>,
     pub path: Option<Regex>,
     pub result: Option<Regex>,
+    /// `session`: the session's exit code or Windows Installer status, any of.
+    pub exit_codes: Vec<i64>,
 }
 
 /// One fix template.
@@ -78,8 +96,115 @@ pub struct DataRule {
     pub confidence: Confidence,
     /// `when = "any"`: also on sessions that did not fail.
     pub any_outcome: bool,
+    /// `require = "any"`: one hitting block is enough (default: every block must hit).
+    pub any_block: bool,
     pub matchers: Vec<Matcher>,
     pub fixes: Vec<FixTemplate>,
+}
+
+/// What each block of a rule hit in one session: `None` for a block that hit nothing, else
+/// the events it cites (a `session` block cites the exit line, when there is one).
+#[derive(Debug, Clone)]
+pub struct Hits<'r> {
+    rule: &'r DataRule,
+    blocks: Vec<Option<Vec<usize>>>,
+}
+
+impl Hits<'_> {
+    /// True when the rule applies: every block hit (or one, with `require = "any"`).
+    pub fn fired(&self) -> bool {
+        if self.rule.any_block {
+            self.blocks.iter().any(Option::is_some)
+        } else {
+            !self.blocks.is_empty() && self.blocks.iter().all(Option::is_some)
+        }
+    }
+
+    /// The events cited by the blocks that hit, except `session` blocks and blocks named in
+    /// `except`, in session order, each once.
+    pub fn cited_except(&self, except: &[&str]) -> Vec<usize> {
+        self.collect(|m| {
+            m.source != SourceKind::Session
+                && !m.name.as_deref().is_some_and(|n| except.contains(&n))
+        })
+    }
+
+    /// The events cited by the blocks named `name`.
+    pub fn named(&self, name: &str) -> Vec<usize> {
+        self.collect(|m| m.name.as_deref() == Some(name))
+    }
+
+    fn collect(&self, keep: impl Fn(&Matcher) -> bool) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .rule
+            .matchers
+            .iter()
+            .zip(&self.blocks)
+            .filter(|(m, _)| keep(m))
+            .filter_map(|(_, h)| h.as_ref())
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+impl DataRule {
+    /// What every block hits in the session (at most `cap` events per block).
+    pub fn hits(&self, v: &SessionView, cap: Option<usize>) -> Hits<'_> {
+        let mut blocks: Vec<Option<Vec<usize>>> = Vec::with_capacity(self.matchers.len());
+        for m in &self.matchers {
+            let hit = if m.source == SourceKind::Session {
+                m.session_hit(v)
+                    .then(|| v.exit_event().into_iter().collect())
+            } else {
+                let hits: Vec<usize> = v
+                    .events()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| m.matches(e))
+                    .map(|(i, _)| i)
+                    .take(cap.unwrap_or(usize::MAX))
+                    .collect();
+                (!hits.is_empty()).then_some(hits)
+            };
+            let missed = hit.is_none();
+            blocks.push(hit);
+            // Every block must hit: the first that does not decides.
+            if missed && !self.any_block {
+                blocks.resize(self.matchers.len(), None);
+                break;
+            }
+        }
+        Hits { rule: self, blocks }
+    }
+
+    /// A text of this rule (title, summary) with its placeholders filled: `computed` values
+    /// (given by a built-in rule's Rust part, used even when empty) first, then session facts.
+    pub fn text(&self, template: &str, v: &SessionView, computed: &[(&str, String)]) -> String {
+        let facts = session_facts(v);
+        fill_with(template, |name| {
+            computed
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, value)| value.clone())
+                .or_else(|| facts.get(name).cloned())
+        })
+    }
+
+    /// The rule's title and summary filled by [`DataRule::text`].
+    pub fn title_and_summary(
+        &self,
+        v: &SessionView,
+        computed: &[(&str, String)],
+    ) -> (String, String) {
+        (
+            self.text(&self.title, v, computed),
+            self.text(&self.summary, v, computed),
+        )
+    }
 }
 
 impl Rule for DataRule {
@@ -95,24 +220,24 @@ impl Rule for DataRule {
         if !self.any_outcome && !v.failed() {
             return Vec::new();
         }
-        let mut cited: Vec<usize> = Vec::new();
+        let hits = self.hits(v, Some(MAX_CITED_PER_BLOCK));
+        if !hits.fired() {
+            return Vec::new();
+        }
         let mut values: BTreeMap<String, String> = BTreeMap::new();
-        for m in &self.matchers {
-            let hits: Vec<usize> = v
-                .events()
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| m.matches(e))
-                .map(|(i, _)| i)
-                .take(MAX_CITED_PER_BLOCK)
-                .collect();
-            let Some(&first) = hits.first() else {
-                return Vec::new();
-            };
-            for (name, value) in m.captures(v.event(first)) {
-                values.entry(name).or_insert(value);
+        let mut cited: Vec<usize> = Vec::new();
+        for (m, h) in self.matchers.iter().zip(&hits.blocks) {
+            let Some(h) = h else { continue };
+            if let Some(&first) = h.first().filter(|_| m.source != SourceKind::Session) {
+                for (name, value) in m.captures(v.event(first)) {
+                    values.entry(name).or_insert(value);
+                }
             }
-            cited.extend(hits);
+            cited.extend(h.iter().copied());
+        }
+        // Like the built-in findings, a failed session's finding cites its exit line.
+        if v.failed() {
+            cited.extend(v.exit_event());
         }
         let facts = session_facts(v);
         let fill = |t: &str| fill(t, &values, &facts);
@@ -136,11 +261,22 @@ impl Rule for DataRule {
 }
 
 impl Matcher {
+    fn session_hit(&self, v: &SessionView) -> bool {
+        let s = v.session;
+        s.exit_code.is_some_and(|c| self.exit_codes.contains(&c))
+            || s.facts.status.is_some_and(|c| self.exit_codes.contains(&c))
+    }
+
     fn matches(&self, e: &Event) -> bool {
+        let numbered = |kind: &EventKind| {
+            self.errors.is_empty() || message_code(kind).is_some_and(|c| self.errors.contains(&c))
+        };
         match (&e.kind, self.source) {
+            (_, SourceKind::Session) => false,
             (EventKind::WinEvent(w), SourceKind::Evtx) => {
                 self.provider.as_deref().is_none_or(|p| w.provider == p)
                     && (self.event_ids.is_empty() || self.event_ids.contains(&w.event_id))
+                    && numbered(&e.kind)
                     && self.data.as_ref().is_none_or(|r| r.is_match(&data_text(w)))
             }
             (EventKind::Procmon(op), SourceKind::Procmon) => {
@@ -153,7 +289,21 @@ impl Matcher {
             }
             (EventKind::WinEvent(_) | EventKind::Procmon(_), _)
             | (_, SourceKind::Evtx | SourceKind::Procmon) => false,
-            (_, SourceKind::MsiLog) => self.line.as_ref().is_some_and(|r| r.is_match(&e.text)),
+            (kind, SourceKind::MsiLog) => {
+                numbered(kind)
+                    && (self.infos.is_empty()
+                        || matches!(kind, EventKind::Info { code, .. } if self.infos.contains(code)))
+                    && (self.fields.is_empty()
+                        || matches!(kind, EventKind::Note { args, .. } if self.fields.iter().all(|(n, r)| {
+                            args.get(n.wrapping_sub(2)).is_some_and(|a| r.is_match(a))
+                        })))
+                    && (self.action.is_none() && self.returned.is_none()
+                        || matches!(kind, EventKind::ActionEnded { action, return_value }
+                            if self.action.as_ref().is_none_or(|r| r.is_match(action))
+                                && self.returned.is_none_or(|n| n == *return_value)))
+                    && self.line.as_ref().is_none_or(|r| r.is_match(&e.text))
+                    && self.unless.as_ref().is_none_or(|r| !r.is_match(&e.text))
+            }
         }
     }
 
@@ -178,7 +328,19 @@ impl Matcher {
                 take(&self.path, &op.path);
                 take(&self.result, &op.result);
             }
-            _ => take(&self.line, &e.text),
+            kind => {
+                take(&self.line, &e.text);
+                if let EventKind::ActionEnded { action, .. } = kind {
+                    take(&self.action, action);
+                }
+                if let EventKind::Note { args, .. } = kind {
+                    for (n, r) in &self.fields {
+                        if let Some(a) = args.get(n.wrapping_sub(2)) {
+                            take(&Some(r.clone()), a);
+                        }
+                    }
+                }
+            }
         }
         out
     }
@@ -227,6 +389,17 @@ pub fn fill(
     captures: &BTreeMap<String, String>,
     facts: &BTreeMap<&'static str, String>,
 ) -> String {
+    fill_with(template, |name| {
+        captures
+            .get(name)
+            .or_else(|| facts.get(name))
+            .filter(|v| !v.is_empty())
+            .cloned()
+    })
+}
+
+/// Replaces `{name}` with what `value` gives (a missing value reads `<name>`).
+fn fill_with(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -235,12 +408,8 @@ pub fn fill(
         match after.find('}').filter(|&c| is_placeholder(&after[..c])) {
             Some(close) => {
                 let name = &after[..close];
-                match captures
-                    .get(name)
-                    .or_else(|| facts.get(name))
-                    .filter(|v| !v.is_empty())
-                {
-                    Some(v) => out.push_str(v),
+                match value(name) {
+                    Some(v) => out.push_str(&v),
                     None => out.push_str(&missing(name)),
                 }
                 rest = &after[close + 1..];
