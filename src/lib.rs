@@ -114,13 +114,14 @@ pub fn analyze_with_progress(
     let session_options = SessionOptions {
         date_hint: options.date_order.map_or(DateHint::None, DateHint::User),
     };
+    let keep = extra_keep(&options.rules);
     progress.started(found.files.len());
     let read: Vec<ReadInput> = pool.install(|| {
         found
             .files
             .par_iter()
             .map(|f| {
-                let r = read_one(f, session_options);
+                let r = read_one(f, session_options, keep.as_ref());
                 progress.file_done(&f.display);
                 r
             })
@@ -223,7 +224,38 @@ fn read_context(
     context
 }
 
-fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
+/// What the rule files' blocks ask the readers to keep besides their own lines and rows
+/// (`None` without rule files: the readers then pay nothing).
+fn extra_keep(rules: &[Arc<dyn diagnose::Rule>]) -> Option<sources::keep::ExtraKeep> {
+    use diagnose::data::SourceKind;
+    let (mut lines, mut notes, mut rows) = (Vec::new(), Vec::new(), Vec::new());
+    for m in rules
+        .iter()
+        .filter_map(|r| r.data())
+        .flat_map(|d| &d.matchers)
+    {
+        match m.source {
+            SourceKind::MsiLog => {
+                lines.extend(m.line.as_ref());
+                notes.extend(m.errors.iter().copied());
+            }
+            SourceKind::Procmon => rows.push(sources::keep::RowPattern {
+                process: m.process.clone(),
+                operation: m.operation.clone(),
+                path: m.path.clone(),
+                result: m.result.clone(),
+            }),
+            SourceKind::Evtx | SourceKind::Session => {}
+        }
+    }
+    sources::keep::ExtraKeep::new(&lines, &notes, &rows)
+}
+
+fn read_one(
+    found: &FoundFile,
+    options: SessionOptions,
+    keep: Option<&sources::keep::ExtraKeep>,
+) -> ReadInput {
     let display: Arc<str> = Arc::from(found.display.as_str());
     let mut r = ReadInput {
         report: InputReport {
@@ -273,7 +305,7 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
     r.report.status = InputStatus::Ok;
     match kind {
         InputKind::Msilog => {
-            let file = msilog::read_source(&display, &source, options);
+            let file = msilog::read_source_keeping(&display, &source, options, keep);
             r.report.encoding = Some(file.encoding.as_str());
             if file.sessions.iter().any(|s| s.truncated) {
                 r.report.status = InputStatus::Truncated;
@@ -294,7 +326,7 @@ fn read_one(found: &FoundFile, options: SessionOptions) -> ReadInput {
         InputKind::ProcmonCsv | InputKind::ProcmonPml => {
             let file = if kind == InputKind::ProcmonCsv {
                 r.report.encoding = Some(input::decode::detect(&bytes).as_str());
-                sources::procmon::read_csv_source(&display, &source)
+                sources::procmon::read_csv_source_keeping(&display, &source, keep)
             } else {
                 sources::procmon::read_pml_source(&display, &source)
             };

@@ -573,3 +573,75 @@ require = "any"
     assert!(finding(&r, "never-with-exit-1618").is_none());
     assert!(finding(&r, "one-of-two").is_some());
 }
+
+#[test]
+fn user_rules_see_lines_and_rows_the_readers_drop_as_routine() {
+    let dir = tempfile::tempdir().unwrap();
+    // `Client-side and UI is none or basic…` is a routine engine line the MSI log reader
+    // counts and drops; Explorer's successful QueryDirectory is a row the Procmon filter drops.
+    let rules = rule_file(
+        &dir,
+        "routine.toml",
+        r#"
+[[rule]]
+id = "ui-level-basic"
+title = "UI level: {level}"
+summary = "The client ran with UI {level}."
+when = "any"
+  [[rule.match]]
+  source = "msilog"
+  line = 'Client-side and UI is (?P<level>none or basic)'
+
+[[rule]]
+id = "explorer-browsed-downloads"
+title = "Explorer listed {folder}"
+summary = "Explorer listed {folder} just before the install."
+when = "any"
+  [[rule.match]]
+  source = "procmon"
+  process = '(?i)^explorer\.exe$'
+  operation = '^QueryDirectory$'
+  path = '(?i)^(?P<folder>C:\\Users\\[^\\]+\\Downloads)$'
+  result = '^SUCCESS$'
+"#,
+    );
+    let r = analyze_json(
+        &["--no-user-rules", "--rules", rules.to_str().unwrap()],
+        &case("1303-directory-denied"),
+    );
+    let f = finding(&r, "ui-level-basic").unwrap_or_else(|| panic!("{r:#}"));
+    assert_eq!(f["title"], "UI level: none or basic");
+    // The session failed: like a built-in finding, it cites the exit line too.
+    assert!(
+        f["evidence"].as_array().unwrap().iter().any(|e| e["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("MainEngineThread is returning 1603")),
+        "{f:#}"
+    );
+    assert!(
+        f["evidence"].as_array().unwrap().iter().any(|e| e["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("install.log")
+            && e["line"] == 4),
+        "{f:#}"
+    );
+    let r = analyze_json(
+        &["--no-user-rules", "--rules", rules.to_str().unwrap()],
+        &case("xs-not-elevated-procmon-csv"),
+    );
+    let f = finding(&r, "explorer-browsed-downloads").unwrap_or_else(|| panic!("{r:#}"));
+    assert_eq!(f["title"], "Explorer listed C:\\Users\\lwagner\\Downloads");
+    assert!(
+        f["evidence"].as_array().unwrap().iter().any(|e| e["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("Logfile.CSV")
+            && e["line"] == 2),
+        "{f:#}"
+    );
+    // Without user rules neither is kept: the built-in report is unchanged.
+    let plain = analyze_json(&["--no-user-rules"], &case("xs-not-elevated-procmon-csv"));
+    assert!(!plain.to_string().contains("QueryDirectory"));
+}

@@ -106,6 +106,12 @@ pub trait Rule: Send + Sync {
 
     /// The findings this rule makes of one session (empty when it does not apply).
     fn check(&self, view: &SessionView) -> Vec<Finding>;
+
+    /// The rule read from a rule file, when it is one (the readers then also keep the lines
+    /// and rows its blocks match).
+    fn data(&self) -> Option<&super::data::DataRule> {
+        None
+    }
 }
 
 /// Every rule diagnosis runs: the built-in ones, then those read from rule files.

@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 /// The `[signals]` table of a built-in rule file.
+/// Unknown keys are reported by the rule loader (`src/diagnose/data/load.rs`).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Signals {
     /// Notes never evidence of a failure by themselves, which the MSI log reader keeps.
     #[serde(default)]

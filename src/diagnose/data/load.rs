@@ -1,8 +1,9 @@
 //! Reading and checking rule files: TOML read with serde into the format's structs, then every
 //! rule checked (id, confidence, `when`, sources and their keys, regexes compiled with a size
 //! cap, placeholders, `explains`, duplicate and built-in ids). Every problem is reported as
-//! `file:line:column: message`; a TOML syntax error or an unknown key stops the reading of
-//! that file (serde reports the first one), every other problem is listed.
+//! `file:line:column: message`: a TOML syntax error stops the reading of that file; after a
+//! valid parse every unknown key is listed at its place, then every problem of every rule (a
+//! value of the wrong type stops the file: serde reports the first one).
 //!
 //! It must not panic on any bytes, and must not accept a rule that has a problem.
 
@@ -44,7 +45,6 @@ impl std::fmt::Display for Problem {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RuleFile {
     #[serde(default)]
     rule: Vec<Spanned<RuleToml>>,
@@ -54,7 +54,6 @@ struct RuleFile {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RuleToml {
     id: Spanned<String>,
     title: Spanned<String>,
@@ -79,7 +78,6 @@ struct RuleToml {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct MatchToml {
     source: Spanned<String>,
     name: Option<Spanned<String>>,
@@ -117,7 +115,6 @@ impl OneOrMany {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct FixToml {
     description: Spanned<String>,
     command: Option<Spanned<String>>,
@@ -188,6 +185,18 @@ pub fn load_checked(texts: &[RuleText], known: Option<&Registry>) -> Loaded {
             continue;
         }
         file.text = text;
+        // Syntax first (one error: what follows it cannot be read reliably), then every
+        // unknown key with its place, then the values.
+        let before = file.problems.len();
+        match toml::de::DeTable::parse(text) {
+            Ok(doc) => unknown_keys(&mut file, doc.get_ref()),
+            Err(e) => {
+                let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+                file.at(line, column, e.message().trim().to_string());
+                continue;
+            }
+        }
+        let file_has_unknown_keys = file.problems.len() > before;
         let parsed: RuleFile = match toml::from_str(text) {
             Ok(p) => p,
             Err(e) => {
@@ -211,7 +220,9 @@ pub fn load_checked(texts: &[RuleText], known: Option<&Registry>) -> Loaded {
                 problems: &mut out.problems,
             };
             let checked = check_rule(&mut file, rule, &builtin, &seen, known, t.origin);
-            if let Some(r) = checked.filter(|_| out.problems.len() == start) {
+            if let Some(r) =
+                checked.filter(|_| out.problems.len() == start && !file_has_unknown_keys)
+            {
                 seen.insert(r.doc.id.to_string());
                 out.rules.push(r);
             }
@@ -299,6 +310,101 @@ fn line_col(text: &str, at: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
+}
+
+/// The keys of each table of the format (docs/rules.md).
+const FILE_KEYS: &[&str] = &["rule", "signals"];
+const RULE_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "doc",
+    "confidence",
+    "when",
+    "require",
+    "explains",
+    "computed",
+    "summary",
+    "match",
+    "fix",
+];
+const MATCH_KEYS: &[&str] = &[
+    "source",
+    "name",
+    "line",
+    "unless",
+    "error",
+    "fields",
+    "info",
+    "action",
+    "returned",
+    "exit_code",
+    "provider",
+    "event_id",
+    "data",
+    "process",
+    "operation",
+    "path",
+    "result",
+];
+const FIX_KEYS: &[&str] = &["description", "command"];
+const SIGNALS_KEYS: &[&str] = &["benign_notes", "routine_notes", "denied_results"];
+
+/// Reports every key the format does not know, at its place.
+fn unknown_keys(f: &mut FileCheck, doc: &toml::de::DeTable) {
+    use toml::de::DeValue;
+    fn tables<'a, 'i>(v: &'a DeValue<'i>) -> Vec<&'a toml::de::DeTable<'i>> {
+        match v {
+            DeValue::Table(t) => vec![t],
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|i| match i.get_ref() {
+                    DeValue::Table(t) => Some(t),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+    fn check(f: &mut FileCheck, table: &toml::de::DeTable, known: &[&str], what: &str) {
+        for (key, _) in table.iter() {
+            if !known.contains(&key.get_ref().as_ref()) {
+                f.span(
+                    key,
+                    format!(
+                        "unknown key `{}` in {what} (expected one of: {})",
+                        key.get_ref(),
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    check(f, doc, FILE_KEYS, "the file");
+    for (key, value) in doc.iter() {
+        match key.get_ref().as_ref() {
+            "signals" => {
+                for t in tables(value.get_ref()) {
+                    check(f, t, SIGNALS_KEYS, "[signals]");
+                }
+            }
+            "rule" => {
+                for rule in tables(value.get_ref()) {
+                    check(f, rule, RULE_KEYS, "[[rule]]");
+                    for (key, value) in rule.iter() {
+                        let (known, what) = match key.get_ref().as_ref() {
+                            "match" => (MATCH_KEYS, "[[rule.match]]"),
+                            "fix" => (FIX_KEYS, "[[rule.fix]]"),
+                            _ => continue,
+                        };
+                        for t in tables(value.get_ref()) {
+                            check(f, t, known, what);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 struct FileCheck<'a> {
@@ -770,5 +876,28 @@ summary = "ContosoAgent.exe keeps {file} open during upgrades of {product}."
                 "{want} not in {text:#?}"
             );
         }
+    }
+
+    #[test]
+    fn every_unknown_key_and_every_other_problem_of_a_file_is_listed() {
+        let l = check(
+            "colour = 1\n[[rule]]\nid = \"a\"\ntitle = \"t\"\nsummary = \"s\"\nseverity = \"x\"\nconfidence = \"sure\"\n[[rule.match]]\nsource = \"msilog\"\nlines = 'x'\nline = '('\n[[rule.fix]]\ndescription = \"d\"\ncmd = \"c\"\n[[rule]]\nid = \"b\"\ntitle = \"t\"\nsummary = \"s\"\n[[rule.match]]\nsource = \"msilog\"\nline = 'ok'\n",
+        );
+        let text: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+        for want in [
+            "t.toml:1:1: unknown key `colour` in the file",
+            "t.toml:6:1: unknown key `severity` in [[rule]]",
+            "t.toml:10:1: unknown key `lines` in [[rule.match]]",
+            "t.toml:14:1: unknown key `cmd` in [[rule.fix]]",
+            "t.toml:7:14: confidence `sure`",
+            "t.toml:11:8: `line`: bad regex",
+        ] {
+            assert!(
+                text.iter().any(|t| t.starts_with(want)),
+                "{want} not in {text:#?}"
+            );
+        }
+        // A file with an unknown key loads none of its rules.
+        assert!(l.rules.is_empty());
     }
 }

@@ -216,6 +216,10 @@ impl Rule for DataRule {
         self.origin.clone()
     }
 
+    fn data(&self) -> Option<&DataRule> {
+        Some(self)
+    }
+
     fn check(&self, v: &SessionView) -> Vec<Finding> {
         if !self.any_outcome && !v.failed() {
             return Vec::new();

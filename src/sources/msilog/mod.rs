@@ -17,11 +17,12 @@ use std::sync::Arc;
 
 use crate::input::decode::{detect, TextEncoding};
 use crate::model::LogSession;
+use crate::sources::keep::ExtraKeep;
 use crate::sources::window::Source;
 pub use dates::DateHint;
 use rayon::prelude::*;
 pub use session::SessionOptions;
-use session::{classify, Classified};
+use session::{classify_keeping, Classified};
 
 /// Everything read from one MSI log file.
 #[derive(Debug)]
@@ -47,7 +48,17 @@ const MAX_LINE: usize = 4 << 20;
 /// classified line by line in parallel (lines are independent); the classified lines then go
 /// through the session splitter in file order.
 pub fn read_source(path: &Arc<str>, source: &Source, options: SessionOptions) -> MsiLogFile {
-    read_windowed(path, source, options, WINDOW)
+    read_windowed(path, source, options, WINDOW, None)
+}
+
+/// [`read_source`], also keeping the routine lines the user's rules match (`keep`).
+pub fn read_source_keeping(
+    path: &Arc<str>,
+    source: &Source,
+    options: SessionOptions,
+    keep: Option<&ExtraKeep>,
+) -> MsiLogFile {
+    read_windowed(path, source, options, WINDOW, keep)
 }
 
 /// [`read_source`] with windows of `window` bytes.
@@ -56,6 +67,7 @@ fn read_windowed(
     source: &Source,
     options: SessionOptions,
     window: usize,
+    keep: Option<&ExtraKeep>,
 ) -> MsiLogFile {
     let encoding = match source.memory() {
         Some(bytes) => detect(bytes),
@@ -75,7 +87,7 @@ fn read_windowed(
             .enumerate()
             .map(|(i, &nominal)| {
                 let is_last = g * group + i + 1 == starts.len();
-                decode_window(source, encoding, body, (nominal, window), is_last)
+                decode_window(source, encoding, body, (nominal, window), is_last, keep)
             })
             .collect()
     };
@@ -190,6 +202,7 @@ fn decode_window(
     body: u64,
     (nominal, window): (u64, usize),
     is_last: bool,
+    keep: Option<&ExtraKeep>,
 ) -> std::io::Result<Lines> {
     let len = source.len();
     // `start_is_break`: the window starts just after a line break (not inside an over-long line).
@@ -224,7 +237,7 @@ fn decode_window(
                 if std::mem::take(&mut skip) {
                     cut += 1;
                 } else {
-                    lines.push(classify(capped(&text[from..nl], &mut cut)));
+                    lines.push(classify_keeping(capped(&text[from..nl], &mut cut), keep));
                 }
                 from = nl + 1;
             }
@@ -233,7 +246,7 @@ fn decode_window(
             if skip {
                 cut += 1;
             } else if is_last || from < text.len() {
-                lines.push(classify(capped(&text[from..], &mut cut)));
+                lines.push(classify_keeping(capped(&text[from..], &mut cut), keep));
             }
         })?;
     }
@@ -365,6 +378,7 @@ mod tests {
                 date_hint: DateHint::None,
             },
             window,
+            None,
         );
         let s = f
             .sessions

@@ -12,6 +12,7 @@ use super::dates::{decide_order, parse_raw_date, DateHint, RawDate};
 use super::line::{parse_banner, parse_hms, parse_line, BannerKind, ParsedLine};
 use super::localized::{relabel, Templates};
 use crate::model::{Event, EventKind, LogSession, Origin, Precision, Timestamp};
+use crate::sources::keep::ExtraKeep;
 
 /// A line kept between the two passes: where it is, what it says, how many midnights passed.
 struct PendingLine {
@@ -109,6 +110,11 @@ pub enum Classified {
 
 /// Classifies one physical line (without `\n`; a trailing `\r` is removed here).
 pub fn classify(raw: &str) -> Classified {
+    classify_keeping(raw, None)
+}
+
+/// [`classify`], also keeping a routine line the user's rules ask for (`keep`).
+pub fn classify_keeping(raw: &str, keep: Option<&ExtraKeep>) -> Classified {
     let line = raw.strip_suffix('\r').unwrap_or(raw);
     if line.trim().is_empty() {
         return Classified::Blank;
@@ -117,10 +123,15 @@ pub fn classify(raw: &str) -> Classified {
         return Classified::Banner(line.to_string());
     }
     let parsed = parse_line(line);
-    if parsed.routine {
+    if parsed.routine && !keep.is_some_and(|k| wanted(k, line, &parsed)) {
         return Classified::Routine(parsed.time);
     }
     Classified::Kept(line.to_string(), parsed)
+}
+
+/// True when a user rule matches a routine line (its text, or the number of its note).
+fn wanted(keep: &ExtraKeep, line: &str, parsed: &ParsedLine) -> bool {
+    matches!(parsed.kind, EventKind::Note { code, .. } if keep.note(code)) || keep.line(line)
 }
 
 /// Line-by-line session splitter: feed physical lines in order, then `finish`.
@@ -465,6 +476,29 @@ fn join_continuation(events: &mut [Event], line: &PendingLine) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_routine_line_is_kept_only_when_a_user_pattern_or_note_number_asks() {
+        let line = "MSI (c) (3C:48) [14:05:11:541]: Client-side and UI is none or basic: Running entire install on the server.";
+        let note = "MSI (s) (A0:C8) [08:32:13:154]: Note: 1: 2205 2:  3: Error ";
+        assert!(matches!(classify(line), Classified::Routine(_)));
+        assert!(matches!(classify(note), Classified::Routine(_)));
+        let pattern = regex::Regex::new("UI is none").unwrap();
+        let keep = ExtraKeep::new(&[&pattern], &[2205], &[]).unwrap();
+        assert!(matches!(
+            classify_keeping(line, Some(&keep)),
+            Classified::Kept(..)
+        ));
+        assert!(matches!(
+            classify_keeping(note, Some(&keep)),
+            Classified::Kept(..)
+        ));
+        let other = ExtraKeep::new(&[&pattern], &[], &[]).unwrap();
+        assert!(matches!(
+            classify_keeping(note, Some(&other)),
+            Classified::Routine(_)
+        ));
+    }
 
     fn split(text: &str) -> Vec<LogSession> {
         let path: Arc<str> = Arc::from("t.log");

@@ -61,6 +61,15 @@ pub fn read_csv_source(path: &Arc<str>, source: &Source) -> ProcmonFile {
     csv::read::read(path, source, false)
 }
 
+/// [`read_csv_source`], also keeping the rows the user's rules match (`keep`).
+pub fn read_csv_source_keeping(
+    path: &Arc<str>,
+    source: &Source,
+    keep: Option<&crate::sources::keep::ExtraKeep>,
+) -> ProcmonFile {
+    csv::read::read_keeping(path, source, keep)
+}
+
 /// Reads a Procmon CSV export, keeping every row.
 pub fn read_csv_all(path: &Arc<str>, bytes: &[u8]) -> ProcmonFile {
     csv::read::read(path, &Source::Memory(bytes), true)

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use super::fast::{next_record, skip_line_breaks, Span, Step};
 use crate::model::{Event, EventKind, Origin, ProcmonOp, Timestamp};
+use crate::sources::keep::ExtraKeep;
 use crate::sources::procmon::clock::{parse_date, parse_time_of_day};
 use crate::sources::procmon::detail::{lifecycle_facts, LifecycleFacts};
 use crate::sources::procmon::filter::{
@@ -102,8 +103,29 @@ pub(in crate::sources::procmon) fn read(
     read_windowed(path, source, keep_all, WINDOW)
 }
 
+/// [`read`], also keeping the rows the user's rules match (`extra`).
+pub(in crate::sources::procmon) fn read_keeping(
+    path: &Arc<str>,
+    source: &Source,
+    extra: Option<&ExtraKeep>,
+) -> ProcmonFile {
+    read_windowed_keeping(path, source, false, WINDOW, extra)
+}
+
 /// [`read`] with windows of `window` bytes.
 fn read_windowed(path: &Arc<str>, source: &Source, keep_all: bool, window: usize) -> ProcmonFile {
+    read_windowed_keeping(path, source, keep_all, window, None)
+}
+
+/// [`read_windowed`], also keeping the rows the user's rules match (`extra`).
+fn read_windowed_keeping(
+    path: &Arc<str>,
+    source: &Source,
+    keep_all: bool,
+    window: usize,
+    extra: Option<&ExtraKeep>,
+) -> ProcmonFile {
+    let extra = extra.filter(|k| k.wants_rows());
     let mut problems = Problems::new(path);
     let mut file = ProcmonFile::default();
     let head = match source.read_vec(0, HEAD) {
@@ -140,6 +162,7 @@ fn read_windowed(path: &Arc<str>, source: &Source, keep_all: bool, window: usize
         path,
         columns,
         keep_all,
+        extra,
         tree: ProcessTree::default(),
         temps: TempDirs::default(),
     };
@@ -158,6 +181,7 @@ fn read_windowed(path: &Arc<str>, source: &Source, keep_all: bool, window: usize
         source,
         columns,
         keep_all,
+        extra,
     };
     let split_group = |batch_no: usize, group: &[(u64, u64)]| -> Outputs {
         group
@@ -324,6 +348,8 @@ struct Split<'s> {
     source: &'s Source<'s>,
     columns: Columns,
     keep_all: bool,
+    /// Rows the user's rules match are kept too.
+    extra: Option<&'s ExtraKeep>,
 }
 
 impl Split<'_> {
@@ -475,7 +501,12 @@ impl Split<'_> {
                 return None;
             }
             out.rows += 1;
-            if self.keep_all || self.record_may_matter(&record) {
+            if self.keep_all
+                || self.record_may_matter(&record)
+                || self
+                    .extra
+                    .is_some_and(|k| k.row(row_fields(&record, &self.columns)))
+            {
                 out.kept.push_record(lines.to(buf, record_start), &record);
             }
         }
@@ -498,8 +529,14 @@ impl Split<'_> {
                 None => std::borrow::Cow::Borrowed(&[]),
             }
         };
-        is_lifecycle_operation(&value(self.columns.operation))
-            || classify_result_bytes(value(self.columns.result).trim_ascii()) != ResultClass::Noise
+        let c = &self.columns;
+        is_lifecycle_operation(&value(c.operation))
+            || classify_result_bytes(value(c.result).trim_ascii()) != ResultClass::Noise
+            || self.extra.is_some_and(|k| {
+                let [p, o, a, r] = [c.process_name, c.operation, c.path, c.result].map(value);
+                let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+                k.row([&s(&p), &s(&o), &s(&a), s(&r).trim()])
+            })
     }
 
     fn record_may_matter(&self, record: &ByteRecord) -> bool {
@@ -556,6 +593,8 @@ struct Rows<'a> {
     path: &'a Arc<str>,
     columns: Columns,
     keep_all: bool,
+    /// Rows the user's rules match are kept too.
+    extra: Option<&'a ExtraKeep>,
     tree: ProcessTree,
     temps: TempDirs,
 }
@@ -573,7 +612,12 @@ impl Rows<'_> {
         let result = field(record, c.result).trim_ascii();
         let class = classify_result_bytes(result);
         let lifecycle = is_lifecycle_operation(operation);
-        if !self.keep_all && !lifecycle && class == ResultClass::Noise {
+        // A row a user rule matches is kept whatever the filter says.
+        let wanted = self
+            .extra
+            .is_some_and(|k| k.row(row_fields(record, &self.columns)));
+        let keep_all = self.keep_all || wanted;
+        if !keep_all && !lifecycle && class == ResultClass::Noise {
             return None;
         }
         let name = field(record, c.process_name);
@@ -599,11 +643,11 @@ impl Rows<'_> {
             self.temps.learn(facts.env_tmp.as_deref());
         }
         // NAME/PATH NOT FOUND are frequent: drop them before decoding anything when untracked.
-        if !self.keep_all && class == ResultClass::Weak && !tracked && !lifecycle {
+        if !keep_all && class == ResultClass::Weak && !tracked && !lifecycle {
             return None;
         }
         let path = text(field(record, c.path));
-        if !self.keep_all && !keep_row_with_temps(tracked, operation, class, &path, &self.temps) {
+        if !keep_all && !keep_row_with_temps(tracked, operation, class, &path, &self.temps) {
             return None;
         }
         let operation = text(operation);
@@ -679,6 +723,17 @@ fn after_date(date_time: &str) -> String {
         .split_once(char::is_whitespace)
         .map(|(_, t)| t.trim().to_string())
         .unwrap_or_default()
+}
+
+/// Process name, operation, path and result of a row, as the user's rules see them.
+fn row_fields<'r>(record: &'r impl Fields, c: &Columns) -> [&'r str; 4] {
+    let s = |column| std::str::from_utf8(field(record, column)).unwrap_or_default();
+    [
+        s(c.process_name),
+        s(c.operation),
+        s(c.path),
+        s(c.result).trim(),
+    ]
 }
 
 fn field(record: &impl Fields, column: Option<usize>) -> &[u8] {
