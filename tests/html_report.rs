@@ -330,6 +330,87 @@ fn the_cli_context_option_sets_the_lines_around_evidence() {
     }
 }
 
+/// The rows of a session's action table: (action, row class, cells as text).
+fn action_rows(html: &str, session: &str) -> Vec<(String, String, String)> {
+    let start = html
+        .find(&format!("id=\"actions-{session}\""))
+        .expect("an action table");
+    let end = start + html[start..].find("</details>").unwrap();
+    let body = &html[start..end];
+    let body = &body[body.find("<tbody>").unwrap()..];
+    body.split("<tr")
+        .skip(1)
+        .map(|row| {
+            let class = row
+                .strip_prefix(" class=\"")
+                .map(|r| r[..r.find('"').unwrap()].to_string())
+                .unwrap_or_default();
+            let mut text = String::new();
+            // The split ate the `<` of the row's own tag.
+            let mut in_tag = true;
+            for c in row.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => {
+                        in_tag = false;
+                        text.push(' ');
+                    }
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let name = text.split(' ').next().unwrap_or("").to_string();
+            (name, class, text)
+        })
+        .collect()
+}
+
+#[test]
+fn each_session_has_an_action_table_with_the_failing_action_marked() {
+    let html = render(&case("2503-not-elevated"));
+    let rows = action_rows(&html, "S1");
+    assert_eq!(rows.len(), 30, "{rows:?}");
+    // The failure started in InstallFinalize; the sequences around it failed with it.
+    let failed: Vec<&(String, String, String)> =
+        rows.iter().filter(|r| r.1.contains("act-failed")).collect();
+    assert_eq!(failed.len(), 4, "{failed:?}");
+    let here: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.2.contains("failed here"))
+        .map(|r| r.0.as_str())
+        .collect();
+    assert_eq!(here, ["InstallFinalize"]);
+    assert!(html.contains("failed: InstallFinalize"));
+    // The welcome dialog waited 5 s for the user: shaded as slow (≥ 2 s), not ≥ 10 s.
+    let welcome = rows.iter().find(|r| r.0 == "WelcomeDlg").unwrap();
+    assert_eq!(welcome.1, "slow-1", "{welcome:?}");
+    assert!(
+        welcome.2.contains("08:31:55 08:32:01 5 s 1 (success)"),
+        "{welcome:?}"
+    );
+    let cost = rows.iter().find(|r| r.0 == "CostInitialize").unwrap();
+    assert_eq!(cost.1, "", "a quick action is not shaded");
+    // Open without JavaScript, and in print.
+    assert!(html.contains("<details class=\"actions\" open id=\"actions-S1\">"));
+}
+
+#[test]
+fn custom_actions_are_labelled_with_their_type() {
+    let html = render(&case("deferred-ca-failure"));
+    let rows = action_rows(&html, "S1");
+    let ca = rows
+        .iter()
+        .find(|r| r.0 == "RegisterAgentService")
+        .expect("the custom action's row");
+    assert!(
+        ca.2.contains("custom action type 3073: DLL, deferred, no impersonation"),
+        "{ca:?}"
+    );
+    let standard = rows.iter().find(|r| r.0 == "InstallFiles").unwrap();
+    assert!(!standard.2.contains("custom action"), "{standard:?}");
+}
+
 #[test]
 fn the_report_has_a_timeline_inventory_and_clocks() {
     let html = render(&case("two-sessions"));
@@ -775,6 +856,10 @@ fn browser_without_javascript_shows_everything_but_the_copy_buttons() {
     assert_eq!(v["clickedLabel"], "Copy", "no script, no reaction");
     assert!(v["buttons"].as_u64().unwrap() >= 2);
     assert_eq!(v["svgRows"], 1, "the timeline needs no script");
+    assert!(
+        body.to_lowercase().contains("installfinalize failed here"),
+        "the action table shows without JavaScript"
+    );
 
     let png = dir.path().join("nojs.png");
     let harness = harness(dir.path(), &page, false);

@@ -291,7 +291,8 @@ fn html_items(html: &str, id: &str) -> Vec<Shown> {
         .find(&format!("<code class=\"fid\">{id}</code>"))
         .unwrap_or_else(|| panic!("no {id} in the page"));
     let block = &html[start..];
-    let block = &block[..block.find("</table>").unwrap()];
+    // The whole finding: its evidence table holds the log-context tables of its rows.
+    let block = &block[..block.find("</article>").unwrap()];
     let strip = |s: &str| {
         let mut out = String::new();
         let mut inside = false;

@@ -11,16 +11,16 @@ use super::fixes::{rerun_logged, FixValues};
 use super::{ids, Confidence, Finding, Fix};
 use crate::model::EventKind;
 
-/// What `ActionType` says about a custom action.
-struct ActionType {
-    kind: &'static str,
-    deferred: bool,
-    rollback: bool,
-    commit: bool,
-    no_impersonate: bool,
+/// What `ActionType` says about a custom action (the reports label actions with it too).
+pub(crate) struct ActionType {
+    pub(crate) kind: &'static str,
+    pub(crate) deferred: bool,
+    pub(crate) rollback: bool,
+    pub(crate) commit: bool,
+    pub(crate) no_impersonate: bool,
 }
 
-fn decode_action_type(t: u32) -> ActionType {
+pub(crate) fn decode_action_type(t: u32) -> ActionType {
     let kind = match t & 0x3F {
         1 | 17 => "DLL",
         2 | 18 | 34 | 50 => "EXE",

@@ -8,7 +8,7 @@ mod access;
 mod bundle;
 mod cache;
 mod conditions;
-mod custom_action;
+pub(crate) mod custom_action;
 pub mod data;
 mod defs;
 mod engine;

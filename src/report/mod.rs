@@ -1,6 +1,7 @@
 //! Output formats, one per file: `json` (the machine contract `msidiag/1`), `csv` (evidence
 //! rows and the merged timeline), `text` (the terminal summary) and `html` (the self-contained
 //! ticket report); `relations` writes the sentences of a finding's relations, for all of them;
+//! `actions` tabulates a session's actions;
 //! `log_context` plans the log lines shown around evidence (`--context`);
 //! `redact` (`--redact`) hides user and machine names before any of them runs.
 //! Renderers read an
@@ -11,6 +12,7 @@
 //! (`src/timeline/clock.rs`, `src/diagnose/finding.rs`): the writers show those values and
 //! never parse a time back out of a string.
 
+pub mod actions;
 mod analysis;
 pub mod csv;
 pub mod html;

@@ -144,6 +144,7 @@ pub fn render(a: &Analysis) -> String {
                         }
                     }
                 }
+                (action_tables(a))
                 @if !a.sessions.is_empty() {
                     section #timeline {
                         h2 { "Timeline" }
@@ -581,6 +582,86 @@ fn evidence_time(e: &Evidence, session: Option<&InstallSession>) -> Markup {
     html! {
         (text)
         @if utc { span.clock-tag { "UTC" } }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+/// Per session, its actions (`src/report/actions.rs`): start, end, duration, return value;
+/// the failing ones marked, the slow ones shaded, custom actions labelled with their type.
+fn action_tables(a: &Analysis) -> Markup {
+    let tables: Vec<(&InstallSession, Vec<crate::report::actions::ActionRow>)> = a
+        .sessions
+        .iter()
+        .map(|s| (s, crate::report::actions::actions(s)))
+        .filter(|(_, rows)| !rows.is_empty())
+        .collect();
+    if tables.is_empty() {
+        return html! {};
+    }
+    html! {
+        section #actions {
+            h2 { "Actions" }
+            p.small.muted { "Each action the MSI log started and ended, nested ones indented. Shaded: slow (2 s, 10 s, 60 s and more); "
+                "start and end to the second, as the log wrote them." }
+            @for (s, rows) in &tables {
+                @let innermost = crate::report::actions::failed_innermost(rows);
+                @let failed: Vec<&str> = innermost.iter().map(|&i| rows[i].name.as_str()).collect();
+                details.actions open id={"actions-" (s.id)} {
+                    summary {
+                        (clean(&session_heading(s))) " · " (rows.len()) " action(s)"
+                        @if !failed.is_empty() { " · failed: " (clean(&failed.join(", "))) }
+                    }
+                    div.card {
+                        table.actions {
+                            thead { tr { th { "Action" } th { "Start" } th { "End" } th.num { "Duration" } th { "Return value" } th { "Line" } } }
+                            tbody {
+                                @for (i, r) in rows.iter().enumerate() {
+                                    @let class = action_class(r, innermost.contains(&i));
+                                    tr class=[class] {
+                                        td style={"padding-left:" (8 + 16 * r.depth.min(8)) "px"} {
+                                            span.mono { (clean(&r.name)) }
+                                            @if innermost.contains(&i) { " " span.badge.out-failure { "failed here" } }
+                                            @if let Some(kind) = r.kind_label() { br; span.small.muted { (kind) } }
+                                        }
+                                        td.mono { @match r.started { Some(t) => { (t.format("%H:%M:%S")) } None => { "—" } } }
+                                        td.mono { @match r.ended { Some(t) => { (t.format("%H:%M:%S")) } None => { "—" } } }
+                                        td.mono.num { @match r.seconds() { Some(d) => { (duration(d)) } None => { span.muted { "not ended" } } } }
+                                        td.mono { @match r.return_value { Some(v) => { (v) " (" (crate::report::actions::return_label(v)) ")" } None => { "—" } } }
+                                        td.mono.small { @if let Some(l) = r.line { (l) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The row classes of an action: where the failure started or one around it, and how slow.
+fn action_class(r: &crate::report::actions::ActionRow, innermost: bool) -> Option<String> {
+    let mut classes = Vec::new();
+    if innermost {
+        classes.push("act-failed".to_string());
+    } else if r.failed() {
+        classes.push("act-failed-around".to_string());
+    }
+    match r.slowness() {
+        0 => {}
+        n => classes.push(format!("slow-{n}")),
+    }
+    (!classes.is_empty()).then(|| classes.join(" "))
+}
+
+/// `0 s`, `12 s`, `1 min 11 s`, `2 h 03 min`.
+fn duration(seconds: i64) -> String {
+    match seconds {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min {} s", s / 60, s % 60),
+        s => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
     }
 }
 
