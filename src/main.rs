@@ -66,6 +66,12 @@ enum Command {
         /// Write the JSON report (schema msidiag/1) to FILE, or `-` for stdout (then no text summary).
         #[arg(long, value_name = "FILE|-")]
         json: Option<String>,
+        /// Write JSON Lines (sessions, findings, timeline events; docs/jsonl.md) to FILE, or `-` for stdout (then no text summary).
+        #[arg(long, value_name = "FILE|-")]
+        jsonl: Option<String>,
+        /// The case name written on every JSON Lines record (default: the first path's name).
+        #[arg(long, value_name = "NAME")]
+        case: Option<String>,
         /// Time zone of the machine the logs come from: an offset like +05:30 or a name like Europe/Berlin.
         #[arg(long, value_name = "+HH:MM|IANA", value_parser = tz_arg)]
         tz: Option<TzSpec>,
@@ -228,6 +234,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Analyze {
             paths,
             json,
+            jsonl,
+            case,
             tz,
             threads,
             date_order,
@@ -268,7 +276,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if redact {
                 msidiag::report::redact::Redactor::learn(&analysis).redact(&mut analysis);
             }
+            let jsonl_to_stdout = jsonl.as_deref() == Some("-");
             let json_to_stdout = json.as_deref() == Some("-");
+            if json_to_stdout && jsonl_to_stdout {
+                return Err(usage(
+                    "msidiag: --json - and --jsonl - cannot both write to stdout",
+                ));
+            }
             if let Some(target) = &json {
                 let text = report::json::render(&analysis);
                 if json_to_stdout {
@@ -276,6 +290,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     writeln!(out, "{text}")?;
                 } else if let Err(e) = std::fs::write(target, text + "\n") {
                     return Err(usage(format!("msidiag: cannot write {target}: {e}")));
+                }
+            }
+            if let Some(target) = &jsonl {
+                let case = case.unwrap_or_else(|| report::jsonl::case_name(&paths));
+                let result = if jsonl_to_stdout {
+                    let out = std::io::BufWriter::new(std::io::stdout().lock());
+                    report::jsonl::write(&analysis, &case, out)
+                } else {
+                    std::fs::File::create(target)
+                        .map(std::io::BufWriter::new)
+                        .and_then(|mut out| {
+                            report::jsonl::write(&analysis, &case, &mut out)?;
+                            out.flush()
+                        })
+                };
+                match result {
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                    Err(e) => return Err(usage(format!("msidiag: cannot write {target}: {e}"))),
+                    Ok(()) => {}
                 }
             }
             for (target, write) in [
@@ -304,7 +337,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     )));
                 }
             }
-            if !json_to_stdout {
+            if !json_to_stdout && !jsonl_to_stdout {
                 let style = report::text::Style {
                     color: color.enabled(),
                 };

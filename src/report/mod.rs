@@ -1,4 +1,4 @@
-//! Output formats, one per file: `json` (the machine contract `msidiag/1`), `csv` (evidence
+//! Output formats, one per file: `json` (the machine contract `msidiag/1`), `jsonl` (JSON Lines for search and timeline tools), `csv` (evidence
 //! rows and the merged timeline), `text` (the terminal summary) and `html` (the self-contained
 //! ticket report); `relations` writes the sentences of a finding's relations, for all of them;
 //! `actions` tabulates a session's actions;
@@ -17,6 +17,7 @@ mod analysis;
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod jsonl;
 pub mod log_context;
 pub mod redact;
 pub(crate) mod relations;
