@@ -223,11 +223,27 @@ pub fn user_cancelled(v: &SessionView) -> Vec<Finding> {
         }
         None => String::new(),
     };
+    // Changes start with the install script (InstallInitialize, `Executing op:` lines); a cancel
+    // in the dialogs before it changed nothing.
+    let script_ran = v.events()[..first_2.unwrap_or(v.events().len())]
+        .iter()
+        .any(|e| {
+            e.text.contains("Executing op: ")
+                || matches!(&e.kind, EventKind::ActionStart { action } if action == "InstallInitialize")
+        });
+    let changes = if script_ran {
+        "Nothing is left half-installed: the changes made so far were rolled back."
+    } else {
+        "It stopped before the install script ran, so nothing on the machine was changed."
+    };
     let summary = format!(
-        "The {} of {} was cancelled (1602){}. {who}{before} Nothing is left half-installed: the changes were rolled back.",
+        "The {} of {} was cancelled (1602){}. {who}{before} {changes}",
         fv.operation.noun(),
         v.product_label(),
-        where_.as_ref().map(|a| format!(" during {a}")).unwrap_or_default(),
+        where_
+            .as_ref()
+            .map(|a| format!(" during {a}"))
+            .unwrap_or_default(),
     );
     vec![family_finding(
         v,

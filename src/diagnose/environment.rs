@@ -101,6 +101,97 @@ fn held_file(message: &str) -> Option<(String, String, String)> {
     Some((file, name, id))
 }
 
+/// The files a session scheduled for replacement or deletion at the restart: field 2 of a
+/// `Note: 1: 1903|1904|1907 2: <file>` record, else the path of an `Info 1903.` message that
+/// names a held file. Each with the index of the event.
+pub fn reboot_operations(v: &SessionView) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for (i, e) in v.events().iter().enumerate() {
+        match &e.kind {
+            EventKind::Note {
+                code: 1903 | 1904 | 1907,
+                args,
+            } => {
+                if let Some(file) = args.iter().map(|a| a.trim()).find(|a| a.contains('\\')) {
+                    out.push((i, file.to_string()));
+                }
+            }
+            EventKind::Info {
+                code: 1903 | 1904 | 1907,
+                message,
+            } => {
+                if let Some(file) = path_in(message) {
+                    out.push((i, file));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The message numbers of the reboot operations, `1903` or `1903/1904`.
+pub fn reboot_codes(v: &SessionView, ops: &[(usize, String)]) -> String {
+    let mut codes: Vec<u32> = ops
+        .iter()
+        .filter_map(|(i, _)| match &v.event(*i).kind {
+            EventKind::Note { code, .. } | EventKind::Info { code, .. } => Some(*code),
+            _ => None,
+        })
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The processes `Info 1603.` names as holding files: (file, process, PID).
+pub fn held_files(v: &SessionView) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = Vec::new();
+    for e in v.events() {
+        if let EventKind::Info {
+            code: 1603,
+            message,
+        } = &e.kind
+        {
+            if let Some(h) = held_file(message) {
+                if !out
+                    .iter()
+                    .any(|x| x.0.eq_ignore_ascii_case(&h.0) && x.2 == h.2)
+                {
+                    out.push(h);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The first Windows path in a message (`C:\…` up to the end of its sentence).
+fn path_in(message: &str) -> Option<String> {
+    let bytes = message.as_bytes();
+    let start = (1..bytes.len().saturating_sub(1)).find(|&k| {
+        bytes[k] == b':' && bytes[k + 1] == b'\\' && bytes[k - 1].is_ascii_alphabetic()
+    })? - 1;
+    let rest = &message[start..];
+    let end = rest.find(". ").unwrap_or(rest.len());
+    Some(rest[..end].trim_end_matches('.').trim().to_string())
+}
+
+/// The distinct files (case-insensitive) of [`reboot_operations`].
+pub fn unique_files(ops: &[(usize, String)]) -> Vec<&str> {
+    let mut files: Vec<&str> = Vec::new();
+    for (_, f) in ops {
+        if !files.iter().any(|g| g.eq_ignore_ascii_case(f)) {
+            files.push(f);
+        }
+    }
+    files
+}
+
 pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
     // A successful session that needs a restart is a note (`session_notes.rs`), not a failure.
     if !(v.failed() || v.session.truncated) {
@@ -156,6 +247,51 @@ pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
         fixes.push(Fix::text("Close the applications that use the product's files (or restart the machine), then retry"));
     }
     fixes.push(rerun_logged(&FixValues::of(v)));
+    // A lock Windows Installer worked around by scheduling the file for the restart (1903/
+    // 1904/1907, read from the note's path fields) did not stop the install: context only.
+    let reboot_ops = reboot_operations(v);
+    let handled = v.error_events(&[1306]).is_empty()
+        && !reboot_ops.is_empty()
+        && sharing.is_empty()
+        && held
+            .iter()
+            .all(|(file, _, _)| reboot_ops.iter().any(|(_, f)| f.eq_ignore_ascii_case(file)));
+    if handled {
+        let files: Vec<&str> = unique_files(&reboot_ops);
+        cited.extend(reboot_ops.iter().map(|(i, _)| *i));
+        let holder = if held.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({})",
+                held.iter()
+                    .map(|(f, n, i)| format!("{f} was held by {n}, PID {i}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        };
+        let summary = format!(
+            "During the {} of {}, {} file{} in use{holder}; Windows Installer scheduled {} for the restart (message {}), so the lock did not stop the install. Context only, not the cause of {}.",
+            v.session.operation.noun(),
+            v.product_label(),
+            files.len(),
+            if files.len() == 1 { " was" } else { "s were" },
+            if files.len() == 1 { "its replacement" } else { "their replacement" },
+            reboot_codes(v, &reboot_ops),
+            if v.failed() { "the failure" } else { "an outcome" },
+        );
+        let mut f = v.draft(
+            ids::FILES_IN_USE,
+            "Files to be replaced were in use (replaced at restart)".to_string(),
+            Confidence::Low,
+            summary,
+        );
+        f.evidence = v.evidence(&cited);
+        f.fixes = vec![Fix::text(
+            "Restart the machine to complete the scheduled file replacement; close the program that held the file before the next install",
+        )];
+        return vec![f];
+    }
     let what = if held.is_empty() {
         "files the installer had to replace were in use".to_string()
     } else {

@@ -20,7 +20,12 @@ pub fn notes(timeline: &Timeline, findings: &[Finding], inputs: &[InputReport]) 
                 && f.id != ids::FIRST_FAILURE
                 && f.confidence > super::Confidence::Low
         });
-        if specific {
+        // A cancel whose finding says where it happened needs no more inputs.
+        let cancel_explained = s.outcome == Outcome::Cancelled
+            && findings.iter().any(|f| {
+                f.session.as_deref() == Some(s.id.as_str()) && f.id == ids::USER_CANCELLED
+            });
+        if specific || cancel_explained {
             continue;
         }
         let mut lacks = Vec::new();

@@ -477,6 +477,9 @@ pub fn decoded_error(v: &SessionView) -> Vec<Finding> {
     values.push(("code", n.code.to_string()));
     if let Some(path) = n.args.iter().find(|a| a.contains('\\')) {
         values.push(("path", super::fixes::command_path(path)));
+        if let Some((folder, _)) = path.trim().trim_end_matches('\\').rsplit_once('\\') {
+            values.push(("folder", super::fixes::command_path(folder)));
+        }
     }
     let mut fixes = family_fixes(shown, &as_pairs(&values));
     if family.is_some()
@@ -497,7 +500,10 @@ pub fn decoded_error(v: &SessionView) -> Vec<Finding> {
             format!("msidiag explain {}", e.raw),
         ));
     }
-    fixes.push(rerun_logged(&fv));
+    let rerun = rerun_logged(&fv);
+    if !fixes.iter().any(|f| f.command == rerun.command) {
+        fixes.push(rerun);
+    }
     let mut cited = vec![n.index];
     cited.extend(all.iter().filter(|m| m.code == n.code).map(|m| m.index));
     cited.extend(v.first_failed_action().map(|(i, _)| i));
@@ -636,6 +642,7 @@ mod tests {
         assert_eq!(id(1402, &["HKLM\\X", "5"]), Some("insufficient-privileges"));
         assert_eq!(id(1335, &["disk1.cab"]), Some("cabinet-corrupt"));
         assert_eq!(id(1327, &["E:\\"]), Some("invalid-drive"));
-        assert_eq!(id(1304, &["C:\\x"]), None);
+        assert_eq!(id(1304, &["C:\\x"]), Some("file-write-failed"));
+        assert_eq!(id(1304, &["C:\\x", "5"]), Some("file-write-failed"));
     }
 }

@@ -2,8 +2,10 @@
 //! `service-stop-failed`, 1922 (could not be deleted) → `service-delete-failed`, 1923 (could not
 //! be installed) → `service-install-failed`, or `service-marked-for-deletion` when the session
 //! also shows Windows error 1072 / HRESULT 0x80070430 (the old service is deleted but still
-//! held open: the fix is to close the handles or restart, not `sc start`). 1920 (failed to
-//! start) is `environment.rs`.
+//! held open: the fix is to close the handles or restart, not `sc start`), or — with medium
+//! confidence — when the same session's ServiceControl op deleted that service before the
+//! 1923. A ServiceInstall op with a built-in account (LocalSystem) rules out the account
+//! cause. 1920 (failed to start) is `environment.rs`.
 //!
 //! The service is read from the message fields (`[2]` display name, `[3]` service name), else
 //! from the quotes and parentheses of the message, else from the `ServiceInstall` op. Causes
@@ -12,7 +14,7 @@
 
 use super::evidence::SessionView;
 use super::fixes::FixValues;
-use super::numbered::{as_pairs, family_fixes, numbered_errors, session_values, Numbered};
+use super::numbered::{as_pairs, family_fixes_for, numbered_errors, session_values, Numbered};
 use super::{Confidence, Finding};
 use crate::kb::families;
 use crate::model::Event;
@@ -92,6 +94,73 @@ fn install_reasons(v: &SessionView) -> Vec<(usize, u32)> {
         .collect()
 }
 
+/// `Executing op: ServiceControl(,Name=X,Action=N,…)` or `ServiceInstall(Name=X,…)` before
+/// `before`: the named op's fields, as (index, field text) for service `key`.
+fn service_ops<'a>(
+    v: &'a SessionView,
+    op: &str,
+    key: &str,
+    before: usize,
+) -> Vec<(usize, &'a str)> {
+    let marker = format!("Executing op: {op}(");
+    v.events()[..before.min(v.events().len())]
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let p = e.text.find(&marker)?;
+            let fields = &e.text[p + marker.len()..];
+            let name = fields.split("Name=").nth(1)?.split([',', ')']).next()?;
+            name.eq_ignore_ascii_case(key).then_some((i, fields))
+        })
+        .collect()
+}
+
+/// The value of `Field=` in an op's fields.
+fn op_field<'a>(fields: &'a str, field: &str) -> Option<&'a str> {
+    fields
+        .split(',')
+        .find_map(|f| f.trim().strip_prefix(field)?.strip_prefix('='))
+        .map(str::trim)
+}
+
+/// The session's own ServiceControl op that deleted service `key` before the error: the
+/// delete bits of msidbServiceControlEvent (0x8 on install, 0x80 on uninstall).
+fn deleted_in_session(v: &SessionView, key: &str, before: usize) -> Option<usize> {
+    service_ops(v, "ServiceControl", key, before)
+        .into_iter()
+        .rev()
+        .find(|(_, f)| {
+            op_field(f, "Action")
+                .and_then(|a| a.parse::<u32>().ok())
+                .is_some_and(|a| a & 0x88 != 0)
+        })
+        .map(|(i, _)| i)
+}
+
+/// The account the ServiceInstall op names, when it is a built-in one (LocalSystem,
+/// LocalService, NetworkService, or none, which means LocalSystem).
+fn builtin_account(v: &SessionView, key: &str, before: usize) -> Option<(usize, String)> {
+    let (i, fields) = service_ops(v, "ServiceInstall", key, before).pop()?;
+    let account = op_field(fields, "StartName").unwrap_or("");
+    let lower = account.to_ascii_lowercase();
+    let builtin = account.is_empty()
+        || lower == "localsystem"
+        || lower.ends_with("\\localservice")
+        || lower.ends_with("\\networkservice")
+        || lower.ends_with("\\local service")
+        || lower.ends_with("\\network service");
+    builtin.then(|| {
+        (
+            i,
+            if account.is_empty() {
+                "LocalSystem".to_string()
+            } else {
+                account.to_string()
+            },
+        )
+    })
+}
+
 pub fn service_errors(v: &SessionView) -> Vec<Finding> {
     if !(v.failed() || v.session.truncated) {
         return Vec::new();
@@ -137,6 +206,15 @@ pub fn service_errors(v: &SessionView) -> Vec<Finding> {
         } else {
             ""
         };
+        let deleted_before = match (&key, code) {
+            (Some(k), 1923) if marked.is_empty() => deleted_in_session(v, k, first.index),
+            _ => None,
+        };
+        let account = match (&key, code) {
+            (Some(k), 1923) => builtin_account(v, k, first.index),
+            _ => None,
+        };
+        let mut confidence = Confidence::High;
         let (id, title, summary) = match code {
             1921 => (
                 "service-stop-failed",
@@ -156,13 +234,26 @@ pub fn service_errors(v: &SessionView) -> Vec<Finding> {
                     format!("The package could not install the service {shown} (error 1923) because the old service of that name is marked for deletion (Windows error 1072, 0x80070430, cited): it was deleted while something still held it open, and Windows will not create it again until every handle is closed or the machine restarts. Starting the service by hand (`sc start`) cannot help.{ending}"),
                 )
             }
+            _ if deleted_before.is_some() => {
+                cited.extend(deleted_before);
+                confidence = Confidence::Medium;
+                (
+                    "service-marked-for-deletion",
+                    format!("Service {shown} is probably still marked for deletion"),
+                    format!("The same session deleted the service {shown} (its ServiceControl op with a delete action, cited) and then could not create it again (error 1923). Windows keeps a deleted service marked for deletion while anything (its own process, services.msc, Task Manager, a monitoring agent) still holds it open, and refuses to create one of that name until the handles close or the machine restarts. The log shows no Windows error 1072 to confirm it, hence medium confidence.{ending}"),
+                )
+            }
             _ => {
                 let reasons = install_reasons(v);
                 cited.extend(reasons.iter().map(|(i, _)| *i));
-                let why = match reasons.first().map(|(_, c)| *c) {
-                    Some(1057) => " The log shows Windows error 1057: the account named for the service does not exist or its password is wrong.",
-                    Some(1073) => " The log shows Windows error 1073: a service of that name already exists.",
-                    _ => " The Windows error behind it is not in the message: usually the service account does not exist or has a wrong password (1057), or a service of that name already exists (1073).",
+                let why = match (reasons.first().map(|(_, c)| *c), &account) {
+                    (Some(1057), _) => " The log shows Windows error 1057: the account named for the service does not exist or its password is wrong.".to_string(),
+                    (Some(1073), _) => " The log shows Windows error 1073: a service of that name already exists.".to_string(),
+                    (_, Some((i, a))) => {
+                        cited.push(*i);
+                        format!(" The Windows error behind it is not in the message. The service runs as {a} (its ServiceInstall op, cited), so a wrong account or password is ruled out: usually a service of that name already exists (1073) or is still marked for deletion (1072).")
+                    }
+                    _ => " The Windows error behind it is not in the message: usually the service account does not exist or has a wrong password (1057), or a service of that name already exists (1073).".to_string(),
                 };
                 (
                     "service-install-failed",
@@ -171,10 +262,11 @@ pub fn service_errors(v: &SessionView) -> Vec<Finding> {
                 )
             }
         };
+        let key_of_fix = account.as_ref().map(|_| "builtin");
         let fixes = families::family(id)
-            .map(|f| family_fixes(f, &as_pairs(&values)))
+            .map(|f| family_fixes_for(f, key_of_fix, &as_pairs(&values)))
             .unwrap_or_default();
-        out.push(v.finding(id, title, Confidence::High, summary, &cited, fixes));
+        out.push(v.finding(id, title, confidence, summary, &cited, fixes));
     }
     out
 }

@@ -4,6 +4,8 @@
 //!
 //! It must not produce findings or call a successful session failed.
 
+use super::environment::{held_files, reboot_operations, unique_files};
+use super::evidence::SessionView;
 use crate::model::{EventKind, MsiInstallerFact};
 use crate::timeline::{Outcome, Timeline};
 
@@ -14,19 +16,11 @@ pub fn reboot_notes(timeline: &Timeline) -> Vec<String> {
             continue;
         }
         let code = s.exit_code.or(s.facts.status).unwrap_or(3010);
-        let scheduled = s
-            .events
-            .iter()
-            .filter(|e| {
-                matches!(
-                    &e.kind,
-                    EventKind::Info {
-                        code: 1903 | 1904 | 1907,
-                        ..
-                    } | EventKind::Note { code: 2329, .. }
-                )
-            })
-            .count();
+        let view = SessionView::new(s);
+        let ops = reboot_operations(&view);
+        let files = unique_files(&ops);
+        let held = held_files(&view);
+        let scheduled = files.len();
         let event_says = s.events.iter().any(|e| match &e.kind {
             EventKind::WinEvent(w) => matches!(w.msi(), Some(MsiInstallerFact::Reboot { .. })),
             _ => false,
@@ -34,10 +28,27 @@ pub fn reboot_notes(timeline: &Timeline) -> Vec<String> {
         let why = match (scheduled, event_says) {
             (0, false) => String::new(),
             (0, true) => " (the event log's 1038 record says a restart is required)".to_string(),
-            (n, _) => format!(
-                " ({n} file operation{} scheduled for the restart: files that were in use)",
-                if n == 1 { " was" } else { "s were" }
-            ),
+            (n, _) => {
+                let named: Vec<String> = files
+                    .iter()
+                    .take(3)
+                    .map(
+                        |f| match held.iter().find(|(h, _, _)| h.eq_ignore_ascii_case(f)) {
+                            Some((_, process, pid)) => {
+                                format!("{f}, held by {process} (PID {pid})")
+                            }
+                            None => f.to_string(),
+                        },
+                    )
+                    .collect();
+                format!(
+                    " ({n} file{} in use {} scheduled for replacement at the restart: {}{})",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "was" } else { "were" },
+                    named.join("; "),
+                    if n > 3 { "; …" } else { "" }
+                )
+            }
         };
         out.push(format!(
             "{} ({}) succeeded but needs a restart to complete ({code}){why}; this is not a failure.",
