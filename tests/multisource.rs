@@ -1143,6 +1143,97 @@ fn evtx_only_connect_failed() -> Case {
     }
 }
 
+/// Only the Application log of a German Windows: a per-machine install by a standard user
+/// stopped with 11925 ("Fehler 1925. …"), then 11708 and 1033 with status 1603. The numbered
+/// error is read by the event id and the number and mapped through the same family as the
+/// MSI log's `Error 1925.`. Shape of 1925: the `two-sessions` case; the German word follows
+/// the translated 1714 lines of nextcloud/desktop#9201 (a word, the number, a full stop).
+fn evtx_only_1925_german() -> Case {
+    let (product, code, pkg) = (
+        "Adatum Kiosk",
+        "{6B2D8F41-0C93-4E7A-B5D1-8A3F7C2E9D60}",
+        "C:\\Users\\lweber\\Downloads\\AdatumKiosk.msi",
+    );
+    let cpid = 9032u32;
+    let t = Utc.with_ymd_and_hms(2026, 11, 9, 13, 40, 5).unwrap();
+    let failed = Failed {
+        pid: cpid,
+        package: pkg,
+        product,
+        version: "2.2.0",
+        manufacturer: "Adatum",
+        code,
+    };
+    let mut records = app_noise(t);
+    records.extend(failed.records(
+        t,
+        t + Duration::seconds(8),
+        vec![msi(
+            11925,
+            t + Duration::seconds(6),
+            cpid,
+            &[&format!("Produkt: {product} -- Fehler 1925. Sie haben nicht die erforderlichen Rechte, um diese Installation für alle Benutzer des Computers abzuschließen. Melden Sie sich als Administrator an, und wiederholen Sie dann die Installation.")],
+        )],
+    ));
+    records.sort_by_key(|r| r.time);
+    Case {
+        name: "evtx-only-1925-german",
+        files: vec![("Application.evtx", write_evtx(&records))],
+    }
+}
+
+/// Only the Application log of a failed uninstall: a 1013 record carries the package's own
+/// message (no Windows Installer number), then 11725 "Removal failed." and 1034 with status
+/// 1603. Ids and layout: the MsiInstaller event message file (1013 `%1`, 11725, 1034) and
+/// wixtoolset/issues#5180 (EventData strings + binary product code).
+fn evtx_only_uninstall_1013() -> Case {
+    let (product, code, pkg) = (
+        "Tailspin Toolbox",
+        "{A3C7E15B-92D4-4F08-8B6A-1D0E5C7F2A94}",
+        "{A3C7E15B-92D4-4F08-8B6A-1D0E5C7F2A94}",
+    );
+    let cpid = 4410u32;
+    let t = Utc.with_ymd_and_hms(2026, 11, 12, 9, 5, 31).unwrap();
+    let mut records = app_noise(t);
+    let mut outcome = outcome_record(
+        t + Duration::seconds(5),
+        cpid,
+        product,
+        "4.0.0",
+        "1603",
+        "Tailspin",
+        code,
+    );
+    outcome.event_id = 1034;
+    records.extend([
+        msi(1040, t, cpid, &[pkg, &cpid.to_string()]),
+        msi(
+            1013,
+            t + Duration::seconds(3),
+            cpid,
+            &[&format!("Product: {product} -- Tailspin Toolbox cannot be removed while Tailspin Hub is installed. Remove Tailspin Hub first.")],
+        ),
+        msi(
+            11725,
+            t + Duration::seconds(4),
+            cpid,
+            &[&format!("Product: {product} -- Removal failed.")],
+        ),
+        outcome,
+        msi(
+            1042,
+            t + Duration::seconds(6),
+            cpid,
+            &[pkg, &cpid.to_string()],
+        ),
+    ]);
+    records.sort_by_key(|r| r.time);
+    Case {
+        name: "evtx-only-uninstall-1013",
+        files: vec![("Application.evtx", write_evtx(&records))],
+    }
+}
+
 fn cases() -> Vec<Case> {
     vec![
         windows_temp_acl(),
@@ -1159,6 +1250,8 @@ fn cases() -> Vec<Case> {
         evtx_only_launch_condition(),
         evtx_only_old_version_not_removed(),
         evtx_only_connect_failed(),
+        evtx_only_1925_german(),
+        evtx_only_uninstall_1013(),
     ]
 }
 

@@ -2,7 +2,8 @@
 //! Installer keeps or remembers, and could not get it. One finding per session, the most
 //! specific that the evidence shows, in this order:
 //! `old-version-not-removed` (1714 during RemoveExistingProducts: the OLD product's package),
-//! `patch-missing` (a cached .msp gone, 1635/1636), `package-code-mismatch` (a source found but
+//! `patch-missing` (a cached .msp gone, 1635; or the patch offered could not be opened, 1636),
+//! `package-code-mismatch` (a source found but
 //! rejected: a rebuilt package), `cached-package-missing` (the cached .msi in
 //! C:\Windows\Installer gone) and `source-missing` (1706/1612 after every source was tried).
 //! The summary says why the reported one wins over the others the log also shows.
@@ -15,7 +16,7 @@
 
 use super::evidence::SessionView;
 use super::fixes::FixValues;
-use super::numbered::{as_pairs, family_fixes, numbered_errors, session_values, Numbered};
+use super::numbered::{as_pairs, family_fixes_for, numbered_errors, session_values, Numbered};
 use super::{ids, Confidence, Finding};
 use crate::kb::families;
 use crate::model::EventKind;
@@ -156,12 +157,11 @@ fn cache_facts(v: &SessionView) -> CacheFacts {
             EventKind::CustomActionReturned { action, .. } if action.is_empty() => {
                 f.engine_call.push(i)
             }
-            EventKind::Note { code: 2203, args }
-                if !f.tried.is_empty() || !f.patch_missing.is_empty() =>
-            {
+            EventKind::Note { code: 2203, args } => {
+                let searching = !f.tried.is_empty() || !f.patch_missing.is_empty();
                 if let Some(p) = args.first().map(|a| a.trim()).filter(|a| {
                     let l = a.to_ascii_lowercase();
-                    a.contains('\\') && (l.ends_with(".msi") || l.ends_with(".msp"))
+                    a.contains('\\') && (l.ends_with(".msp") || (searching && l.ends_with(".msi")))
                 }) {
                     if !f.source_paths.iter().any(|(_, q)| q == p) {
                         f.source_paths.push((i, p.to_string()));
@@ -247,6 +247,12 @@ pub fn cache_and_source(v: &SessionView) -> Vec<Finding> {
         .source_paths
         .iter()
         .find(|(_, p)| p.to_ascii_lowercase().ends_with(".msp"));
+    let patch_error = patch_source.and_then(|(i, _)| match &v.event(*i).kind {
+        EventKind::Note { args, .. } => args
+            .get(1)
+            .and_then(|a| super::numbered::system_error_in_text(&format!("system error {a}"))),
+        _ => None,
+    });
     match patch_source {
         Some((_, p)) => {
             values.push(("patch", p.clone()));
@@ -340,17 +346,33 @@ pub fn cache_and_source(v: &SessionView) -> Vec<Finding> {
             .map(|(_, p)| p.clone())
             .filter(|p| !p.is_empty())
             .collect();
-        let summary = format!(
-            "The {} of {} needed an installed patch{}, whose cached copy is missing from C:\\Windows\\Installer, and its source could not be found{}. Without it the product cannot be repaired, patched or removed.",
-            v.session.operation.noun(),
-            v.product_label(),
-            if patches.is_empty() { String::new() } else { format!(" ({})", patches.join(", ")) },
-            tried.as_ref().map(|t| format!(" ({t})")).unwrap_or_default(),
-        );
+        let unopenable = f.patch_missing.is_empty() && exit_in(v, &[1636]);
+        if unopenable {
+            values.push(("fix_key", "1636".to_string()));
+        }
+        let summary = if unopenable {
+            let patch = patch_source.map(|(_, p)| p.as_str());
+            format!(
+                "The patch{} offered to {} could not be opened (1636{}): the file is damaged or incomplete (an interrupted download or copy), is not a Windows Installer patch, or could not be read. Nothing was patched.",
+                patch.map(|p| format!(" {p}")).unwrap_or_default(),
+                v.product_label(),
+                patch_error
+                    .map(|e| format!("; opening it gave {}", e.describe()))
+                    .unwrap_or_default(),
+            )
+        } else {
+            format!(
+                "The {} of {} needed an installed patch{}, whose cached copy is missing from C:\\Windows\\Installer, and its source could not be found{}. Without it the product cannot be repaired, patched or removed.",
+                v.session.operation.noun(),
+                v.product_label(),
+                if patches.is_empty() { String::new() } else { format!(" ({})", patches.join(", ")) },
+                tried.as_ref().map(|t| format!(" ({t})")).unwrap_or_default(),
+            )
+        };
         return vec![family_finding(
             v,
             ids::PATCH_MISSING,
-            None,
+            unopenable.then(|| "The patch offered could not be opened".to_string()),
             Confidence::High,
             summary,
             &cited,
@@ -435,8 +457,12 @@ fn family_finding(
     let title = title
         .or_else(|| family.map(|f| f.title.to_string()))
         .unwrap_or_else(|| id.to_string());
+    let key = values
+        .iter()
+        .find(|(k, _)| *k == "fix_key")
+        .map(|(_, v)| v.as_str());
     let mut fixes = family
-        .map(|f| family_fixes(f, &as_pairs(values)))
+        .map(|f| family_fixes_for(f, key, &as_pairs(values)))
         .unwrap_or_default();
     fixes.dedup();
     v.finding(id, title, confidence, summary, cited, fixes)

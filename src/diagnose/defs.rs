@@ -404,7 +404,8 @@ fn family_doc(f: &'static families::Family) -> FindingDoc {
                 .iter()
                 .map(|x| {
                     // Placeholders the rule fills from the log read as `<name>` here.
-                    let description = families::fill(x.description, &[]);
+                    let description =
+                        format!("{}{}", families::fill(x.description, &[]), x.condition());
                     match x.command {
                         Some(c) => format!("{description}: {}", families::fill(c, &[])),
                         None => description,

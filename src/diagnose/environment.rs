@@ -20,6 +20,17 @@ fn quoted(v: &SessionView, idx: &[usize]) -> Option<String> {
         EventKind::Error { code, message } => Some(format!("Error {code}. {message}")),
         EventKind::ProductMessage { message, .. } => Some(message.clone()),
         EventKind::Info { code, message } => Some(format!("Info {code}. {message}")),
+        // An MsiInstaller record: the sentence the user saw, as written (any language).
+        EventKind::WinEvent(w) => w
+            .data
+            .first()
+            .map(|d| {
+                d.split_once(" -- ")
+                    .map_or(d.as_str(), |(_, m)| m)
+                    .trim()
+                    .to_string()
+            })
+            .filter(|m| !m.is_empty()),
         _ => None,
     })
 }

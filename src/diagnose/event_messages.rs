@@ -65,7 +65,10 @@ pub fn package_message_in_event_log(v: &SessionView) -> Vec<Finding> {
         ),
         &cited,
         vec![
-            Fix::text(format!("Do what the message asks (\"{message}\"), then install again")),
+            Fix::text(format!(
+                "Do what the message asks (\"{message}\"), then run the {} again",
+                v.session.operation.noun()
+            )),
             rerun_logged(&FixValues::of(v)),
         ],
     )]

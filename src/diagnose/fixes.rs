@@ -26,6 +26,17 @@ impl FixValues {
             // `******* Product: {GUID}` names an installed product, not a package.
             .filter(|p| !p.starts_with('{'))
             .or_else(|| view.property("OriginalDatabase").map(|p| p.value))
+            // An event-log session: the package its 1040 record names.
+            .or_else(|| {
+                view.win_events()
+                    .into_iter()
+                    .find_map(|(_, w)| match w.msi() {
+                        Some(crate::model::MsiInstallerFact::TransactionBegin {
+                            target, ..
+                        }) if target.to_ascii_lowercase().ends_with(".msi") => Some(target.clone()),
+                        _ => None,
+                    })
+            })
             .unwrap_or_else(|| "<path to the .msi>".to_string());
         let base = s
             .product

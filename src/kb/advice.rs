@@ -57,6 +57,34 @@ use super::fix_texts::*;
 // ---- exit codes ---------------------------------------------------------------------------
 
 const EXIT_CODE_ADVICE: &[(u32, Advice)] = &[
+    (87, Advice {
+        causes: &["The msiexec command line is malformed: an unknown option, a property value with spaces that is not quoted, or a quote that does not close."],
+        fixes: &["Quote every path and property value with spaces, and check the options against msiexec /? (template): msiexec /i \"<package.msi>\" PROPERTY=\"value with spaces\" /l*v \"%TEMP%\\install.log\""],
+    }),
+    (1624, Advice {
+        causes: &["A transform (.mst) given with TRANSFORMS= is missing, unreadable or not made for this package."],
+        fixes: &["Check the path of every .mst on the command line and that it was made for this exact package version."],
+    }),
+    (1635, Advice {
+        causes: &["The patch (.msp) given, or a patch already installed whose cached copy in C:\\Windows\\Installer was deleted, could not be opened."],
+        fixes: &["Get the same patch file again and reapply it (template): msiexec /p \"<patch.msp>\" /l*v \"%TEMP%\\patch.log\"", "Restore deleted .msp files in C:\\Windows\\Installer under their cached names; never clean that folder by hand."],
+    }),
+    (1636, Advice {
+        causes: &["The patch file is damaged or incomplete (an interrupted download or copy), is not a Windows Installer patch, or could not be read."],
+        fixes: &["Compare its checksum with the vendor's (template): certutil -hashfile \"<patch.msp>\" SHA256; download it again to a local folder and reapply it."],
+    }),
+    (1642, Advice {
+        causes: &["The patch does not apply to what is installed: another version, edition or language of the product, or the product is not installed."],
+        fixes: &["Check the installed version (Programs and Features, or the log's ProductVersion) against the versions the patch targets, and use the patch made for it."],
+    }),
+    (1643, Advice {
+        causes: &["A policy forbids applying the patch (DisablePatch, or non-administrators may not patch)."],
+        fixes: &["Check the Windows Installer policies: reg query \"HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\Installer\"; apply the patch as an administrator."],
+    }),
+    (1649, Advice {
+        causes: &["The patch is not allowed to be removed (it was not authored as uninstallable), or it is a security update that must stay."],
+        fixes: &["Remove the whole product instead, or install the next version that supersedes the patch."],
+    }),
     (1601, Advice {
         causes: &[
             "The Windows Installer service (msiserver) is disabled (Start = 4) or cannot start.",
@@ -414,6 +442,44 @@ const HRESULT_ADVICE: &[(u32, Advice)] = &[
 ];
 
 const WIN32_ADVICE: &[(u32, Advice)] = &[
+    (2, Advice {
+        causes: &[
+            "A file the operation names does not exist: a package, cabinet or custom-action file that was moved, cleaned up or quarantined.",
+            "The path was built from a property that is empty or points elsewhere on this machine.",
+        ],
+        fixes: &["Find the path in the same log line (or the Note fields before it) and check that it exists; copy the package and its .cab files to a local folder and run it from there."],
+    }),
+    (3, Advice {
+        causes: &[
+            "A folder of the path does not exist: a removed drive, an unmapped network drive, or a remembered install folder on a disk that is gone.",
+            "A TEMP or TMP variable points at a folder that was deleted.",
+        ],
+        fixes: &["Check the folder named in the log (dir \"<folder>\" (template)); for a remembered install folder, pass a folder that exists (INSTALLDIR=...) or repair from the original package."],
+    }),
+    (53, Advice {
+        causes: &["The network path (a share the package or its source lives on) cannot be reached, or the account running the install (SYSTEM for the service) has no access to it."],
+        fixes: &["Copy the package to a local folder and run it from there, or check that the computer account can reach the share (template): dir \"\\\\<server>\\<share>\""],
+    }),
+    (110, Advice {
+        causes: &["The file could not be opened: it is missing, locked, on a drive the service cannot see (RAM disk, SUBST or a mapped drive of the user), or blocked by security software."],
+        fixes: &["Run the package from a local folder on C:, not from a mapped, SUBST or RAM drive, with a verbose log (template): msiexec /i \"C:\\Temp\\<package.msi>\" /l*v \"%TEMP%\\install.log\""],
+    }),
+    (1057, Advice {
+        causes: &["The account a service is configured to run as does not exist, is mistyped (missing domain or .\\ prefix) or its password is wrong."],
+        fixes: &["Check the account the package passes (the ServiceInstall op's StartName, or the property the vendor documents), then retry with a valid account and password."],
+    }),
+    (1072, Advice {
+        causes: &["The service was deleted but a handle to it is still open (services.msc, Event Viewer, Task Manager, a monitoring agent, its own process), so Windows keeps it marked for deletion."],
+        fixes: &["Close the Services console, Event Viewer and Task Manager; if sc queryex <service> (template) still shows it, restart the machine, then retry."],
+    }),
+    (1073, Advice {
+        causes: &["A service with the same name already exists, often left behind by an earlier version or a failed uninstall."],
+        fixes: &["Inspect it (template): sc qc <service>; remove the leftover product properly, or delete the stale service (sc delete <service>, template) and restart, then retry."],
+    }),
+    (1392, Advice {
+        causes: &["The file or directory on disk is corrupted (file system damage), or a cloud-sync or filter driver returns a broken file."],
+        fixes: &["Check the disk (chkdsk C: /scan), and on a damaged system run: sfc /scannow; then retry from a fresh copy of the package."],
+    }),
     (5, Advice {
         causes: &[CAUSE_NOT_ELEVATED, "An ACL denies access to the file, folder or registry key.", CAUSE_AV],
         fixes: &[FIX_VERBOSE_INSTALL, "Use Process Monitor (filter Result is ACCESS DENIED) to find the exact path, then inspect it with icacls (template): icacls \"<path>\""],

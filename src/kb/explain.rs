@@ -112,7 +112,8 @@ impl Section {
                 .fixes
                 .iter()
                 .map(|x| {
-                    let description = families::fill(x.description, &[]);
+                    let description =
+                        format!("{}{}", families::fill(x.description, &[]), x.condition());
                     match x.command {
                         Some(c) => format!("{description}: {}", families::fill(c, &[])),
                         None => description,

@@ -27,6 +27,18 @@ pub struct FixTemplate {
     pub key: Option<&'static str>,
 }
 
+impl FixTemplate {
+    /// When a keyed fix applies, for a reader of the family's docs: ` (when the error carries
+    /// 0x80131047)`, ` (otherwise)`; empty for a fix that always applies.
+    pub fn condition(&self) -> String {
+        match self.key {
+            None => String::new(),
+            Some("other") => " (otherwise)".to_string(),
+            Some(k) => format!(" (when the error carries {k})"),
+        }
+    }
+}
+
 /// One failure family.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Family {
