@@ -76,6 +76,8 @@ pub struct SessionFacts {
     pub upgrade_removal: bool,
     /// `Executing op: ProductInfo(…,ProductName=X,…)`: the product's name from the script.
     pub script_product_name: Option<String>,
+    /// `SOURCEMGMT: Looking for sourcelist for product {…}` before any RemoveExistingProducts.
+    pub sourcelist_product: Option<Sourced<String>>,
 }
 
 impl SessionFacts {
@@ -164,6 +166,23 @@ impl SessionFacts {
                 }
                 EventKind::ActionStart { action } if action == "RemoveExistingProducts" => {
                     f.upgrade_removal = true;
+                }
+                // Before any RemoveExistingProducts, the source search is for the session's own
+                // product (inside it, for the old one).
+                EventKind::MsiMessage { message }
+                    if !f.upgrade_removal
+                        && f.sourcelist_product.is_none()
+                        && message.starts_with("SOURCEMGMT: Looking for sourcelist for product {") =>
+                {
+                    let code = message
+                        .trim_start_matches("SOURCEMGMT: Looking for sourcelist for product ")
+                        .trim();
+                    if code.len() == 38 && code.ends_with('}') {
+                        f.sourcelist_product = Some(Sourced {
+                            value: code.to_ascii_uppercase(),
+                            event: i,
+                        });
+                    }
                 }
                 EventKind::MsiMessage { message } => {
                     if let Some(op) = message.strip_prefix("Executing op: ProductInfo(") {

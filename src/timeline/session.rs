@@ -134,6 +134,7 @@ impl InstallSession {
             product_code: facts
                 .property("ProductCode")
                 .or_else(|| facts.engine_product_code.clone())
+                .or_else(|| facts.sourcelist_product.clone())
                 .map(|s| s.value),
             version,
             operation: facts.operation(),
