@@ -263,7 +263,9 @@ pub fn files_in_use(v: &SessionView) -> Vec<Finding> {
     let reboot_ops = reboot_operations(v);
     let handled = v.error_events(&[1306]).is_empty()
         && !reboot_ops.is_empty()
-        && sharing.is_empty()
+        && !cited
+            .iter()
+            .any(|&i| matches!(v.event(i).kind, EventKind::Procmon(_)))
         && held
             .iter()
             .all(|(file, _, _)| reboot_ops.iter().any(|(_, f)| f.eq_ignore_ascii_case(file)));

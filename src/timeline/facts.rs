@@ -172,7 +172,8 @@ impl SessionFacts {
                 EventKind::MsiMessage { message }
                     if !f.upgrade_removal
                         && f.sourcelist_product.is_none()
-                        && message.starts_with("SOURCEMGMT: Looking for sourcelist for product {") =>
+                        && message
+                            .starts_with("SOURCEMGMT: Looking for sourcelist for product {") =>
                 {
                     let code = message
                         .trim_start_matches("SOURCEMGMT: Looking for sourcelist for product ")
