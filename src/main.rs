@@ -106,6 +106,33 @@ enum Command {
         #[arg(long)]
         no_user_rules: bool,
     },
+    /// Analyse many machines: each CASE (one machine's collection, a folder or a zip) gets
+    /// OUT/<case>/report.html and report.json, then OUT/index.html (root causes ranked by
+    /// machines hit), OUT/fleet.csv (one row per machine) and OUT/fleet.jsonl (every case's
+    /// JSON Lines).
+    Fleet {
+        /// One folder or zip per machine.
+        #[arg(required = true)]
+        cases: Vec<PathBuf>,
+        /// The folder to write into (created when missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Cases analysed at once (default: all cores); each case uses one thread.
+        #[arg(long, value_name = "N", value_parser = threads_arg)]
+        threads: Option<usize>,
+        /// Time zone of the machines (as for analyze).
+        #[arg(long, value_name = "+HH:MM|IANA", value_parser = tz_arg)]
+        tz: Option<TzSpec>,
+        /// Lines of the MSI log shown around each evidence line in the HTML reports (0: none).
+        #[arg(long, value_name = "N", default_value_t = msidiag::report::log_context::DEFAULT_RADIUS)]
+        context: u64,
+        /// Add the rules of a rule file, or of every *.toml in a folder (repeatable).
+        #[arg(long = "rules", value_name = "PATH")]
+        rules: Vec<PathBuf>,
+        /// Ignore the per-user rule folder.
+        #[arg(long)]
+        no_user_rules: bool,
+    },
     /// Convert a Process Monitor capture (.PML) to a CSV like Procmon's own en-US export of the
     /// default columns (UTF-8 with BOM, CRLF, every field quoted), without Windows.
     Convert {
@@ -206,6 +233,10 @@ enum RulesCommand {
         built_in: bool,
     },
 }
+
+/// `msidiag fleet`, in its own file beside this one.
+#[path = "main/fleet.rs"]
+mod fleet;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -351,6 +382,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("msidiag: nothing to analyse: the inputs were read but hold no records");
             }
             Ok(())
+        }
+        Command::Fleet {
+            cases,
+            out,
+            threads,
+            tz,
+            context,
+            rules,
+            no_user_rules,
+        } => {
+            let rules = load_rules(&rules, !no_user_rules).map_err(|problems| {
+                usage(format!(
+                    "{}\nmsidiag: the rule files have problems; nothing was analysed",
+                    problems.join("\n")
+                ))
+            })?;
+            let options = Options {
+                rules,
+                tz,
+                threads: Some(1),
+                date_order: None,
+                context: (context > 0).then_some(context),
+            };
+            fleet::run(&cases, &out, threads, &options)
         }
         Command::Convert {
             capture,

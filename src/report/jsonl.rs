@@ -165,7 +165,7 @@ fn session_host(s: &InstallSession) -> Option<String> {
 }
 
 /// The first computer any session or machine-wide record names.
-fn case_host(a: &Analysis) -> Option<String> {
+pub(crate) fn case_host(a: &Analysis) -> Option<String> {
     a.sessions.iter().find_map(session_host).or_else(|| {
         a.machine_events.iter().find_map(|e| match &e.kind {
             EventKind::WinEvent(w) if !w.computer.is_empty() => Some(w.computer.clone()),

@@ -1,7 +1,8 @@
 //! Output formats, one per file: `json` (the machine contract `msidiag/1`), `jsonl` (JSON Lines for search and timeline tools), `csv` (evidence
 //! rows and the merged timeline), `text` (the terminal summary) and `html` (the self-contained
 //! ticket report); `relations` writes the sentences of a finding's relations, for all of them;
-//! `actions` tabulates a session's actions;
+//! `actions` tabulates a session's actions; `fleet` summarises a case for `msidiag fleet`
+//! (its index page is `html/fleet_index.rs`);
 //! `log_context` plans the log lines shown around evidence (`--context`);
 //! `redact` (`--redact`) hides user and machine names before any of them runs.
 //! Renderers read an
@@ -15,6 +16,7 @@
 pub mod actions;
 mod analysis;
 pub mod csv;
+pub mod fleet;
 pub mod html;
 pub mod json;
 pub mod jsonl;

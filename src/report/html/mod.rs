@@ -25,6 +25,7 @@ use crate::timeline::align::format_offset;
 use crate::timeline::{InstallSession, Outcome};
 
 mod csp;
+pub mod fleet_index;
 mod log_context;
 mod svg_timeline;
 
