@@ -328,7 +328,7 @@ fn read_one(
                 r.report.encoding = Some(input::decode::detect(&bytes).as_str());
                 sources::procmon::read_csv_source_keeping(&display, &source, keep)
             } else {
-                sources::procmon::read_pml_source(&display, &source)
+                sources::procmon::read_pml_source_keeping(&display, &source, keep)
             };
             r.report.problems = file.problems;
             if file.rows_total == 0 {

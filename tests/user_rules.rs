@@ -645,3 +645,42 @@ when = "any"
     let plain = analyze_json(&["--no-user-rules"], &case("xs-not-elevated-procmon-csv"));
     assert!(!plain.to_string().contains("QueryDirectory"));
 }
+
+#[test]
+fn user_rules_see_pml_records_the_reader_drops() {
+    let dir = tempfile::tempdir().unwrap();
+    // Explorer's successful CreateFile on the Desktop is a record the PML filter drops.
+    let rules = rule_file(
+        &dir,
+        "pml.toml",
+        r#"
+[[rule]]
+id = "explorer-opened-desktop"
+title = "Explorer opened {folder}"
+summary = "Explorer opened {folder}."
+when = "any"
+  [[rule.match]]
+  source = "procmon"
+  process = '(?i)^explorer\.exe$'
+  path = '(?i)^(?P<folder>C:\\Users\\[^\\]+\\Desktop)$'
+  result = '^SUCCESS$'
+"#,
+    );
+    let input = case("xs-windows-temp-acl");
+    let r = analyze_json(
+        &["--no-user-rules", "--rules", rules.to_str().unwrap()],
+        &input,
+    );
+    let f = finding(&r, "explorer-opened-desktop").unwrap_or_else(|| panic!("{r:#}"));
+    assert_eq!(f["title"], "Explorer opened C:\\Users\\kchen\\Desktop");
+    assert!(
+        f["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["path"].as_str().unwrap().ends_with("install-capture.PML")),
+        "{f:#}"
+    );
+    let plain = analyze_json(&["--no-user-rules"], &input);
+    assert!(!plain.to_string().contains("kchen\\\\Desktop"), "{plain:#}");
+}

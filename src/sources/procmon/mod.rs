@@ -85,6 +85,15 @@ pub fn read_pml_source(path: &Arc<str>, source: &Source) -> ProcmonFile {
     pml::read::read(path, source, false)
 }
 
+/// [`read_pml_source`], also keeping the records the user's rules match (`keep`).
+pub fn read_pml_source_keeping(
+    path: &Arc<str>,
+    source: &Source,
+    keep: Option<&crate::sources::keep::ExtraKeep>,
+) -> ProcmonFile {
+    pml::read::read_keeping(path, source, keep)
+}
+
 /// Reads a native PML capture, keeping every record (for conversion to CSV).
 pub fn read_pml_all(path: &Arc<str>, bytes: &[u8]) -> ProcmonFile {
     pml::read::read(path, &Source::Memory(bytes), true)

@@ -16,6 +16,7 @@ use super::capture::{Capture, Process, RawEvent};
 use super::decode::{decode, Decoded};
 use super::names::{class_name, CLASS_PROCESS};
 use crate::model::{Event, EventKind, Origin, ProcmonOp, Timestamp};
+use crate::sources::keep::ExtraKeep;
 use crate::sources::procmon::detail::{lifecycle_facts, LifecycleFacts};
 use crate::sources::procmon::filter::{
     classify_result, is_msiexec, keep_row_with_temps, ResultClass, TempDirs,
@@ -41,11 +42,27 @@ pub(in crate::sources::procmon) fn read(
     source: &Source,
     keep_all: bool,
 ) -> ProcmonFile {
-    read_batched(path, source, keep_all, BATCH)
+    read_batched(path, source, keep_all, BATCH, None)
+}
+
+/// [`read`], also keeping the records the user's rules match (`extra`).
+pub(in crate::sources::procmon) fn read_keeping(
+    path: &Arc<str>,
+    source: &Source,
+    extra: Option<&ExtraKeep>,
+) -> ProcmonFile {
+    read_batched(path, source, false, BATCH, extra)
 }
 
 /// [`read`] with batches of `batch_len` records.
-fn read_batched(path: &Arc<str>, source: &Source, keep_all: bool, batch_len: usize) -> ProcmonFile {
+fn read_batched(
+    path: &Arc<str>,
+    source: &Source,
+    keep_all: bool,
+    batch_len: usize,
+    extra: Option<&ExtraKeep>,
+) -> ProcmonFile {
+    let extra = extra.filter(|k| k.wants_rows());
     let mut problems = Problems::new(path);
     let mut file = ProcmonFile {
         has_dates: true,
@@ -59,12 +76,14 @@ fn read_batched(path: &Arc<str>, source: &Source, keep_all: bool, batch_len: usi
         capture: &capture,
         tracked: installer_processes(&capture),
         keep_all,
+        extra,
     };
     let mut records = Records {
         path,
         capture: &capture,
         temps: TempDirs::default(),
         keep_all,
+        extra,
     };
     let mut unknown_processes = 0u64;
     let mut take = |batch: Batch, file: &mut ProcmonFile, problems: &mut Problems| {
@@ -156,6 +175,8 @@ struct Candidate {
     result: String,
     result_class: ResultClass,
     tracked: bool,
+    /// A user rule matches it: kept whatever the filter says.
+    wanted: bool,
     decoded: Decoded,
     facts: LifecycleFacts,
 }
@@ -165,6 +186,8 @@ struct Judge<'c, 'a> {
     capture: &'c Capture<'a>,
     tracked: HashSet<u32>,
     keep_all: bool,
+    /// Records the user's rules match are kept too (decoded to be tested).
+    extra: Option<&'c ExtraKeep>,
 }
 
 impl Judge<'_, '_> {
@@ -190,6 +213,7 @@ impl Judge<'_, '_> {
             None => ResultClass::Noise, // `0x…`: never a signal name
         };
         let tracked = self.tracked.contains(&raw.process_index);
+        let mut wanted = None;
         if !self.keep_all {
             let cannot_matter = match result_class {
                 ResultClass::Noise => !(lifecycle && tracked),
@@ -197,10 +221,21 @@ impl Judge<'_, '_> {
                 ResultClass::Strong => false,
             };
             if cannot_matter {
-                return;
+                // Only with user rules: decode the record to test it against them.
+                let Some(extra) = self.extra else { return };
+                let decoded = decode(&raw, self.capture);
+                let name = processes
+                    .get(&raw.process_index)
+                    .map_or("", |p| p.name.as_str());
+                let result = result_name(raw.result);
+                if !extra.row([name, &decoded.operation, &decoded.path, result.trim()]) {
+                    return;
+                }
+                wanted = Some(decoded);
             }
         }
-        let decoded = decode(&raw, self.capture);
+        let is_wanted = wanted.is_some();
+        let decoded = wanted.unwrap_or_else(|| decode(&raw, self.capture));
         let facts = if lifecycle {
             lifecycle_facts(&decoded.operation, &decoded.detail)
         } else {
@@ -215,6 +250,7 @@ impl Judge<'_, '_> {
             result: result_name(raw.result),
             result_class,
             tracked,
+            wanted: is_wanted,
             decoded,
             facts,
         });
@@ -269,6 +305,8 @@ struct Records<'c, 'a> {
     capture: &'c Capture<'a>,
     temps: TempDirs,
     keep_all: bool,
+    /// Records the user's rules match are kept too.
+    extra: Option<&'c ExtraKeep>,
 }
 
 impl Records<'_, '_> {
@@ -282,6 +320,7 @@ impl Records<'_, '_> {
             result,
             result_class,
             tracked,
+            wanted,
             decoded,
             facts,
         } = c;
@@ -289,7 +328,17 @@ impl Records<'_, '_> {
             self.temps.learn(facts.env_temp.as_deref());
             self.temps.learn(facts.env_tmp.as_deref());
         }
+        let wanted = wanted
+            || self.extra.is_some_and(|k| {
+                let name = self
+                    .capture
+                    .processes
+                    .get(&process_index)
+                    .map_or("", |p| p.name.as_str());
+                k.row([name, &decoded.operation, &decoded.path, result.trim()])
+            });
         if !self.keep_all
+            && !wanted
             && !keep_row_with_temps(
                 tracked,
                 decoded.operation.as_bytes(),
