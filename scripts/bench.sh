@@ -84,7 +84,7 @@ gen_user_rules() { # file
     for ((n = 0; n < 20; n++)); do
       printf '[[rule]]\nid = "agent-denied-%d"\ntitle = "Agent%d was denied {path}"\nsummary = "Agent%d was denied {path} during the install."\n' "$n" "$n" "$n"
       printf '  [[rule.match]]\n  source = "procmon"\n  process = %s\n  path = %s\n  result = %s\n\n' \
-        "'(?i)^agent${n}svc\.exe\$'" "'(?i)^(?P<path>C:\\Program Files\\Agent${n}\\.*)'" "'^(?:ACCESS DENIED|SHARING VIOLATION)\$'"
+        "'(?i)^agent${n}svc\.exe\$'" "'(?i)^(?P<path>C:\\\\Program Files\\\\Agent${n}\\\\.*)'" "'^(?:ACCESS DENIED|SHARING VIOLATION)\$'"
     done
     for ((n = 0; n < 10; n++)); do
       printf '[[rule]]\nid = "agent-event-%d"\ntitle = "Agent%d logged a failure"\nsummary = "The Application log has Agent%d event %d."\n' "$n" "$n" "$n" "$((4000 + n))"

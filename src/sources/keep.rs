@@ -22,6 +22,10 @@ pub struct RowPattern {
 #[derive(Debug, Clone, Default)]
 pub struct ExtraKeep {
     lines: Option<RegexSet>,
+    /// Every line pattern in one regex over a whole window of text (`(?mR:…)|…`): one search
+    /// per window finds the few lines worth testing one by one. `None` when a pattern needs
+    /// the line as its whole text (`\A`, `\z`): every line is tested then.
+    window: Option<Regex>,
     notes: Vec<u32>,
     rows: RowSets,
 }
@@ -52,9 +56,23 @@ impl ExtraKeep {
                 .build()
                 .ok()
         };
-        let lines = (!lines.is_empty())
-            .then(|| set(&lines.iter().map(|r| r.as_str()).collect::<Vec<_>>()))
-            .flatten();
+        let mut unique: Vec<&str> = lines.iter().map(|r| r.as_str()).collect();
+        unique.sort_unstable();
+        unique.dedup();
+        let window = (!unique.is_empty()
+            && !unique
+                .iter()
+                .any(|p| p.contains("\\A") || p.contains("\\z") || p.contains("-m")))
+        .then(|| {
+            let alternation: Vec<String> = unique.iter().map(|p| format!("(?mR:{p})")).collect();
+            regex::RegexBuilder::new(&alternation.join("|"))
+                .size_limit(64 << 20)
+                .dfa_size_limit(64 << 20)
+                .build()
+                .ok()
+        })
+        .flatten();
+        let lines = (!unique.is_empty()).then(|| set(&unique)).flatten();
         let mut sets = RowSets {
             blocks: rows.len(),
             ..RowSets::default()
@@ -78,6 +96,7 @@ impl ExtraKeep {
             .collect();
         Some(ExtraKeep {
             lines,
+            window,
             notes: notes.to_vec(),
             rows: sets,
         })
@@ -86,6 +105,21 @@ impl ExtraKeep {
     /// True when a user pattern matches this MSI log line (its text without `\r`).
     pub fn line(&self, text: &str) -> bool {
         self.lines.as_ref().is_some_and(|s| s.is_match(text))
+    }
+
+    /// The byte ranges of `text` (many lines) where a line pattern may match: a line that
+    /// overlaps none of them matches no pattern. `None`: test every line.
+    pub fn line_candidates(&self, text: &str) -> Option<Vec<(usize, usize)>> {
+        if self.lines.is_none() {
+            return Some(Vec::new());
+        }
+        let window = self.window.as_ref()?;
+        Some(
+            window
+                .find_iter(text)
+                .map(|m| (m.start(), m.end()))
+                .collect(),
+        )
     }
 
     /// True when a user block names this note number.
@@ -100,21 +134,38 @@ impl ExtraKeep {
 
     /// True when a `procmon` block matches this row (process name, operation, path, result).
     pub fn row(&self, fields: [&str; 4]) -> bool {
+        self.row_with(|f| std::borrow::Cow::Borrowed(fields[f]))
+    }
+
+    /// [`ExtraKeep::row`] with the fields read on demand (`field(0..4)`: process name,
+    /// operation, path, result): fields are tested process, operation, result, path, and the
+    /// test stops as soon as no block can match any more.
+    pub fn row_with<'f>(&self, mut field: impl FnMut(usize) -> std::borrow::Cow<'f, str>) -> bool {
         let s = &self.rows;
         if s.blocks == 0 {
             return false;
         }
-        let mut hit = vec![[false; 4]; s.blocks];
-        for (f, slot) in s.fields.iter().enumerate() {
-            if let Some((set, owners)) = slot {
-                for i in set.matches(fields[f]).iter() {
-                    hit[owners[i]][f] = true;
-                }
+        // Blocks still possible: those that do not name a field, or whose pattern matched it.
+        let mut alive: Vec<bool> = vec![true; s.blocks];
+        for f in [0, 1, 3, 2] {
+            let Some((set, owners)) = &s.fields[f] else {
+                continue;
+            };
+            let matched = set.matches(&field(f));
+            let mut hit = vec![false; s.blocks];
+            for i in matched.iter() {
+                hit[owners[i]] = true;
+            }
+            let mut any = false;
+            for (b, a) in alive.iter_mut().enumerate() {
+                *a = *a && (!s.names[b][f] || hit[b]);
+                any |= *a;
+            }
+            if !any {
+                return false;
             }
         }
-        hit.iter()
-            .zip(&s.names)
-            .any(|(h, named)| (0..4).all(|f| !named[f] || h[f]))
+        alive.iter().any(|a| *a)
     }
 }
 

@@ -230,6 +230,18 @@ fn decode_window(
             let (_, _, errors) = decoder.decode_to_string(raw, &mut text, true);
             had_errors = errors;
             lines.reserve(text.len() / 80);
+            // With user line patterns: one search over the window names the candidate lines.
+            let candidates = keep.and_then(|k| k.line_candidates(&text));
+            let mut hit = 0;
+            let mut may_match = |from: usize, to: usize| match &candidates {
+                None => keep.is_some(),
+                Some(c) => {
+                    while c.get(hit).is_some_and(|&(_, end)| end < from) {
+                        hit += 1;
+                    }
+                    c.get(hit).is_some_and(|&(start, _)| start <= to)
+                }
+            };
             let mut from = 0;
             // Inside an over-long line: its rest up to the next break is dropped (counted).
             let mut skip = !start_is_break;
@@ -237,7 +249,12 @@ fn decode_window(
                 if std::mem::take(&mut skip) {
                     cut += 1;
                 } else {
-                    lines.push(classify_keeping(capped(&text[from..nl], &mut cut), keep));
+                    let candidate = may_match(from, nl);
+                    lines.push(classify_keeping(
+                        capped(&text[from..nl], &mut cut),
+                        keep,
+                        candidate,
+                    ));
                 }
                 from = nl + 1;
             }
@@ -246,7 +263,12 @@ fn decode_window(
             if skip {
                 cut += 1;
             } else if is_last || from < text.len() {
-                lines.push(classify_keeping(capped(&text[from..], &mut cut), keep));
+                let candidate = may_match(from, text.len());
+                lines.push(classify_keeping(
+                    capped(&text[from..], &mut cut),
+                    keep,
+                    candidate,
+                ));
             }
         })?;
     }

@@ -110,11 +110,12 @@ pub enum Classified {
 
 /// Classifies one physical line (without `\n`; a trailing `\r` is removed here).
 pub fn classify(raw: &str) -> Classified {
-    classify_keeping(raw, None)
+    classify_keeping(raw, None, false)
 }
 
-/// [`classify`], also keeping a routine line the user's rules ask for (`keep`).
-pub fn classify_keeping(raw: &str, keep: Option<&ExtraKeep>) -> Classified {
+/// [`classify`], also keeping a routine line the user's rules ask for (`keep`: a note number
+/// they name, or, when `may_match` says the line is a candidate, a line pattern).
+pub fn classify_keeping(raw: &str, keep: Option<&ExtraKeep>, may_match: bool) -> Classified {
     let line = raw.strip_suffix('\r').unwrap_or(raw);
     if line.trim().is_empty() {
         return Classified::Blank;
@@ -123,15 +124,16 @@ pub fn classify_keeping(raw: &str, keep: Option<&ExtraKeep>) -> Classified {
         return Classified::Banner(line.to_string());
     }
     let parsed = parse_line(line);
-    if parsed.routine && !keep.is_some_and(|k| wanted(k, line, &parsed)) {
+    if parsed.routine && !keep.is_some_and(|k| wanted(k, line, &parsed, may_match)) {
         return Classified::Routine(parsed.time);
     }
     Classified::Kept(line.to_string(), parsed)
 }
 
 /// True when a user rule matches a routine line (its text, or the number of its note).
-fn wanted(keep: &ExtraKeep, line: &str, parsed: &ParsedLine) -> bool {
-    matches!(parsed.kind, EventKind::Note { code, .. } if keep.note(code)) || keep.line(line)
+fn wanted(keep: &ExtraKeep, line: &str, parsed: &ParsedLine, may_match: bool) -> bool {
+    matches!(parsed.kind, EventKind::Note { code, .. } if keep.note(code))
+        || may_match && keep.line(line)
 }
 
 /// Line-by-line session splitter: feed physical lines in order, then `finish`.
@@ -486,18 +488,27 @@ mod tests {
         let pattern = regex::Regex::new("UI is none").unwrap();
         let keep = ExtraKeep::new(&[&pattern], &[2205], &[]).unwrap();
         assert!(matches!(
-            classify_keeping(line, Some(&keep)),
+            classify_keeping(line, Some(&keep), true),
             Classified::Kept(..)
         ));
         assert!(matches!(
-            classify_keeping(note, Some(&keep)),
+            classify_keeping(line, Some(&keep), false),
+            Classified::Routine(_)
+        ));
+        assert!(matches!(
+            classify_keeping(note, Some(&keep), false),
             Classified::Kept(..)
         ));
         let other = ExtraKeep::new(&[&pattern], &[], &[]).unwrap();
         assert!(matches!(
-            classify_keeping(note, Some(&other)),
+            classify_keeping(note, Some(&other), true),
             Classified::Routine(_)
         ));
+        // One search over many lines names the candidates.
+        let text = format!("{note}\n{line}\n{note}");
+        let hits = keep.line_candidates(&text).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert!(hits[0].0 > note.len() && hits[0].1 <= note.len() + 1 + line.len());
     }
 
     fn split(text: &str) -> Vec<LogSession> {

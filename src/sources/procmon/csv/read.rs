@@ -533,9 +533,22 @@ impl Split<'_> {
         is_lifecycle_operation(&value(c.operation))
             || classify_result_bytes(value(c.result).trim_ascii()) != ResultClass::Noise
             || self.extra.is_some_and(|k| {
-                let [p, o, a, r] = [c.process_name, c.operation, c.path, c.result].map(value);
-                let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-                k.row([&s(&p), &s(&o), &s(&a), s(&r).trim()])
+                k.row_with(|f| {
+                    let column = [c.process_name, c.operation, c.path, c.result][f];
+                    let text = match value(column) {
+                        std::borrow::Cow::Borrowed(b) => String::from_utf8_lossy(b),
+                        std::borrow::Cow::Owned(v) => {
+                            std::borrow::Cow::Owned(String::from_utf8_lossy(&v).into_owned())
+                        }
+                    };
+                    match text {
+                        std::borrow::Cow::Borrowed(t) if f == 3 => {
+                            std::borrow::Cow::Borrowed(t.trim())
+                        }
+                        t if f == 3 => std::borrow::Cow::Owned(t.trim().to_string()),
+                        t => t,
+                    }
+                })
             })
     }
 
