@@ -355,6 +355,7 @@ fn read_one(
                 .problems
                 .push(format!("{display}: the file is empty"));
         }
+        InputKind::Unknown if read_pasted(&mut r, &display, &source, options) => {}
         InputKind::Unknown => {
             r.report.status = InputStatus::Unrecognized;
             r.report.problems.push(format!(
@@ -372,6 +373,49 @@ fn read_one(
     r.report.problems.extend(load_note);
     r
 }
+
+/// Reads an input that is not a log as written but a pasted excerpt of one (quote marks, a
+/// flattened line, literal `\r\n`, a CI tool's clock prefix: `input::paste`), when undoing the
+/// paste gives an MSI log. Says how the text was normalised; line numbers stay the file's own.
+fn read_pasted(
+    r: &mut ReadInput,
+    display: &Arc<str>,
+    source: &Source,
+    options: SessionOptions,
+) -> bool {
+    let Some(bytes) = source.memory().filter(|b| b.len() <= MAX_EXCERPT) else {
+        return false;
+    };
+    let decoded = input::decode::decode(bytes);
+    let Some(excerpt) = input::paste::normalise(&decoded.text) else {
+        return false;
+    };
+    if sniff(excerpt.text().as_bytes()) != InputKind::Msilog {
+        return false;
+    }
+    let file = msilog::read_excerpt(
+        display,
+        &excerpt.lines,
+        &excerpt.origins,
+        decoded.encoding,
+        options,
+    );
+    r.report.kind = InputKind::Msilog.as_str();
+    r.report.encoding = Some(file.encoding.as_str());
+    if file.sessions.iter().any(|s| s.truncated) {
+        r.report.status = InputStatus::Truncated;
+    }
+    r.report.problems.push(format!(
+        "{display}: a pasted excerpt, not a log as written: {}; the MSI log lines were read from the result",
+        excerpt.how.join("; ")
+    ));
+    r.report.problems.extend(file.problems);
+    r.log_sessions = file.sessions;
+    true
+}
+
+/// Largest input tried as a pasted excerpt (pastes are small; a large unrecognised file is not one).
+const MAX_EXCERPT: usize = 16 << 20;
 
 /// Disk files at least this large are read window by window instead of loaded whole.
 const LARGE_INPUT: u64 = 64 << 20;

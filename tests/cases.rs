@@ -168,6 +168,15 @@ fn check_case(dir: &Path) -> Result<(), String> {
                 ));
             }
         }
+        for part in want["problems_contain"].as_array().into_iter().flatten() {
+            let part = part.as_str().unwrap();
+            let problems = input["problems"].as_array().unwrap();
+            if !problems.iter().any(|p| p.as_str().unwrap().contains(part)) {
+                return Err(format!(
+                    "{case}: no problem of input {file} holds {part:?}: {problems:?}"
+                ));
+            }
+        }
     }
     let notes: Vec<&str> = r["notes"]
         .as_array()
@@ -192,6 +201,23 @@ fn check_case(dir: &Path) -> Result<(), String> {
                 .any(|e| e["path"].as_str().unwrap().ends_with(file));
             if !cited {
                 return Err(format!("{case}: {id} cites nothing from {file}"));
+            }
+        }
+    }
+    for (id, lines) in per_finding(&expected, "finding_evidence_lines") {
+        let finding = finding(&r, id).ok_or_else(|| format!("{case}: no finding {id}"))?;
+        let cited: Vec<u64> = finding["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["line"].as_u64())
+            .collect();
+        for line in lines.as_array().unwrap() {
+            let line = line.as_u64().unwrap();
+            if !cited.contains(&line) {
+                return Err(format!(
+                    "{case}: {id} does not cite line {line}; cites {cited:?}"
+                ));
             }
         }
     }

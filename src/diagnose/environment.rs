@@ -455,6 +455,16 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
         .filter_map(|(i, w)| Some((i, of_this_service(w)?)))
         .collect();
     let mut cited = cited;
+    // A cut log whose last lines are the error (no action ended after it): the dialog waited.
+    let dialog_waiting = v.session.truncated
+        && cited.iter().max().is_some_and(|&last| {
+            !v.session.events.iter().skip(last + 1).any(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::ActionEnded { .. } | EventKind::EngineReturned { .. }
+                )
+            })
+        });
     cited.extend(scm.iter().map(|(i, _)| *i));
     // The log's clock is not aligned: System records of the same day still say why.
     let same_day: Vec<(&Event, ServiceStartFailure)> = if scm.is_empty() {
@@ -515,7 +525,7 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
         format!(
             "The package installs the service '{display}'{} and Windows could not start it (error 1920){why}{}",
             key.as_deref().map(|k| format!(" ({k})")).unwrap_or_default(),
-            if v.session.truncated {
+            if dialog_waiting {
                 " The log ends while the error dialog was waiting for an answer."
             } else {
                 ""

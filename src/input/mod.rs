@@ -1,11 +1,12 @@
 //! Input handling: finding files (`discover`, with zip archives read in memory by `archive`),
 //! deciding what they are (`sniff`), decoding text (`decode`), re-reading chosen lines for the
-//! context around evidence (`excerpt`) and the record of how each input
-//! was read (`report`). Nothing here interprets log contents.
+//! context around evidence (`excerpt`), undoing what pasting did to a log (`paste`) and the
+//! record of how each input was read (`report`). Nothing here interprets log contents.
 
 pub(crate) mod archive;
 pub mod decode;
 pub mod discover;
 pub mod excerpt;
+pub mod paste;
 pub(crate) mod report;
 pub mod sniff;

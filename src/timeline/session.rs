@@ -296,10 +296,38 @@ fn outcome_from_actions(events: &[Event], truncated: bool) -> Outcome {
         Some(1) if !truncated => return Outcome::Success,
         _ => {}
     }
+    // `Product: X -- Installation operation failed.` (the text of event 11708) ends a session
+    // whose footer an excerpt left out.
+    let told = events.iter().rev().find_map(|e| match &e.kind {
+        EventKind::ProductMessage { message, .. } => product_message_outcome(message),
+        _ => None,
+    });
+    if let Some(outcome) = told {
+        return outcome;
+    }
     let last = ended().find(|(action, _)| !is_error_dialog(action));
     match last {
         Some((_, 3)) if truncated => Outcome::Failure,
         _ => Outcome::Unknown,
+    }
+}
+
+/// The outcome an engine's closing `Product: X -- …` sentence states (English only: the words
+/// are the engine's own messages 1707–1729).
+fn product_message_outcome(message: &str) -> Option<Outcome> {
+    let m = message.trim();
+    let closing = ["Installation ", "Removal ", "Configuration "]
+        .iter()
+        .any(|w| m.starts_with(w));
+    if !closing {
+        return None;
+    }
+    if m.ends_with(" failed.") {
+        Some(Outcome::Failure)
+    } else if m.ends_with(" completed successfully.") {
+        Some(Outcome::Success)
+    } else {
+        None
     }
 }
 

@@ -141,6 +141,54 @@ fn read_windowed(
             MAX_KEPT_LINE >> 20
         ));
     }
+    problems.extend(session_problems(path, &sessions));
+    MsiLogFile {
+        encoding,
+        sessions,
+        problems,
+    }
+}
+
+/// Reads a pasted excerpt already brought back to one log line per line
+/// (`src/input/paste.rs`): `origins[i]` is the physical line of the file that line `i + 1`
+/// came from, and every line number in the result (events, session bounds, problems) is the
+/// file's own.
+pub fn read_excerpt(
+    path: &Arc<str>,
+    lines: &[String],
+    origins: &[u64],
+    encoding: TextEncoding,
+    options: SessionOptions,
+) -> MsiLogFile {
+    let mut splitter = session::Splitter::new(path, options);
+    for line in lines {
+        splitter.push_line(line);
+    }
+    let mut sessions = splitter.finish();
+    let map = |n: u64| {
+        n.checked_sub(1)
+            .and_then(|i| origins.get(i as usize))
+            .copied()
+            .unwrap_or(n)
+    };
+    for s in &mut sessions {
+        s.first_line = map(s.first_line);
+        s.last_line = map(s.last_line);
+        for e in &mut s.events {
+            e.origin.line = e.origin.line.map(map);
+        }
+    }
+    let problems = session_problems(path, &sessions);
+    MsiLogFile {
+        encoding,
+        sessions,
+        problems,
+    }
+}
+
+/// What the reader says about each session: no header, no footer, an uncertain date order.
+fn session_problems(path: &Arc<str>, sessions: &[LogSession]) -> Vec<String> {
+    let mut problems = Vec::new();
     for (i, s) in sessions.iter().enumerate() {
         if !s.has_header {
             problems.push(format!(
@@ -162,11 +210,7 @@ fn read_windowed(
             }
         }
     }
-    MsiLogFile {
-        encoding,
-        sessions,
-        problems,
-    }
+    problems
 }
 
 /// The classified lines of one window.

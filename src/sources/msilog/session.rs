@@ -407,10 +407,14 @@ fn finish_session(
         Some(Timestamp::Local(t)) => Some(t),
         _ => None,
     };
+    // A fragment without its header is verbose when it holds `MSI (x) (PP:TT)` engine lines
+    // (a non-verbose log has none before its footer).
+    let verbose =
+        pending.verbose || (!pending.has_header && events.iter().any(|e| e.thread.is_some()));
     LogSession {
         first_line: pending.first_line,
         last_line: pending.last_line,
-        verbose: pending.verbose,
+        verbose,
         has_header: pending.has_header,
         build: pending.build,
         calling_process: pending.calling_process,
