@@ -1,14 +1,21 @@
 //! `custom-action-failed`: a custom action returned an error (`CustomAction X returned actual
 //! error code N`, errors 1720–1723, script runtime errors 2738/2739).
 //!
-//! Reports the action's name, its type decoded from `ActionType` (deferred/immediate,
-//! impersonated/elevated, DLL/EXE/script), the error code and the action's own output lines;
-//! an action that downloads (a URL, Invoke-WebRequest, curl, a bootstrapper) gets a "needs
-//! network or proxy" cause. A nameless `CustomAction  returned …` line is the engine's own call.
+//! Reports the action's name, its type decoded from `ActionType` or proved by the log
+//! (`Invoking remote custom action. DLL:`, the 1720/1721/1722/1723 message that reported it),
+//! deferred/immediate, impersonated/elevated, its location and command line or entry point,
+//! its own result (return or exit code, a script's error with line and column) decoded as a
+//! Win32 error or an HRESULT, the cited 172x lines and the action's own output lines (its
+//! thread's lines and the `Product: X -- …` messages it sent, in any UI language). The
+//! message number (1720…) is never taken for the action's result. An action that downloads
+//! (a URL, Invoke-WebRequest, curl, a bootstrapper) gets a "needs network or proxy" cause; a
+//! WMI error gets the repository checks. A nameless `CustomAction  returned …` line is the
+//! engine's own call, and a message that names no action never makes a second finding.
 
 use super::evidence::{message_code, SessionView};
 use super::fixes::{rerun_logged, FixValues};
 use super::{ids, Confidence, Finding, Fix};
+use crate::kb;
 use crate::model::EventKind;
 
 /// What `ActionType` says about a custom action (the reports label actions with it too).
@@ -71,40 +78,114 @@ fn proven_context(events: &[crate::model::Event], name: &str, at: usize) -> &'st
     "type unknown"
 }
 
-/// Failing custom actions found in a session: (name, code, index of the failure line).
-fn failures(v: &SessionView) -> Vec<(String, Option<i64>, usize)> {
-    let mut out: Vec<(String, Option<i64>, usize)> = Vec::new();
-    for (i, e) in v.events().iter().enumerate() {
-        let found = match &e.kind {
+/// One failing custom action found in a session.
+struct Failure {
+    name: String,
+    /// The action's own result: its return or exit code, or a script's error number (never
+    /// the number of the message that reported it).
+    code: Option<i64>,
+    /// The Windows Installer message that reported the failure (1720–1723, 2738, 2739).
+    message: Option<u32>,
+    /// Index of the first line that showed the failure.
+    at: usize,
+}
+
+/// Failing custom actions found in a session.
+fn failures(v: &SessionView) -> Vec<Failure> {
+    let mut out: Vec<Failure> = Vec::new();
+    let events = v.events();
+    for (i, e) in events.iter().enumerate() {
+        match &e.kind {
             // A nameless `CustomAction  returned actual error code N` line is the engine's own
             // call (RemoveExistingProducts' nested uninstall), never a custom action.
             EventKind::CustomActionReturned {
                 action,
                 code,
                 ignored: false,
-            } if *code != 0 && !action.trim().is_empty() => Some((action.clone(), Some(*code))),
-            kind => match message_code(kind) {
-                Some(c @ (1720..=1723 | 2738 | 2739))
-                    if !matches!(kind, EventKind::Note { .. }) =>
-                {
-                    Some((action_named_in(&e.text).unwrap_or_default(), Some(c as i64)))
+            } if *code != 0 && !action.trim().is_empty() => {
+                if !out.iter().any(|f| f.name == *action) {
+                    out.push(Failure {
+                        name: action.clone(),
+                        code: Some(*code),
+                        message: None,
+                        at: i,
+                    });
                 }
-                _ => None,
-            },
-        };
-        if let Some((name, code)) = found {
-            if !out.iter().any(|(n, _, _)| !name.is_empty() && *n == name) {
-                out.push((name, code, i));
+            }
+            kind => {
+                let Some(m @ (1720..=1723 | 2738 | 2739)) = message_code(kind) else {
+                    continue;
+                };
+                if matches!(kind, EventKind::Note { .. }) {
+                    continue;
+                }
+                let name = action_named_in(&e.text)
+                    .or_else(|| running_action(events, i))
+                    .unwrap_or_default();
+                if let Some(f) = out.iter_mut().find(|f| f.name == name) {
+                    f.message.get_or_insert(m);
+                    if f.code.is_none() && m == 1720 {
+                        f.code = script_error(&e.text);
+                    }
+                } else if !name.is_empty() {
+                    out.push(Failure {
+                        code: (m == 1720).then(|| script_error(&e.text)).flatten(),
+                        name,
+                        message: Some(m),
+                        at: i,
+                    });
+                } else if out.is_empty() {
+                    // Nothing names the action: one nameless finding, never a second one.
+                    out.push(Failure {
+                        name,
+                        code: None,
+                        message: Some(m),
+                        at: i,
+                    });
+                }
             }
         }
     }
     out
 }
 
-/// `… Action RegisterService, location: …` / `Action: X` inside 172x messages.
+/// The custom action running at `at`: the last `Action start` before it, unless that is a
+/// standard action that runs other actions (the failing one is then not known by name).
+fn running_action(events: &[crate::model::Event], at: usize) -> Option<String> {
+    events[..at]
+        .iter()
+        .rev()
+        .find_map(|e| match &e.kind {
+            EventKind::ActionStart { action } => Some(action.clone()),
+            _ => None,
+        })
+        .filter(|a| {
+            !a.chars().all(|c| c.is_ascii_uppercase())
+                && !matches!(
+                    a.as_str(),
+                    "InstallFinalize" | "InstallExecute" | "InstallExecuteAgain" | "ExecuteAction"
+                )
+        })
+}
+
+/// `script error -2147217392,` inside a 1720/1721 message.
+fn script_error(text: &str) -> Option<i64> {
+    let i = text.find("script error ")?;
+    let n: String = text[i + 13..]
+        .chars()
+        .take_while(|c| *c == '-' || c.is_ascii_digit())
+        .collect();
+    n.parse().ok()
+}
+
+/// `… Action RegisterService, location: …`, `Custom action X script error …` and `… for
+/// custom action X` inside 172x/2738 messages.
 fn action_named_in(text: &str) -> Option<String> {
-    let i = text.find("Action ")?;
-    let rest = &text[i + 7..];
+    let i = text
+        .find("Action ")
+        .map(|i| i + 7)
+        .or_else(|| text.find("ustom action ").map(|i| i + 13))?;
+    let rest = &text[i..];
     let name: String = rest
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
@@ -119,17 +200,12 @@ pub fn custom_action_failed(v: &SessionView) -> Vec<Finding> {
     let values = FixValues::of(v);
     failures(v)
         .into_iter()
-        .map(|(name, code, at)| describe(v, &values, &name, code, at))
+        .map(|f| describe(v, &values, &f))
         .collect()
 }
 
-fn describe(
-    v: &SessionView,
-    values: &FixValues,
-    name: &str,
-    code: Option<i64>,
-    at: usize,
-) -> Finding {
+fn describe(v: &SessionView, values: &FixValues, failure: &Failure) -> Finding {
+    let (name, code, at) = (failure.name.as_str(), failure.code, failure.at);
     let events = v.events();
     let scheduled = events[..at]
         .iter()
@@ -177,11 +253,36 @@ fn describe(
             }
             _ => None,
         });
+    // The engine's 1720–1723 (and 2738/2739) lines about this failure: from where the action's
+    // part begins to the end of the action that failed.
+    let end = events[at..]
+        .iter()
+        .position(|e| matches!(e.kind, EventKind::ActionEnded { .. }))
+        .map_or((at + 30).min(events.len()), |p| at + p + 1);
+    let reported: Vec<usize> = (begin..end)
+        .filter(|&i| {
+            matches!(
+                message_code(&events[i].kind),
+                Some(1720..=1723 | 2738 | 2739)
+            ) && (name.is_empty()
+                || !matches!(&events[i].kind, EventKind::Note { args, .. } if args.first().is_some_and(|a| a != name)))
+        })
+        .collect();
+    let message = failure
+        .message
+        .or_else(|| reported.iter().find_map(|&i| message_code(&events[i].kind)));
+    let details = message_details(events, &reported, name);
     let prefix = format!("{name}:");
     let mut output: Vec<usize> = (begin..at)
         .filter(|&i| {
-            matches!(events[i].kind, EventKind::Text) && !events[i].text.starts_with("MSI (")
+            let e = &events[i];
+            (matches!(e.kind, EventKind::Text) && !e.text.starts_with("MSI ("))
+                // What the action's own thread wrote, and the `Product: X -- …` messages it
+                // sent (in any UI language), are its output too.
+                || e.thread.is_some_and(|t| t.custom_action_thread)
+                || matches!(e.kind, EventKind::ProductMessage { .. })
         })
+        .filter(|&i| !reported.contains(&i))
         .collect();
     // Lines of the errors the package tolerated ("translated to success") are never its own.
     output.retain(|&i| !is_tolerated(&events[i].kind));
@@ -198,7 +299,20 @@ fn describe(
         .collect();
 
     let kind = scheduled.and_then(|(_, t)| t).map(decode_action_type);
+    // What the log proves about the kind when no `ActionType` is known.
+    let proven_kind = if invoked.is_some() || message == Some(1723) {
+        Some("DLL")
+    } else if matches!(message, Some(1721 | 1722)) {
+        Some("EXE")
+    } else if matches!(message, Some(1720 | 2738 | 2739)) {
+        Some("script")
+    } else {
+        None
+    };
     let mut traits = Vec::new();
+    if kind.is_none() {
+        traits.extend(proven_kind.map(str::to_string));
+    }
     match &kind {
         Some(t) => {
             traits.push(t.kind.to_string());
@@ -220,14 +334,42 @@ fn describe(
             }
         }
         None if scheduled.is_some() => traits.push("deferred".into()),
-        None => traits.push(proven_context(events, name, at).into()),
+        None => match proven_context(events, name, at) {
+            "type unknown" if !traits.is_empty() => {}
+            context => traits.push(context.into()),
+        },
     }
     if let Some((_, ctx)) = &server {
         traits.push(format!("{ctx} custom action server"));
     }
-    let code_text = code.map_or("an error".to_string(), |c| format!("error code {c}"));
-    let failed_action = v.first_failed_action().filter(|(i, _)| *i >= at);
-    let output_words = if output.is_empty() {
+    let exe = kind
+        .as_ref()
+        .map_or(proven_kind == Some("EXE"), |t| t.kind == "EXE");
+    let script = message == Some(1720) && failure.code.is_some();
+    let meaning = code.and_then(|c| code_meaning(c, exe)).unwrap_or_default();
+    let (title_code, code_text) = match (code, message) {
+        (Some(c), _) if script => (
+            format!("script error {c}"),
+            format!("failed with script error {c}{meaning}"),
+        ),
+        (Some(c), _) => (
+            format!("error code {c}"),
+            format!("returned error code {c}{meaning}"),
+        ),
+        (None, Some(m)) => (
+            format!("error {m}"),
+            format!(
+                "failed (the engine reported error {m}; the action's own result is not in the log)"
+            ),
+        ),
+        (None, None) => ("an error".to_string(), "returned an error".to_string()),
+    };
+    let failed_action = v
+        .first_failed_action()
+        .filter(|(i, a)| *i >= at && *a != name);
+    let output_words = if output.is_empty() && script {
+        " The script's own error is in the engine's Error 1720 line (cited).".to_string()
+    } else if output.is_empty() {
         " It wrote no output of its own to the log.".to_string()
     } else {
         " Its own output lines are cited below; they usually hold the real error.".to_string()
@@ -239,6 +381,7 @@ fn describe(
         .into_iter()
         .collect();
     let mut cited = vec![at];
+    cited.extend(reported.iter().copied());
     cited.extend(scheduled.map(|(i, _)| i));
     cited.extend(invoked.as_ref().map(|(i, _, _)| *i));
     cited.extend(server.as_ref().map(|(i, _)| *i));
@@ -333,6 +476,35 @@ fn describe(
             ));
         }
     }
+    if let Some(c) = code.filter(|c| !(0..=0xFFFF).contains(c)) {
+        let hex = format!("0x{:08X}", kb::code_bits(c).unwrap_or(0));
+        if !hresults.contains(&hex) {
+            fixes.push(Fix::cmd(
+                format!("Decode the error {c} ({hex}) the custom action reported"),
+                format!("msidiag explain {hex}"),
+            ));
+        }
+    }
+    if code
+        .into_iter()
+        .chain(hresults.iter().filter_map(|h| kb::parse_code(h)))
+        .filter_map(kb::code_bits)
+        .any(|b| b & 0xFFFF_F000 == 0x8004_1000)
+    {
+        fixes.push(Fix::cmd(
+            "The action's WMI query failed (0x80041xxx): check the WMI repository, from an elevated prompt",
+            "winmgmt /verifyrepository",
+        ));
+        fixes.push(Fix::cmd(
+            "If it reports an inconsistent repository, repair it, then retry the install",
+            "winmgmt /salvagerepository",
+        ));
+    }
+    if code == Some(1157) {
+        fixes.push(Fix::text(
+            "Error 1157 (ERROR_DLL_NOT_FOUND): a DLL the action needs is missing (often a Visual C++ runtime), or the action's DLL was blocked by antivirus or application control: install the runtime the vendor names, or check the antivirus log",
+        ));
+    }
     for h in &hresults {
         fixes.push(Fix::cmd(
             format!("Decode the error {h} the custom action reported"),
@@ -361,18 +533,119 @@ fn describe(
         fixes,
         ..v.draft(ids::CUSTOM_ACTION_FAILED,
         if name.is_empty() {
-            format!("{display_name} failed with {code_text}")
+            format!("{display_name} failed with {title_code}")
         } else {
-            format!("Custom action {name} failed with {code_text}")
+            format!("Custom action {name} failed with {title_code}")
         },
-        if code.is_some() { Confidence::High } else { Confidence::Medium },
+        if code.is_some() || (message.is_some() && !name.is_empty()) { Confidence::High } else { Confidence::Medium },
         format!(
-            "{display_name} ({}) returned {code_text}{}, which stopped the {} and started the rollback.{output_words}{procmon_words}{network_words}",
+            "{display_name} ({}) {code_text}{}, which stopped the {} and started the rollback.{details}{output_words}{procmon_words}{network_words}",
             traits.join(", "),
             failed_action.map(|(_, a)| format!(" inside {a}")).unwrap_or_default(),
             values.operation.noun(),
         ))
     }
+}
+
+/// What the engine's 172x lines say about the action: its script error's place and text
+/// (1720/1721 scripts), the program it ran (1721/1722) or the DLL entry it called (1723), read
+/// from the `Note: 1: N 2: …` fields or, without a note, from the message text.
+fn message_details(events: &[crate::model::Event], reported: &[usize], name: &str) -> String {
+    for &i in reported {
+        let EventKind::Note { code, args } = &events[i].kind else {
+            continue;
+        };
+        let arg = |n: usize| args.get(n).map(|a| a.trim()).filter(|a| !a.is_empty());
+        if !name.is_empty() && arg(0) != Some(name) {
+            continue;
+        }
+        match code {
+            1720 | 1721 if args.len() >= 4 => {
+                let text = [arg(2), arg(3)]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(": ");
+                let place = match (arg(4), arg(5)) {
+                    (Some(l), Some(c)) => format!(" at line {l}, column {c}"),
+                    (Some(l), None) => format!(" at line {l}"),
+                    _ => String::new(),
+                };
+                return format!(" The script stopped{place} with \"{text}\".");
+            }
+            1721 | 1722 => {
+                if let Some(command) = arg(2) {
+                    let location = arg(1)
+                        .map(|l| format!(" (location {l})"))
+                        .unwrap_or_default();
+                    return format!(" It ran `{command}`{location}.");
+                }
+            }
+            1723 => {
+                if let (Some(entry), Some(library)) = (arg(1), arg(2)) {
+                    return format!(
+                        " Windows Installer could not run its entry point {entry} in {library}."
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    for &i in reported {
+        let text = &events[i].text;
+        let field = |label: &str, next: &str| {
+            let start = text.find(label)? + label.len();
+            let tail = &text[start..];
+            let value = tail.find(next).map_or(tail, |e| &tail[..e]).trim();
+            (!value.is_empty()).then(|| value.to_string())
+        };
+        if let Some(command) = field(", command: ", "\u{0}") {
+            let location = field(", location: ", ", command: ")
+                .map(|l| format!(" (location {l})"))
+                .unwrap_or_default();
+            return format!(" It ran `{command}`{location}.");
+        }
+        if let (Some(entry), Some(library)) = (
+            field(", entry: ", ", library: "),
+            field(", library: ", "\u{0}"),
+        ) {
+            return format!(
+                " Windows Installer could not run its entry point {entry} in {library}."
+            );
+        }
+        if let Some(script) = field("script error ", "\u{0}") {
+            let script = script.trim_end_matches(',').trim();
+            let said = script.split_once(", ").map_or(script, |(_, rest)| rest);
+            return format!(" The script stopped with \"{said}\".");
+        }
+    }
+    String::new()
+}
+
+/// What the action's result means: an HRESULT decoded, or a small number read as a Win32
+/// error (for a program, only "read as" one: a program may use its own exit codes). The
+/// generic 1603 and codes not in the tables say nothing.
+fn code_meaning(code: i64, exe: bool) -> Option<String> {
+    let bits = kb::code_bits(code)?;
+    if bits & 0x8000_0000 != 0 {
+        let h = kb::hresult(bits);
+        let name = h.name.map(|n| format!("{n}: ")).unwrap_or_default();
+        return Some(format!(
+            " ({}, {name}{})",
+            h.hex(),
+            h.text.trim_end_matches('.')
+        ));
+    }
+    if matches!(code, 1 | 1602 | 1603) {
+        return None;
+    }
+    let said = kb::win32::describe(bits)?;
+    let said = said.trim_end_matches('.');
+    Some(if exe {
+        format!(" (read as a Win32 error: {said}; a program may use its own exit codes)")
+    } else {
+        format!(" ({said})")
+    })
 }
 
 /// What a command or output line downloads: a URL, or the download command it runs.
