@@ -355,7 +355,7 @@ fn read_one(
                 .problems
                 .push(format!("{display}: the file is empty"));
         }
-        InputKind::Unknown if read_pasted(&mut r, &display, &source, options) => {}
+        InputKind::Unknown if read_pasted(&mut r, &display, &source, options, keep) => {}
         InputKind::Unknown => {
             r.report.status = InputStatus::Unrecognized;
             r.report.problems.push(format!(
@@ -382,6 +382,7 @@ fn read_pasted(
     display: &Arc<str>,
     source: &Source,
     options: SessionOptions,
+    keep: Option<&sources::keep::ExtraKeep>,
 ) -> bool {
     let Some(bytes) = source.memory().filter(|b| b.len() <= MAX_EXCERPT) else {
         return false;
@@ -399,6 +400,7 @@ fn read_pasted(
         &excerpt.origins,
         decoded.encoding,
         options,
+        keep,
     );
     r.report.kind = InputKind::Msilog.as_str();
     r.report.encoding = Some(file.encoding.as_str());

@@ -152,17 +152,18 @@ fn read_windowed(
 /// Reads a pasted excerpt already brought back to one log line per line
 /// (`src/input/paste.rs`): `origins[i]` is the physical line of the file that line `i + 1`
 /// came from, and every line number in the result (events, session bounds, problems) is the
-/// file's own.
+/// file's own. `keep`: the routine lines the user's rules match, as for [`read_source_keeping`].
 pub fn read_excerpt(
     path: &Arc<str>,
     lines: &[String],
     origins: &[u64],
     encoding: TextEncoding,
     options: SessionOptions,
+    keep: Option<&ExtraKeep>,
 ) -> MsiLogFile {
     let mut splitter = session::Splitter::new(path, options);
     for line in lines {
-        splitter.push_line(line);
+        splitter.push(classify_keeping(line, keep));
     }
     let mut sessions = splitter.finish();
     let map = |n: u64| {
