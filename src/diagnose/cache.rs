@@ -361,8 +361,22 @@ pub fn cache_and_source(v: &SessionView) -> Vec<Finding> {
                     .unwrap_or_default(),
             )
         } else {
+            let exit = [1635u32, 1636]
+                .into_iter()
+                .find(|c| exit_in(v, &[i64::from(*c)]))
+                .and_then(crate::kb::tables::exit_code)
+                .map(|e| {
+                    format!(
+                        " It ended with {} ({}: {})",
+                        e.code,
+                        e.symbol,
+                        e.description.trim_end_matches('.')
+                    )
+                })
+                .map(|t| format!("{t}."))
+                .unwrap_or_default();
             format!(
-                "The {} of {} needed an installed patch{}, whose cached copy is missing from C:\\Windows\\Installer, and its source could not be found{}. Without it the product cannot be repaired, patched or removed.",
+                "The {} of {} needed an installed patch{}, whose cached copy is missing from C:\\Windows\\Installer, and its source could not be found{}. Without it the product cannot be repaired, patched or removed.{exit}",
                 v.session.operation.noun(),
                 v.product_label(),
                 if patches.is_empty() { String::new() } else { format!(" ({})", patches.join(", ")) },
