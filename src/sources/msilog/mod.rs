@@ -163,7 +163,7 @@ pub fn read_excerpt(
 ) -> MsiLogFile {
     let mut splitter = session::Splitter::new(path, options);
     for line in lines {
-        splitter.push(classify_keeping(line, keep));
+        splitter.push(classify_keeping(line, keep, true));
     }
     let mut sessions = splitter.finish();
     let map = |n: u64| {
