@@ -1,7 +1,7 @@
 //! The action table of a session (`src/report/actions.rs`): nesting, durations, slowness,
 //! the innermost failed action and custom-action labels, from a log written here.
 
-use msidiag::report::actions::{actions, failed_innermost};
+use msidiag::report::actions::{actions, failed_innermost, shown};
 use msidiag::timeline::InstallSession;
 
 /// The first session of a log.
@@ -54,4 +54,37 @@ fn actions_nest_time_and_label_custom_actions() {
         Some("custom action type 3073: DLL, deferred, no impersonation")
     );
     assert_eq!(rows[2].kind_label(), None);
+}
+
+#[test]
+fn a_table_of_many_actions_keeps_the_failed_and_slow_ones_within_its_cap() {
+    let mut log = String::from("=== Verbose logging started: 3/14/2025  8:31:55  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\n");
+    for i in 0..2000 {
+        let (end, ret) = match i {
+            1500 => ("8:35:00", 1),
+            1800 => ("8:31:56", 3),
+            _ => ("8:31:56", 1),
+        };
+        log.push_str(&format!(
+            "Action start 8:31:56: Act{i}.\nAction ended {end}: Act{i}. Return value {ret}.\n"
+        ));
+    }
+    let s = session(&log);
+    let rows = actions(&s);
+    assert_eq!(rows.len(), 2000);
+    let (kept, left_out) = shown(&rows, 100);
+    assert_eq!(kept.len(), 100);
+    assert_eq!(left_out, 1900);
+    assert!(
+        kept.contains(&1500) && kept.contains(&1800),
+        "the slow and the failed one"
+    );
+    assert_eq!(
+        kept[..98],
+        (0..98).collect::<Vec<_>>()[..],
+        "then the earliest"
+    );
+    assert!(kept.windows(2).all(|w| w[0] < w[1]), "in log order");
+    let (all, none) = shown(&rows[..50], 100);
+    assert_eq!((all.len(), none), (50, 0));
 }

@@ -91,6 +91,32 @@ pub fn failed_innermost(rows: &[ActionRow]) -> Vec<usize> {
         .collect()
 }
 
+/// Rows an action table shows at most: a log of hundreds of thousands of actions keeps the
+/// first ones and every failed or slow one up to this many, and says how many it left out.
+pub const MAX_SHOWN: usize = 500;
+
+/// The rows of `rows` a table shows (indices, in order) and how many it leaves out: all of
+/// them when they are at most `cap`, else the failed and slow ones first, then the earliest,
+/// `cap` in all.
+pub fn shown(rows: &[ActionRow], cap: usize) -> (Vec<usize>, usize) {
+    if rows.len() <= cap {
+        return ((0..rows.len()).collect(), 0);
+    }
+    let mut keep: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].failed() || rows[i].slowness() > 0)
+        .take(cap)
+        .collect();
+    let mut next = 0;
+    while keep.len() < cap {
+        if !keep.contains(&next) {
+            keep.push(next);
+        }
+        next += 1;
+    }
+    keep.sort_unstable();
+    (keep, rows.len() - cap)
+}
+
 /// What `Return value N` means.
 pub fn return_label(value: u8) -> &'static str {
     match value {

@@ -608,6 +608,7 @@ fn action_tables(a: &Analysis) -> Markup {
                 "start and end to the second, as the log wrote them." }
             @for (s, rows) in &tables {
                 @let innermost = crate::report::actions::failed_innermost(rows);
+                @let (kept, left_out) = crate::report::actions::shown(rows, crate::report::actions::MAX_SHOWN);
                 @let failed: Vec<&str> = innermost.iter().map(|&i| rows[i].name.as_str()).collect();
                 details.actions open id={"actions-" (s.id)} {
                     summary {
@@ -618,7 +619,8 @@ fn action_tables(a: &Analysis) -> Markup {
                         table.actions {
                             thead { tr { th { "Action" } th { "Start" } th { "End" } th.num { "Duration" } th { "Return value" } th { "Line" } } }
                             tbody {
-                                @for (i, r) in rows.iter().enumerate() {
+                                @for &i in &kept {
+                                    @let r = &rows[i];
                                     @let class = action_class(r, innermost.contains(&i));
                                     tr class=[class] {
                                         td style={"padding-left:" (8 + 16 * r.depth.min(8)) "px"} {
@@ -634,6 +636,10 @@ fn action_tables(a: &Analysis) -> Markup {
                                     }
                                 }
                             }
+                        }
+                        @if left_out > 0 {
+                            p.ctx-cap { (thousands(left_out)) " more action(s) are not listed: the table keeps "
+                                (crate::report::actions::MAX_SHOWN) " rows, every failed and slow action first, then the earliest." }
                         }
                     }
                 }
