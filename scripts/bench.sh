@@ -349,6 +349,12 @@ CPU=$(awk -F: '/model name/ { sub(/^ /, "", $2); print $2; exit }' /proc/cpuinfo
   echo "The EVTX folder took ${FOLDER_TIME} s."
   echo
   user_rules_report
+  # The soak figures (scripts/soak.sh writes bench/SOAK.md) are kept.
+  if [ -f "$ROOT/bench/SOAK.md" ]; then
+    echo
+    echo '<!-- soak -->'
+    cat "$ROOT/bench/SOAK.md"
+  fi
 } > "$RESULTS.tmp"
 mv "$RESULTS.tmp" "$RESULTS"
 cat "$RESULTS"

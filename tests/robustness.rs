@@ -32,6 +32,7 @@ use msidiag::sources::msilog::{self, DateHint, SessionOptions};
 use msidiag::sources::{evtx, procmon};
 
 use msidiag_testkit::evtx_writer::{self, RecordSpec};
+use msidiag_testkit::localize::{localize, utf16le_bom, LANGUAGES};
 use msidiag_testkit::pml_writer::{self, PmlCapture, PmlDetail, PmlEvent, PmlProcess};
 
 // ============================================================================ helpers
@@ -1737,6 +1738,63 @@ fn write_fuzz_seeds() {
         put("archive", name, bytes);
         put("sniff", name, bytes);
     }
+    // Localized logs (the grammar of `sources/msilog/localized.rs`): two fixture logs in every
+    // language of the testkit's generator, UTF-16LE with a BOM as Windows writes them, cut to
+    // 12 KiB so the fuzzer mutates their banner, action and message lines.
+    for (case, file, month_first) in [
+        ("2503-not-elevated", "install.log", true),
+        ("launch-condition", "installation.log", false),
+    ] {
+        let english =
+            msidiag::input::decode::decode(fixture_named(&format!("{case}/input/{file}"))).text;
+        for lang in LANGUAGES {
+            let mut bytes = utf16le_bom(&localize(&english, lang, month_first));
+            bytes.truncate(12 << 10);
+            let name = format!("localized-{}-{file}", lang.code);
+            for target in ["msilog", "analyze"] {
+                put(target, &name, &bytes);
+            }
+        }
+    }
+    // Rule files (src/diagnose/data/load.rs): one rule per source kind, with captures,
+    // placeholders, `when`, `explains` and a two-block rule.
+    put(
+        "rules",
+        "every-source.toml",
+        br#"[[rule]]
+id = "agent-held"
+title = "An agent held {file}"
+confidence = "high"
+explains = ["files-in-use"]
+summary = "{file} was open during the change of {product}."
+  [[rule.match]]
+  source = "msilog"
+  line = 'Info 1603\. The file (?P<file>[A-Za-z]:\\.+?\.exe)'
+  [[rule.fix]]
+  description = "Stop the agent, then retry"
+  command = 'msiexec /i "{package}"'
+
+[[rule]]
+id = "event-failed"
+title = "Event {what} failed"
+when = "any"
+summary = "The event log says {what} failed."
+  [[rule.match]]
+  source = "evtx"
+  provider = "MsiInstaller"
+  event_id = [10005, 11708]
+  data = 'Product: (?P<what>[^-]+?) --'
+  [[rule.match]]
+  source = "procmon"
+  process = '(?i)^msiexec\.exe$'
+  operation = '^CreateFile$'
+  path = '(?i)^(?P<target>C:\\Windows\\Temp\\[^\\]+)$'
+  result = 'ACCESS DENIED'
+  [[rule.fix]]
+  description = "Check the ACL of {target}"
+  command = 'icacls "{target}"'
+"#,
+    );
     // Folder programs: (op, dir, name) … see fuzz/fuzz_targets/folder.rs.
     put(
         "folder",

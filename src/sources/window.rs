@@ -8,6 +8,7 @@
 use std::cell::RefCell;
 use std::fs::File;
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The bytes of one input.
 #[derive(Clone, Copy)]
@@ -98,6 +99,27 @@ impl<'a> Source<'a> {
     }
 }
 
+/// The window size set by [`set_test_window`] (0: the readers' own sizes).
+static TEST_WINDOW: AtomicUsize = AtomicUsize::new(0);
+
+/// For tests only: makes every windowed reader cut its input into tiny windows, so that small
+/// inputs cross many window boundaries — `units` bytes per window for the MSI log and Procmon
+/// CSV readers and the PML record walk (and the bytes read past a PML batch), records per PML
+/// batch, chunks per EVTX read. `None` restores the readers' own sizes. Process-wide: a test
+/// binary that sets it must not read other inputs concurrently.
+#[doc(hidden)]
+pub fn set_test_window(units: Option<usize>) {
+    TEST_WINDOW.store(units.map_or(0, |u| u.max(1)), Ordering::SeqCst);
+}
+
+/// `own` (a reader's window size), unless a test set another with [`set_test_window`].
+pub(crate) fn window_or(own: usize) -> usize {
+    match TEST_WINDOW.load(Ordering::Relaxed) {
+        0 => own,
+        units => units,
+    }
+}
+
 /// Reused buffers above this size are freed after use.
 const MAX_KEPT_BUFFER: usize = 64 << 20;
 
@@ -141,6 +163,17 @@ fn read_at_once(file: &File, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn the_test_window_replaces_every_reader_window_until_reset() {
+        // A huge test window: harmless to the other tests of this binary reading meanwhile
+        // (a tiny one would slow them down).
+        set_test_window(Some(1 << 30));
+        let set = (window_or(1 << 20), window_or(32));
+        set_test_window(None);
+        assert_eq!(set, (1 << 30, 1 << 30));
+        assert_eq!(window_or(1 << 20), 1 << 20);
+    }
 
     #[test]
     fn memory_and_file_sources_agree() {

@@ -32,7 +32,7 @@ use ::evtx::EvtxFileHeader;
 use rayon::prelude::*;
 
 use crate::model::Event;
-use crate::sources::window::Source;
+use crate::sources::window::{window_or, Source};
 
 use chunk::{describe, read_chunk, ChunkOutput, ChunkPlace, CHUNK_SIZE};
 
@@ -90,12 +90,13 @@ pub fn read_source(path: &Arc<str>, source: &Source) -> EvtxFile {
             .map(|(number, bytes)| read_chunk_safely(&place(number), bytes))
             .collect()
     } else {
-        let groups: Vec<usize> = (0..chunk_count).step_by(CHUNKS_PER_READ).collect();
+        let per_read = window_or(CHUNKS_PER_READ);
+        let groups: Vec<usize> = (0..chunk_count).step_by(per_read).collect();
         let per_group: Vec<Vec<ChunkOutput>> = groups
             .par_iter()
             .map(|&first| {
                 let offset = (FILE_HEADER_SIZE + first * CHUNK_SIZE) as u64;
-                let read = source.with(offset, CHUNKS_PER_READ * CHUNK_SIZE, |bytes| {
+                let read = source.with(offset, per_read * CHUNK_SIZE, |bytes| {
                     bytes
                         .chunks(CHUNK_SIZE)
                         .enumerate()
@@ -106,7 +107,7 @@ pub fn read_source(path: &Arc<str>, source: &Source) -> EvtxFile {
                     vec![ChunkOutput {
                         problems: vec![format!(
                             "{path}: chunks {first}-{}: cannot be read ({e}), skipped",
-                            (first + CHUNKS_PER_READ).min(chunk_count) - 1
+                            (first + per_read).min(chunk_count) - 1
                         )],
                         ..ChunkOutput::default()
                     }]

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use crate::input::decode::{detect, TextEncoding};
 use crate::model::LogSession;
 use crate::sources::keep::ExtraKeep;
-use crate::sources::window::Source;
+use crate::sources::window::{window_or, Source};
 pub use dates::DateHint;
 use rayon::prelude::*;
 pub use session::SessionOptions;
@@ -48,7 +48,7 @@ const MAX_LINE: usize = 4 << 20;
 /// classified line by line in parallel (lines are independent); the classified lines then go
 /// through the session splitter in file order.
 pub fn read_source(path: &Arc<str>, source: &Source, options: SessionOptions) -> MsiLogFile {
-    read_windowed(path, source, options, WINDOW, None)
+    read_windowed(path, source, options, window_or(WINDOW), None)
 }
 
 /// [`read_source`], also keeping the routine lines the user's rules match (`keep`).
@@ -58,7 +58,7 @@ pub fn read_source_keeping(
     options: SessionOptions,
     keep: Option<&ExtraKeep>,
 ) -> MsiLogFile {
-    read_windowed(path, source, options, WINDOW, keep)
+    read_windowed(path, source, options, window_or(WINDOW), keep)
 }
 
 /// [`read_source`] with windows of `window` bytes.

@@ -23,7 +23,7 @@ use crate::sources::procmon::filter::{
     TempDirs,
 };
 use crate::sources::procmon::{non_empty, render_line, Problems, ProcmonFile};
-use crate::sources::window::Source;
+use crate::sources::window::{window_or, Source};
 
 /// Positions of the columns this reader uses.
 #[derive(Debug, Default, Clone, Copy)]
@@ -100,7 +100,7 @@ pub(in crate::sources::procmon) fn read(
     source: &Source,
     keep_all: bool,
 ) -> ProcmonFile {
-    read_windowed(path, source, keep_all, WINDOW)
+    read_windowed(path, source, keep_all, window_or(WINDOW))
 }
 
 /// [`read`], also keeping the rows the user's rules match (`extra`).
@@ -109,7 +109,7 @@ pub(in crate::sources::procmon) fn read_keeping(
     source: &Source,
     extra: Option<&ExtraKeep>,
 ) -> ProcmonFile {
-    read_windowed_keeping(path, source, false, WINDOW, extra)
+    read_windowed_keeping(path, source, false, window_or(WINDOW), extra)
 }
 
 /// [`read`] with windows of `window` bytes.

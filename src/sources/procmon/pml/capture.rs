@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use super::names::{CLASS_NETWORK, CLASS_PROCESS};
 use crate::sources::bytes::Cursor;
 use crate::sources::procmon::Problems;
-use crate::sources::window::Source;
+use crate::sources::window::{window_or, Source};
 
 const MAGIC: &[u8; 4] = b"PML_";
 const SUPPORTED_VERSION: u32 = 9;
@@ -247,7 +247,9 @@ impl<'a> Capture<'a> {
         let offsets = located.iter().filter_map(|(_, o)| o.as_ref().ok().copied());
         let lo = offsets.clone().min().unwrap_or(0);
         let hi = offsets.max().unwrap_or(0);
-        let span = hi.saturating_sub(lo).saturating_add(WINDOW_MARGIN);
+        let span = hi
+            .saturating_sub(lo)
+            .saturating_add(window_or(WINDOW_MARGIN));
         let file_len = self.source.len() as usize;
         let owned;
         let window: Option<&[u8]> = match self.source.memory() {
@@ -318,7 +320,7 @@ impl<'a> Capture<'a> {
         let mut window: Vec<u8> = Vec::new();
         let mut base = start;
         while at + RECORD_HEADER_SIZE <= limit {
-            let mut want = WALK_WINDOW;
+            let mut want = window_or(WALK_WINDOW);
             if at + RECORD_HEADER_SIZE > base + window.len() {
                 base = at;
                 window = self.source.read_vec(at as u64, want).unwrap_or_default();

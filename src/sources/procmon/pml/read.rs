@@ -23,7 +23,7 @@ use crate::sources::procmon::filter::{
 };
 use crate::sources::procmon::results::{known_result_name, result_name};
 use crate::sources::procmon::{non_empty, render_line, Problems, ProcmonFile};
-use crate::sources::window::Source;
+use crate::sources::window::{window_or, Source};
 
 /// Process operations kept for the installer's processes: Process Create, Exit, Start.
 const LIFECYCLE_OPERATIONS: [u16; 3] = [1, 2, 7];
@@ -42,7 +42,7 @@ pub(in crate::sources::procmon) fn read(
     source: &Source,
     keep_all: bool,
 ) -> ProcmonFile {
-    read_batched(path, source, keep_all, BATCH, None)
+    read_batched(path, source, keep_all, window_or(BATCH), None)
 }
 
 /// [`read`], also keeping the records the user's rules match (`extra`).
@@ -51,7 +51,7 @@ pub(in crate::sources::procmon) fn read_keeping(
     source: &Source,
     extra: Option<&ExtraKeep>,
 ) -> ProcmonFile {
-    read_batched(path, source, false, BATCH, extra)
+    read_batched(path, source, false, window_or(BATCH), extra)
 }
 
 /// [`read`] with batches of `batch_len` records.
