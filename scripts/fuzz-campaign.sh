@@ -14,6 +14,8 @@
 #   ANALYZE_SECS    time budget of the `analyze` target, run without an execution cap
 #                   (default 3600: the issue asks for at least 60 minutes)
 #   CAMPAIGN_NICE   niceness of the fuzzers (default 19: they use idle cycles only)
+#   CAMPAIGN_TIMEOUT  seconds one input may take (default 10; on a loaded machine a niced
+#                   fuzzer can be starved that long: re-time every timeout at normal priority)
 #   CAMPAIGN_MAX_LOAD  when set, each target waits until the 1-minute load average is below
 #                   it before it starts (a second instance beside a running one on a shared
 #                   machine: two fuzzers only while the machine is otherwise idle)
@@ -70,27 +72,32 @@ write_results() {
         echo "|---|---:|---:|---:|---:|---:|---|"
         for log in "$WORK"/*.log; do
             [ -f "$log" ] || continue
+            # <target>.log, or <target>.run<N>.log for an earlier run of a target.
             t="$(basename "$log" .log)"
-            [ -f "$ROOT/fuzz/fuzz_targets/$t.rs" ] || continue
-            execs="$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -n1)"
-            cov="$(grep -oE 'cov: [0-9]+' "$log" | tail -n1 | awk '{print $2}')"
-            ft="$(grep -oE 'ft: [0-9]+' "$log" | tail -n1 | awk '{print $2}')"
+            [ -f "$ROOT/fuzz/fuzz_targets/${t%%.run*}.rs" ] || continue
+            execs="$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -n1 || true)"
+            cov="$(grep -oE 'cov: [0-9]+' "$log" | tail -n1 | awk '{print $2}' || true)"
+            ft="$(grep -oE 'ft: [0-9]+' "$log" | tail -n1 | awk '{print $2}' || true)"
             secs="$(cat "$WORK/$t.time" 2>/dev/null || echo '?')"
-            n="$(find "$WORK/artifacts/$t" -type f 2>/dev/null | wc -l)"
+            n="$(find "$WORK/artifacts/${t%%.run*}" -type f -newer "$WORK/seeds" ! -newer "$log" 2>/dev/null | wc -l)"
             if [ -z "$execs" ]; then
                 found="(running or stopped early: see the log)"
-                execs="$(grep -oE '^#[0-9]+' "$log" | tail -n1 | tr -d '#')"
+                execs="$(grep -oE '^#[0-9]+' "$log" | tail -n1 | tr -d '#' || true)"
                 execs="${execs:-?}"
             elif [ "$n" -eq 0 ]; then
                 found="nothing"
             else
-                found="$n artifact(s): $(cd "$WORK/artifacts/$t" && ls | sed -E 's/-[0-9a-f]+$//' | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')"
+                found="$n artifact(s): $(cd "$WORK/artifacts/${t%%.run*}" && find . -type f -newer "$WORK/seeds" ! -newer "$log" -printf '%f\n' | sed -E 's/-[0-9a-f]+$//' | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')"
             fi
             local rate='?'
             if [[ "$execs" =~ ^[0-9]+$ && "$secs" =~ ^[0-9]+$ && "$secs" -gt 0 ]]; then
                 rate=$((execs / secs))
             fi
             echo "| $t | $execs | ${cov:-?} | ${ft:-?} | ${secs}s | $rate | $found |"
+        done
+        for f in "$ROOT"/fuzz/fuzz_targets/*.rs; do
+            t="$(basename "$f" .rs)"
+            [ -f "$WORK/$t.log" ] || echo "| $t | 0 | - | - | - | - | not run in this campaign yet |"
         done
         echo
         if [ -f "$ROOT/fuzz/RESULTS-notes.md" ]; then
@@ -144,7 +151,7 @@ for t in "${TARGETS[@]}"; do
     # The fuzzer binary itself, not `cargo fuzz run`: no rebuild, and nice applies to it.
     nice -n "$NICE" "fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release/$t" \
         "$WORK/corpus/$t" "fuzz/corpus/$t" "$SEEDS/$t" \
-        "${budget[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
+        "${budget[@]}" -timeout="${CAMPAIGN_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
         -print_final_stats=1 -artifact_prefix="$WORK/artifacts/$t/" $(dict "$t") \
         >"$WORK/$t.log" 2>&1
     code=$?

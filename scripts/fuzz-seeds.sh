@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 SEEDS="${1:?usage: fuzz-seeds.sh SEEDS_DIR}"
 rm -rf "$SEEDS"
 mkdir -p "$SEEDS"
-MSIDIAG_FUZZ_SEEDS="$SEEDS" cargo test --release --quiet --test robustness -- \
+MSIDIAG_FUZZ_SEEDS="$SEEDS" cargo test --quiet --test robustness -- \
     --ignored --exact write_fuzz_seeds >/dev/null
 add_seed() { # target file [max bytes]
     mkdir -p "$SEEDS/$1"

@@ -8,7 +8,7 @@ Each copy gets one damage: none (a healthy copy, whole), truncation, byte flips,
 inserted, lines deleted, lines duplicated, CR/LF mixed, a range zeroed, a range duplicated, a
 UTF-16 code unit cut in half, a wrong extension; plus zero-length files, zips of damaged copies
 (nested, and cut or flipped zips) and two single lines of 100 MB (ASCII and UTF-16LE). Damaged
-copies keep at most the first 256 KiB of their model so the folder stays near a gigabyte.
+copies keep at most the first 128 KiB of their model so the folder stays under a gigabyte.
 Writes MANIFEST (name, damage, model; outside OUT_DIR so it is not analysed); writes nothing
 else outside OUT_DIR.
 Deterministic (fixed seed).
@@ -20,7 +20,7 @@ import random
 import sys
 import zipfile
 
-HEAD = 256 << 10
+HEAD = 128 << 10
 BIG_LINE = 100 << 20
 
 GARBAGE = [
