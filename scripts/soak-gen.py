@@ -173,24 +173,27 @@ def main():
             f.write(data)
         manifest.write(f"{os.path.basename(sub)}/{name}\t{kind}\t{model}\n")
         written += 1
-    # The two 100 MB single lines.
+    # The two 100 MB single lines, inside an MSI log (its banner first, so the content is
+    # recognised and the reader meets the line), in UTF-8 and in UTF-16LE.
     big = os.path.join(out, "big")
     os.makedirs(big, exist_ok=True)
-    block = b"MSI (s) (A0:C8) [08:00:01:123]: " + b"x" * (1 << 20)
-    with open(os.path.join(big, "line-100mb.log"), "wb") as f:
-        left = BIG_LINE
-        while left > 0:
-            f.write(block[:left])
-            left -= len(block)
-    manifest.write("big/line-100mb.log\tline-100mb\t-\n")
-    unit = "MSI (c) (1C:2C) [08:00:01:123]: Property(C): Big = ".encode("utf-16-le") + "y".encode("utf-16-le") * (1 << 19)
-    with open(os.path.join(big, "line-100mb-utf16.log"), "wb") as f:
-        f.write(b"\xff\xfe")
-        left = BIG_LINE
-        while left > 0:
-            f.write(unit[:left])
-            left -= len(unit)
-    manifest.write("big/line-100mb-utf16.log\tline-100mb-utf16\t-\n")
+    head = (
+        "=== Verbose logging started: 3/14/2025  8:31:55  Build type: SHIP UNICODE 5.00.10011.00  "
+        "Calling process: C:\\Windows\\system32\\msiexec.exe ===\r\n"
+        "MSI (c) (1C:2C) [08:31:55:100]: Resetting cached policy values\r\n"
+        "MSI (c) (1C:2C) [08:31:55:101]: Property(C): Big = "
+    )
+    tail = "\r\nAction ended 8:32:13: INSTALL. Return value 3.\r\n=== Verbose logging stopped: 3/14/2025  8:32:13 ===\r\n"
+    for name, codec, bom in (("line-100mb.log", "utf-8", b""), ("line-100mb-utf16.log", "utf-16-le", b"\xff\xfe")):
+        block = ("x" * (1 << 20)).encode(codec)
+        with open(os.path.join(big, name), "wb") as f:
+            f.write(bom + head.encode(codec))
+            left = BIG_LINE
+            while left > 0:
+                f.write(block[:left])
+                left -= len(block)
+            f.write(tail.encode(codec))
+        manifest.write(f"big/{name}\t{name[:-4]}\t-\n")
     manifest.close()
     print(f"soak-gen.py: {written + 2} files from {len(models)} models in {out}")
 
