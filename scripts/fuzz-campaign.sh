@@ -79,7 +79,14 @@ write_results() {
             cov="$(grep -oE 'cov: [0-9]+' "$log" | tail -n1 | awk '{print $2}' || true)"
             ft="$(grep -oE 'ft: [0-9]+' "$log" | tail -n1 | awk '{print $2}' || true)"
             secs="$(cat "$WORK/$t.time" 2>/dev/null || echo '?')"
-            n="$(find "$WORK/artifacts/${t%%.run*}" -type f -newer "$WORK/seeds" ! -newer "$log" 2>/dev/null | wc -l)"
+            # This run's artifacts: written after the previous run of the target ended.
+            local since="$WORK/seeds" o
+            for o in "$WORK/${t%%.run*}".log "$WORK/${t%%.run*}".run*.log; do
+                if [ -f "$o" ] && [ "$o" != "$log" ] && [ "$o" -ot "$log" ] && [ "$o" -nt "$since" ]; then
+                    since="$o"
+                fi
+            done
+            n="$(find "$WORK/artifacts/${t%%.run*}" -type f -newer "$since" ! -newer "$log" 2>/dev/null | wc -l)"
             if [ -z "$execs" ]; then
                 found="(running or stopped early: see the log)"
                 execs="$(grep -oE '^#[0-9]+' "$log" | tail -n1 | tr -d '#' || true)"
@@ -87,7 +94,7 @@ write_results() {
             elif [ "$n" -eq 0 ]; then
                 found="nothing"
             else
-                found="$n artifact(s): $(cd "$WORK/artifacts/${t%%.run*}" && find . -type f -newer "$WORK/seeds" ! -newer "$log" -printf '%f\n' | sed -E 's/-[0-9a-f]+$//' | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')"
+                found="$n artifact(s): $(cd "$WORK/artifacts/${t%%.run*}" && find . -type f -newer "$since" ! -newer "$log" -printf '%f\n' | sed -E 's/-[0-9a-f]+$//' | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')"
             fi
             local rate='?'
             if [[ "$execs" =~ ^[0-9]+$ && "$secs" =~ ^[0-9]+$ && "$secs" -gt 0 ]]; then
