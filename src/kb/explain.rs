@@ -26,6 +26,8 @@ pub const TABLE_NTSTATUS: &str = "NTSTATUS";
 pub const TABLE_WIN32: &str = "Win32 error";
 /// Section table name for MsiInstaller event IDs.
 pub const TABLE_EVENT: &str = "MsiInstaller event ID";
+/// Section table name for a package's own message numbers (its Error table, 25000–30000).
+pub const TABLE_PACKAGE: &str = "package-defined error message";
 
 /// Event IDs of message-table errors are the message number plus this offset.
 pub const EVENT_ID_OFFSET: u32 = 10_000;
@@ -209,6 +211,14 @@ fn number_sections(code: u32) -> Vec<Section> {
     sections.extend(event_sections(code));
     if exit.is_none() {
         sections.extend(win32_section(code));
+    }
+    if sections.is_empty() && (25000..=30000).contains(&code) {
+        sections.push(Section::new(
+            TABLE_PACKAGE,
+            code.to_string(),
+            format!("Message {code} is not one of Windows Installer's own: the number comes from the package's Error table (custom actions use 25000–30000 for their own messages), so only the text the log prints with it (\"Error {code}. …\") and the package's vendor say what it means."),
+            CONTEXT_MESSAGE,
+        ).with_remarks("Cite the whole \"Error N. …\" line from the log when asking the vendor; msidiag cannot know a package's own messages."));
     }
     sections
 }
@@ -484,6 +494,14 @@ mod tests {
         }
         // Eight decimal digits that cannot be a failure HRESULT stay decimal.
         assert!(explain("12345678").is_err());
+    }
+
+    #[test]
+    fn a_package_message_number_says_where_it_comes_from() {
+        let e = explain("25140").unwrap();
+        assert_eq!(tables_of(&e), vec![TABLE_PACKAGE]);
+        assert!(e.sections[0].text.contains("package's Error table"));
+        assert!(explain("31000").is_err());
     }
 
     #[test]
