@@ -8,7 +8,15 @@
 //! gen_bench_inputs evtx OUT.evtx BYTES
 //! gen_bench_inputs evtx-folder DIR COUNT BYTES_EACH
 //! gen_bench_inputs msilog OUT.log BYTES
+//! gen_bench_inputs corpus-msilog CORPUS_DIR OUT.log BYTES
+//! gen_bench_inputs corpus-evtx IN.evtx OUT.evtx BYTES
 //! ```
+//!
+//! The two `corpus-*` kinds build real-content inputs from third-party files (the shared corpus,
+//! read at bench time, never copied into the repository): every UTF-16LE MSI log under
+//! `CORPUS_DIR` (sorted by path, BOMs dropped, a line break added where one is missing)
+//! concatenated and repeated, or the chunks of one event log repeated with their record numbers
+//! and ids renumbered (chunk and file header CRCs recomputed, so `evtx_dump` reads every chunk).
 //!
 //! The content looks like real captures: Procmon rows use the long Win10 column set and are
 //! mostly SUCCESS / NAME NOT FOUND noise from many processes, with a small msiexec tree (client,
@@ -51,8 +59,10 @@ fn main() -> Result<()> {
             Ok(())
         }
         Some("msilog") => msilog(Path::new(&args[1]), size(2)?),
+        Some("corpus-msilog") => corpus_msilog(Path::new(&args[1]), Path::new(&args[2]), size(3)?),
+        Some("corpus-evtx") => corpus_evtx(Path::new(&args[1]), Path::new(&args[2]), size(3)?),
         _ => {
-            eprintln!("usage: gen_bench_inputs procmon-csv|pml|evtx|msilog OUT BYTES | evtx-folder DIR COUNT BYTES_EACH");
+            eprintln!("usage: gen_bench_inputs procmon-csv|pml|evtx|msilog OUT BYTES | evtx-folder DIR COUNT BYTES_EACH | corpus-msilog DIR OUT BYTES | corpus-evtx IN OUT BYTES");
             std::process::exit(2);
         }
     }
@@ -952,5 +962,136 @@ fn flush_utf16(
     out.write_all(units)?;
     *written += units.len() as u64;
     text.clear();
+    Ok(())
+}
+
+// ------------------------------------------------------------------------ real-content inputs
+
+/// Every file under `dir` (recursively), sorted by path.
+fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            files_under(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(())
+}
+
+/// The UTF-16LE MSI logs under `dir` (BOM `FF FE`) concatenated without their BOMs, each ending
+/// in a line break, repeated to about `target` bytes behind one BOM.
+fn corpus_msilog(dir: &Path, out_path: &Path, target: u64) -> Result<()> {
+    let mut paths = Vec::new();
+    files_under(dir, &mut paths)?;
+    let mut one = Vec::new();
+    let mut logs = 0;
+    for path in paths {
+        let bytes = std::fs::read(&path)?;
+        let Some(body) = bytes.strip_prefix(&[0xFF, 0xFE]) else {
+            continue;
+        };
+        let body = &body[..body.len() & !1];
+        one.extend_from_slice(body);
+        if !body.ends_with(&[b'\n', 0]) {
+            one.extend_from_slice(&[b'\r', 0, b'\n', 0]);
+        }
+        logs += 1;
+    }
+    if one.is_empty() {
+        return Err(format!("no UTF-16LE log under {}", dir.display()).into());
+    }
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(out_path)?);
+    out.write_all(&[0xFF, 0xFE])?;
+    let mut written = 2u64;
+    let mut copies = 0;
+    while written < target {
+        out.write_all(&one)?;
+        written += one.len() as u64;
+        copies += 1;
+    }
+    out.flush()?;
+    eprintln!("{logs} logs, {copies} copies, {written} bytes");
+    Ok(())
+}
+
+/// The chunks of the event log `input` repeated to about `target` bytes, renumbered: record
+/// numbers and ids run on across copies, each chunk's header and records CRC32 and the file
+/// header (chunk count, next record id, CRC) are recomputed.
+fn corpus_evtx(input: &Path, out_path: &Path, target: u64) -> Result<()> {
+    use evtx_writer::{crc32, CHUNK_SIZE, FILE_HEADER_SIZE};
+    let file = std::fs::read(input)?;
+    let u64_at = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
+    let u32_at = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+    let chunks: Vec<&[u8]> = file
+        .get(FILE_HEADER_SIZE..)
+        .unwrap_or_default()
+        .chunks_exact(CHUNK_SIZE)
+        .filter(|c| c.starts_with(b"ElfChnk\0") && u64_at(c, 24) <= u64_at(c, 32))
+        .collect();
+    if chunks.is_empty() || file.len() < FILE_HEADER_SIZE {
+        return Err(format!("no chunk in {}", input.display()).into());
+    }
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(out_path)?);
+    out.write_all(&file[..FILE_HEADER_SIZE])?;
+    let mut written = FILE_HEADER_SIZE as u64;
+    let mut count = 0u64;
+    let mut next_id = 1u64;
+    'fill: loop {
+        for chunk in &chunks {
+            if written >= target || count == u64::from(u16::MAX) {
+                break 'fill;
+            }
+            let mut c = chunk.to_vec();
+            let first_id = next_id;
+            // Records from offset 512 to the chunk's free space; each `**\0\0`, size, id.
+            let free = (u32_at(&c, 48) as usize).min(CHUNK_SIZE);
+            let mut at = 512;
+            while at + 24 <= free && c[at..at + 4] == [0x2a, 0x2a, 0, 0] {
+                let size = u32_at(&c, at + 4) as usize;
+                if size < 24 || at + size > free {
+                    break;
+                }
+                c[at + 8..at + 16].copy_from_slice(&next_id.to_le_bytes());
+                next_id += 1;
+                at += size;
+            }
+            let last_id = next_id - 1;
+            for (offset, value) in [(8, first_id), (16, last_id), (24, first_id), (32, last_id)] {
+                c[offset..offset + 8].copy_from_slice(&value.to_le_bytes());
+            }
+            let records_crc = crc32(&c[512..free]);
+            c[52..56].copy_from_slice(&records_crc.to_le_bytes());
+            let mut covered = c[..120].to_vec();
+            covered.extend_from_slice(&c[128..512]);
+            let header_crc = crc32(&covered);
+            c[124..128].copy_from_slice(&header_crc.to_le_bytes());
+            out.write_all(&c)?;
+            written += CHUNK_SIZE as u64;
+            count += 1;
+        }
+    }
+    out.flush()?;
+    let mut header = file[..FILE_HEADER_SIZE].to_vec();
+    header[8..16].copy_from_slice(&0u64.to_le_bytes());
+    header[16..24].copy_from_slice(&(count - 1).to_le_bytes());
+    header[24..32].copy_from_slice(&next_id.to_le_bytes());
+    header[42..44].copy_from_slice(&(count as u16).to_le_bytes());
+    // Not dirty, not full.
+    header[120..124].copy_from_slice(&0u32.to_le_bytes());
+    let crc = crc32(&header[..120]);
+    header[124..128].copy_from_slice(&crc.to_le_bytes());
+    let mut file = out.into_inner()?;
+    use std::io::{Seek, SeekFrom};
+    file.seek(SeekFrom::Start(0))?;
+    file.write_all(&header)?;
+    eprintln!(
+        "{} chunks of {} repeated: {count} chunks, {} records",
+        chunks.len(),
+        input.display(),
+        next_id - 1
+    );
     Ok(())
 }

@@ -6,10 +6,18 @@
 #   PML          vs  Python procmon-parser (PyPI) iterating the capture
 #   EVTX         vs  evtx_dump -o jsonl (the `evtx` crate's own binary), same thread count
 #   MSI log      vs  rg -c 'Return value 3' (UTF-16LE log)
-#   peak RSS on the 1 GB inputs, a 4 GB CSV, a 4 GB PML and a folder of 50 EVTX files of 20 MB
-#   scaling: --threads 2 vs --threads 1 on the Procmon CSV, PML and EVTX inputs
+#   peak RSS on the 1 GB inputs, a 4 GB CSV, a 4 GB PML, a 4 GB MSI log and a folder of 50 EVTX
+#   files of 20 MB
+#   scaling: --threads 2 vs --threads 1 on every input
 #   user rules: the MSI log and the Procmon CSV with 100 generated user rules (docs/rules.md)
 #   against the same run without them (target: at most 1.5x)
+#
+# Two sets of inputs: generated ones (examples/gen_bench_inputs.rs) and real-content ones built
+# at bench time from the third-party files of ../shared/corpus (when present; never copied into
+# the repository): the corpus' UTF-16LE MSI logs concatenated and repeated to MSILOG_BYTES (and
+# BIG_MSILOG_BYTES for peak memory), and the chunks of
+# corpus/evtx/anotherc0ne-EventLog/Application.evtx repeated to EVTX_BYTES (renumbered, CRCs
+# fixed up: `gen_bench_inputs corpus-msilog|corpus-evtx`).
 #
 # Prints a table of medians and ratios and writes it to bench/RESULTS.md (with the machine's CPU,
 # core count and load). Inputs are generated into $BENCH_DIR (default target/bench-inputs),
@@ -22,7 +30,7 @@
 #                               bench/RESULTS.md and keeps the rest of it
 #
 # Environment (sizes in bytes): CSV_BYTES PML_BYTES EVTX_BYTES MSILOG_BYTES BIG_CSV_BYTES
-# BIG_PML_BYTES EVTX_FOLDER_COUNT EVTX_FOLDER_EACH RUNS PY_RUNS THREADS BENCH_DIR BENCH_TOOLS
+# BIG_PML_BYTES BIG_MSILOG_BYTES CORPUS (default ../shared/corpus) EVTX_FOLDER_COUNT EVTX_FOLDER_EACH RUNS PY_RUNS THREADS BENCH_DIR BENCH_TOOLS
 # RESULTS (output file), MSIDIAG_BASELINE (a second msidiag binary timed alongside, e.g. the
 # build before a change: adds a "before" column), KEEP_INPUTS=1.
 set -euo pipefail
@@ -44,11 +52,14 @@ if [[ $MODE == quick ]]; then
   : "${CSV_BYTES:=100000000}" "${PML_BYTES:=100000000}" "${EVTX_BYTES:=100000000}"
   : "${MSILOG_BYTES:=100000000}" "${BIG_CSV_BYTES:=400000000}" "${BIG_PML_BYTES:=400000000}"
   : "${EVTX_FOLDER_COUNT:=10}" "${EVTX_FOLDER_EACH:=20000000}" "${RUNS:=3}" "${PY_RUNS:=1}"
+  : "${BIG_MSILOG_BYTES:=400000000}"
 else
   : "${CSV_BYTES:=1000000000}" "${PML_BYTES:=1000000000}" "${EVTX_BYTES:=100000000}"
   : "${MSILOG_BYTES:=1000000000}" "${BIG_CSV_BYTES:=4000000000}" "${BIG_PML_BYTES:=4000000000}"
   : "${EVTX_FOLDER_COUNT:=50}" "${EVTX_FOLDER_EACH:=20000000}" "${RUNS:=5}" "${PY_RUNS:=2}"
+  : "${BIG_MSILOG_BYTES:=4000000000}"
 fi
+: "${CORPUS:=$ROOT/../shared/corpus}"
 : "${THREADS:=$(nproc)}"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 : "${BENCH_DIR:=$TARGET/bench-inputs}"
@@ -175,6 +186,25 @@ if [[ $RULES_ONLY == 0 ]]; then
   gen pml "$PML" "$PML_BYTES"
   gen evtx "$EVTX" "$EVTX_BYTES"
 fi
+# Real content from the corpus (skipped when the corpus is not there).
+gen_corpus() { # kind corpus-source file bytes
+  if [[ ! -s "$3" ]] || [[ "$(cat "$3.size" 2>/dev/null)" != "$4" ]]; then
+    log "building $3 from $2 ($4 bytes)"
+    "$GEN" "$1" "$2" "$3" "$4"
+    echo "$4" > "$3.size"
+  fi
+}
+CORPUS_MSILOG=""; CORPUS_EVTX=""
+if [[ $RULES_ONLY == 1 ]]; then
+  :
+elif [[ -d "$CORPUS/msilog" && -f "$CORPUS/evtx/anotherc0ne-EventLog/Application.evtx" ]]; then
+  CORPUS_MSILOG="$BENCH_DIR/corpus-install.log"
+  gen_corpus corpus-msilog "$CORPUS/msilog" "$CORPUS_MSILOG" "$MSILOG_BYTES"
+  CORPUS_EVTX="$BENCH_DIR/corpus-application.evtx"
+  gen_corpus corpus-evtx "$CORPUS/evtx/anotherc0ne-EventLog/Application.evtx" "$CORPUS_EVTX" "$EVTX_BYTES"
+else
+  log "no corpus at $CORPUS: real-content inputs skipped"
+fi
 
 # ------------------------------------------------------------------ measuring
 # Wall seconds of one run (output discarded); a failing command aborts the benchmark.
@@ -253,6 +283,14 @@ compare "EVTX $(numfmt --to=si "$EVTX_BYTES")B" "evtx_dump -o jsonl -t $THREADS"
 mapfile -t B < <(with_base "$MSILOG")
 compare "MSI log UTF-16LE $(numfmt --to=si "$MSILOG_BYTES")B" "rg -c 'Return value 3'" "$RUNS" \
   "${ANALYZE[@]}" "$MSILOG" "|||" "$RG" -c "Return value 3" "$MSILOG" "${B[@]}"
+if [[ -n $CORPUS_EVTX ]]; then
+  mapfile -t B < <(with_base "$CORPUS_EVTX")
+  compare "EVTX $(numfmt --to=si "$EVTX_BYTES")B, corpus Application.evtx chunks" "evtx_dump -o jsonl -t $THREADS" "$RUNS" \
+    "${ANALYZE[@]}" "$CORPUS_EVTX" "|||" "$EVTX_DUMP" -o jsonl -t "$THREADS" "$CORPUS_EVTX" "${B[@]}"
+  mapfile -t B < <(with_base "$CORPUS_MSILOG")
+  compare "MSI log UTF-16LE $(numfmt --to=si "$MSILOG_BYTES")B, corpus logs" "rg -c 'Return value 3'" "$RUNS" \
+    "${ANALYZE[@]}" "$CORPUS_MSILOG" "|||" "$RG" -c "Return value 3" "$CORPUS_MSILOG" "${B[@]}"
+fi
 
 # Scaling: throughput with all threads vs one thread (same binary, alternating).
 SCALE=()
@@ -283,6 +321,10 @@ scaling "Procmon CSV" "$CSV"
 scaling "PML" "$PML"
 scaling "EVTX" "$EVTX"
 scaling "MSI log" "$MSILOG"
+if [[ -n $CORPUS_EVTX ]]; then
+  scaling "EVTX, corpus" "$CORPUS_EVTX"
+  scaling "MSI log, corpus" "$CORPUS_MSILOG"
+fi
 
 # Peak memory on the large inputs (generated one at a time, deleted after unless kept).
 RSS=()
@@ -295,7 +337,15 @@ rss() { # name file [baseline]
 }
 rss "Procmon CSV $(numfmt --to=si "$CSV_BYTES")B" "$CSV"
 rss "PML $(numfmt --to=si "$PML_BYTES")B" "$PML"
-rss "MSI log UTF-16LE $(numfmt --to=si "$MSILOG_BYTES")B (no target: kept events grow with the log)" "$MSILOG"
+rss "MSI log UTF-16LE $(numfmt --to=si "$MSILOG_BYTES")B" "$MSILOG"
+if [[ -n $CORPUS_EVTX ]]; then
+  rss "EVTX $(numfmt --to=si "$EVTX_BYTES")B, corpus" "$CORPUS_EVTX"
+  rss "MSI log UTF-16LE $(numfmt --to=si "$MSILOG_BYTES")B, corpus" "$CORPUS_MSILOG"
+  BIG_MSILOG="$BENCH_DIR/corpus-big.log"
+  gen_corpus corpus-msilog "$CORPUS/msilog" "$BIG_MSILOG" "$BIG_MSILOG_BYTES"
+  rss "MSI log UTF-16LE $(numfmt --to=si "$BIG_MSILOG_BYTES")B, corpus" "$BIG_MSILOG"
+  [[ ${KEEP_INPUTS:-0} == 1 ]] || rm -f "$BIG_MSILOG" "$BIG_MSILOG.size"
+fi
 BIG_CSV="$BENCH_DIR/big.csv"; gen procmon-csv "$BIG_CSV" "$BIG_CSV_BYTES"
 rss "Procmon CSV $(numfmt --to=si "$BIG_CSV_BYTES")B" "$BIG_CSV"
 [[ ${KEEP_INPUTS:-0} == 1 ]] || rm -f "$BIG_CSV" "$BIG_CSV.size"
@@ -324,7 +374,7 @@ CPU=$(awk -F: '/model name/ { sub(/^ /, "", $2); print $2; exit }' /proc/cpuinfo
   echo "- Machine: $CPU, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM"
   echo "- Load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER; benchmark niceness $(nice) (other processes on the machine compete for the same cores: scaling and the ratios of the multi-threaded runs need a quiet machine, or \`nice -n -15 scripts/bench.sh\` as root on a shared one)"
   echo "- msidiag runs with \`--threads $THREADS\`; $RUNS alternating runs per side ($PY_RUNS for Python); medians in seconds of wall time; inputs in the page cache"
-  echo "- Inputs: generated by \`examples/gen_bench_inputs.rs\` (Procmon rows with the long Win10 column set, mostly SUCCESS/NAME NOT FOUND noise from many processes and a small msiexec tree with ACCESS DENIED; PML built from the test writer's records; EVTX from the test writer's \`noisy_log\`; UTF-16LE verbose MSI logs of repeated failing sessions)"
+  echo "- Inputs: generated by \`examples/gen_bench_inputs.rs\` (Procmon rows with the long Win10 column set, mostly SUCCESS/NAME NOT FOUND noise from many processes and a small msiexec tree with ACCESS DENIED; PML built from the test writer's records; EVTX from the test writer's \`noisy_log\`; UTF-16LE verbose MSI logs of repeated failing sessions); rows marked *corpus* are real content built from \`../shared/corpus\` (the 64 UTF-16LE MSI logs concatenated and repeated; the 8 chunks of \`evtx/anotherc0ne-EventLog/Application.evtx\` repeated and renumbered)"
   echo
   echo "## Time against the references (ratio = msidiag / reference, lower is better; speed-up = reference / msidiag)"
   echo
@@ -361,4 +411,5 @@ cat "$RESULTS"
 
 if [[ ${KEEP_INPUTS:-0} != 1 ]]; then
   rm -rf "$CSV" "$PML" "$EVTX" "$MSILOG" "$FOLDER" "$BENCH_DIR"/*.size
+  rm -f "${CORPUS_MSILOG:-/nonexistent}" "${CORPUS_EVTX:-/nonexistent}"
 fi

@@ -11,7 +11,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use ::evtx::{EvtxChunkData, EvtxRecord, ParserSettings};
+use ::evtx::{
+    checksum_ieee, ChunkFlags, EvtxChunkData, EvtxChunkHeader, EvtxRecord, ParserSettings,
+};
 use chrono::{DateTime, Utc};
 
 use crate::model::{Event, EventKind, Origin, Timestamp, WinEvent, WinFact};
@@ -58,6 +60,10 @@ pub(super) fn read_chunk(place: &ChunkPlace<'_>, bytes: &[u8]) -> ChunkOutput {
     if bytes.iter().all(|b| *b == 0) {
         return out; // never used
     }
+    if let Some(records) = nothing_wanted_in_place(place, bytes, &mut out.problems) {
+        out.records = records;
+        return out;
+    }
     let Some(mut data) = checked_chunk(place, bytes, &mut out.problems) else {
         return out;
     };
@@ -82,6 +88,43 @@ pub(super) fn read_chunk(place: &ChunkPlace<'_>, bytes: &[u8]) -> ChunkOutput {
     decode_chunk(place, &mut data, &selection, &mut maps, &mut out);
     out
 }
+
+/// The records of a whole, sound-looking chunk when the quick scan finds none worth decoding
+/// in it, judged on the bytes in place (most chunks of a log: they are never copied nor handed
+/// to the crate); its CRC problems are added as [`checked_chunk`] would. `None`: the chunk
+/// holds a wanted record or needs the crate (cut, bad magic, unreadable header, odd records).
+fn nothing_wanted_in_place(
+    place: &ChunkPlace<'_>,
+    bytes: &[u8],
+    problems: &mut Vec<String>,
+) -> Option<u64> {
+    if bytes.len() != CHUNK_SIZE || !bytes.starts_with(CHUNK_MAGIC) {
+        return None;
+    }
+    let header = EvtxChunkHeader::from_bytes(bytes).ok()?;
+    let scan = scan::scan(bytes, &header, &mut HashMap::new())?;
+    if !scan.wanted.is_empty() {
+        return None;
+    }
+    if !header.flags.contains(ChunkFlags::NO_CRC32) {
+        let mut covered = [0u8; 120 + (CHUNK_HEADER_SIZE - 128)];
+        covered[..120].copy_from_slice(&bytes[..120]);
+        covered[120..].copy_from_slice(&bytes[128..CHUNK_HEADER_SIZE]);
+        if checksum_ieee(&covered) != header.header_chunk_checksum {
+            problems.push(place.problem("header CRC32 mismatch, records read anyway"));
+        }
+        let records_ok = bytes
+            .get(CHUNK_HEADER_SIZE..header.free_space_offset as usize)
+            .is_some_and(|records| checksum_ieee(records) == header.events_checksum);
+        if !records_ok {
+            problems.push(place.problem(RECORDS_CRC_PROBLEM));
+        }
+    }
+    Some(scan.records)
+}
+
+const RECORDS_CRC_PROBLEM: &str =
+    "event records CRC32 mismatch (log not closed cleanly, or damaged), records read anyway";
 
 /// Which records of a chunk the crate pass renders.
 enum Selection {
@@ -199,9 +242,7 @@ fn checksum_problems(place: &ChunkPlace<'_>, data: &EvtxChunkData, problems: &mu
         problems.push(place.problem("header CRC32 mismatch, records read anyway"));
     }
     if !data.validate_data_checksum() {
-        problems.push(place.problem(
-            "event records CRC32 mismatch (log not closed cleanly, or damaged), records read anyway",
-        ));
+        problems.push(place.problem(RECORDS_CRC_PROBLEM));
     }
 }
 

@@ -7,7 +7,6 @@
 //! template it cannot read), it gives up on the whole chunk and the crate reads it: this module
 //! must never be the reason a record is lost or a damage goes unreported.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use ::evtx::EvtxChunkHeader;
@@ -102,9 +101,22 @@ fn worth_decoding(
         .entry(def_offset)
         .or_insert_with(|| template::system_map(data, def_offset))
         .as_ref()?;
-    let provider = slot_text(map.provider.as_ref()?, &values)?;
     let event_id = slot_number(map.event_id.as_ref()?, &values)?;
-    let interest = select::interest(&provider, event_id);
+    let interest = match map.provider.as_ref()? {
+        Slot::Literal(text) => select::interest(text, event_id),
+        // Compared on the value's bytes: no record's name is decoded.
+        Slot::Sub(index) => match values.get(*index)? {
+            (value_type::STRING, bytes) => select::interest_utf16(bytes, event_id),
+            (value_type::ANSI_STRING, bytes) => {
+                let text = bytes.split(|b| *b == 0).next().unwrap_or_default();
+                // Providers are ASCII names: other bytes name none of ours.
+                std::str::from_utf8(text).map_or(select::Interest::None, |text| {
+                    select::interest(text, event_id)
+                })
+            }
+            _ => return None,
+        },
+    };
     Some(select::may_concern_msi(interest, binxml))
 }
 
@@ -151,23 +163,6 @@ impl<'a> Values<'a> {
 #[inline]
 fn descriptor_size(descriptor: &[u8]) -> usize {
     u16_at(descriptor, 0).map_or(0, usize::from)
-}
-
-fn slot_text<'m>(slot: &'m Slot, values: &Values<'_>) -> Option<Cow<'m, str>> {
-    match slot {
-        Slot::Literal(text) => Some(Cow::Borrowed(text)),
-        Slot::Sub(index) => match values.get(*index)? {
-            (value_type::STRING, bytes) => Some(Cow::Owned(utf16_until_nul(bytes))),
-            (value_type::ANSI_STRING, bytes) => Some(Cow::Owned(
-                bytes
-                    .iter()
-                    .take_while(|b| **b != 0)
-                    .map(|b| char::from(*b))
-                    .collect(),
-            )),
-            _ => None,
-        },
-    }
 }
 
 fn slot_number(slot: &Slot, values: &Values<'_>) -> Option<u32> {

@@ -65,6 +65,27 @@ pub(super) fn interest(provider: &str, event_id: u32) -> Interest {
     }
 }
 
+/// [`interest`] of a provider name given as UTF-16LE bytes (up to the first NUL), compared
+/// without decoding it.
+pub(super) fn interest_utf16(provider: &[u8], event_id: u32) -> Interest {
+    let units = provider.len() / 2;
+    let len = (0..units)
+        .find(|&i| provider[2 * i] == 0 && provider[2 * i + 1] == 0)
+        .unwrap_or(units);
+    let provider = &provider[..2 * len];
+    let named = |name: &str| {
+        name.len() == len
+            && name
+                .bytes()
+                .zip(provider.chunks_exact(2))
+                .all(|(b, u)| u == [b, 0])
+    };
+    [MSI_INSTALLER, SCM, APPLICATION_ERROR, WER, RESTART_MANAGER]
+        .into_iter()
+        .find(|name| named(name))
+        .map_or(Interest::None, |name| interest(name, event_id))
+}
+
 /// A conservative scan of a record's raw BinXML: false only when none of the words that
 /// [`wanted`] looks for can be in it (as UTF-16LE or 8-bit text, ASCII letters in any case).
 pub(super) fn may_concern_msi(interest: Interest, raw: &[u8]) -> bool {
@@ -201,6 +222,37 @@ fn ascii_at(raw: &[u8], start: usize, word: &[u8], width: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_provider_names_give_the_same_interest() {
+        let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+        for (name, id) in [
+            (MSI_INSTALLER, 1033),
+            (SCM, 7036),
+            (SCM, 7000),
+            (SCM, 1),
+            (APPLICATION_ERROR, 1000),
+            (WER, 1001),
+            (RESTART_MANAGER, 10000),
+            ("MsiInstallerX", 1033),
+            ("Msiinstaller", 1033),
+            ("", 0),
+            ("Установщик Windows", 7036),
+        ] {
+            let mut bytes = utf16(name);
+            assert_eq!(interest_utf16(&bytes, id), interest(name, id), "{name}");
+            bytes.extend([0, 0, b'x', 0]);
+            assert_eq!(
+                interest_utf16(&bytes, id),
+                interest(name, id),
+                "{name} + NUL"
+            );
+        }
+        assert_eq!(
+            interest_utf16(&utf16("MsiInstaller")[..23], 1),
+            Interest::None
+        );
+    }
 
     fn scm(id: u32, named: &[(&str, &str)], binary: Option<&str>) -> WinEvent {
         WinEvent {

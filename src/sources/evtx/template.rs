@@ -7,7 +7,8 @@
 //! provider and id without rendering them. Anything unexpected in a template makes
 //! [`system_map`] give up (`None`): the caller then renders the record instead, so this module
 //! must stay a shortcut, never the only way to read a record. It must not render, allocate per
-//! record or decode EventData.
+//! record or decode EventData: names are told apart on their UTF-16 bytes, and only the two
+//! literals it looks for are decoded.
 
 use std::borrow::Cow;
 
@@ -36,7 +37,8 @@ pub(super) struct SystemMap {
     pub event_id: Option<Slot>,
 }
 
-/// Reads the template definition at `offset` in `chunk` (a whole 64 KiB chunk).
+/// Reads the template definition at `offset` in `chunk` (a whole 64 KiB chunk). The walk
+/// stops where `<System>` closes: what follows (EventData, UserData) never holds the two values.
 pub(super) fn system_map(chunk: &[u8], offset: u32) -> Option<SystemMap> {
     let start = (offset as usize).checked_add(TEMPLATE_HEADER_LEN)?;
     let size = u32_at(chunk, offset as usize + TEMPLATE_DATA_SIZE_AT)? as usize;
@@ -97,11 +99,38 @@ struct Walker<'a> {
     chunk: &'a [u8],
     cursor: Cursor<'a>,
     end: usize,
-    /// Names of the open elements, outermost first.
-    path: Vec<String>,
+    /// The open elements, outermost first (only the names the walk looks for are told apart).
+    path: Vec<Known>,
     /// The attribute whose value tokens come next, if any.
-    attribute: Option<String>,
+    attribute: Option<Known>,
     map: SystemMap,
+}
+
+/// An element or attribute name, as far as the walk needs to tell names apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    System,
+    Provider,
+    EventId,
+    /// The `Name` attribute.
+    Name,
+    Other,
+}
+
+impl Known {
+    /// Classifies a stored name from its UTF-16LE bytes (no decoding, no allocation).
+    fn of(utf16: &[u8]) -> Known {
+        const KNOWN: [(&[u8], Known); 4] = [
+            (b"S\0y\0s\0t\0e\0m\0", Known::System),
+            (b"P\0r\0o\0v\0i\0d\0e\0r\0", Known::Provider),
+            (b"E\0v\0e\0n\0t\0I\0D\0", Known::EventId),
+            (b"N\0a\0m\0e\0", Known::Name),
+        ];
+        KNOWN
+            .iter()
+            .find(|(bytes, _)| *bytes == utf16)
+            .map_or(Known::Other, |(_, name)| *name)
+    }
 }
 
 impl Walker<'_> {
@@ -118,7 +147,9 @@ impl Walker<'_> {
                 (CLOSE_START_ELEMENT, false) => self.attribute = None,
                 (CLOSE_EMPTY_ELEMENT | CLOSE_ELEMENT, false) => {
                     self.attribute = None;
-                    self.path.pop();
+                    if self.path.pop() == Some(Known::System) && self.path.len() == 1 {
+                        return Some(());
+                    }
                 }
                 (ATTRIBUTE, _) => self.attribute = Some(self.name_ref()?),
                 (VALUE, _) => self.text_value()?,
@@ -151,10 +182,11 @@ impl Walker<'_> {
         if self.cursor.u8()? != value_type::STRING {
             return None;
         }
-        let text = self.utf16()?;
+        let chars = self.cursor.u16()? as usize;
+        let text = self.cursor.take(chars * 2)?;
         match self.field() {
-            Some(Field::Provider) => append_literal(&mut self.map.provider, &text),
-            Some(Field::EventId) => append_literal(&mut self.map.event_id, &text),
+            Some(Field::Provider) => append_literal(&mut self.map.provider, &utf16_lossy(text)),
+            Some(Field::EventId) => append_literal(&mut self.map.event_id, &utf16_lossy(text)),
             None => {}
         }
         Some(())
@@ -174,21 +206,18 @@ impl Walker<'_> {
 
     /// Which needed field the current position is inside, if any.
     fn field(&self) -> Option<Field> {
-        let [_, system, element] = self.path.as_slice() else {
+        let [_, Known::System, element] = self.path.as_slice() else {
             return None;
         };
-        if system != "System" {
-            return None;
-        }
-        match (element.as_str(), self.attribute.as_deref()) {
-            ("Provider", Some("Name")) => Some(Field::Provider),
-            ("EventID", None) => Some(Field::EventId),
+        match (element, self.attribute) {
+            (Known::Provider, Some(Known::Name)) => Some(Field::Provider),
+            (Known::EventId, None) => Some(Field::EventId),
             _ => None,
         }
     }
 
     /// A name reference: an offset into the chunk, with the name inline when it points here.
-    fn name_ref(&mut self) -> Option<String> {
+    fn name_ref(&mut self) -> Option<Known> {
         let offset = self.cursor.u32()? as usize;
         if offset == self.cursor.position() {
             let chars = u16_at(self.chunk, offset + NAME_CHARS_AT)? as usize;
@@ -201,12 +230,6 @@ impl Walker<'_> {
     fn skip_utf16(&mut self) -> Option<()> {
         let chars = self.cursor.u16()? as usize;
         self.cursor.skip(chars * 2)
-    }
-
-    /// A UTF-16 text (character count, then the characters).
-    fn utf16(&mut self) -> Option<String> {
-        let chars = self.cursor.u16()? as usize;
-        self.cursor.take(chars * 2).map(utf16_lossy)
     }
 }
 
@@ -224,11 +247,11 @@ fn append_literal(slot: &mut Option<Slot>, text: &str) {
 }
 
 /// The name stored at `offset`: next-name offset (4), hash (2), length (2), UTF-16 text.
-fn name_at(chunk: &[u8], offset: usize) -> Option<String> {
+fn name_at(chunk: &[u8], offset: usize) -> Option<Known> {
     let chars = u16_at(chunk, offset.checked_add(NAME_CHARS_AT)?)? as usize;
-    let start = offset + NAME_TEXT_AT;
+    let start = offset.checked_add(NAME_TEXT_AT)?;
     let bytes = chunk.get(start..start.checked_add(chars * 2)?)?;
-    Some(utf16_lossy(bytes))
+    Some(Known::of(bytes))
 }
 
 #[cfg(test)]
