@@ -30,7 +30,8 @@
 #                               bench/RESULTS.md and keeps the rest of it
 #
 # Environment (sizes in bytes): CSV_BYTES PML_BYTES EVTX_BYTES MSILOG_BYTES BIG_CSV_BYTES
-# BIG_PML_BYTES BIG_MSILOG_BYTES CORPUS (default ../shared/corpus) EVTX_FOLDER_COUNT EVTX_FOLDER_EACH RUNS PY_RUNS THREADS BENCH_DIR BENCH_TOOLS
+# BIG_PML_BYTES BIG_MSILOG_BYTES CORPUS (default ../shared/corpus) EVTX_FOLDER_COUNT
+# EVTX_FOLDER_EACH RUNS PY_RUNS THREADS BENCH_DIR BENCH_TOOLS
 # RESULTS (output file), MSIDIAG_BASELINE (a second msidiag binary timed alongside, e.g. the
 # build before a change: adds a "before" column), KEEP_INPUTS=1.
 set -euo pipefail

@@ -60,15 +60,30 @@ pub(super) fn read_chunk(place: &ChunkPlace<'_>, bytes: &[u8]) -> ChunkOutput {
     if bytes.iter().all(|b| *b == 0) {
         return out; // never used
     }
-    if let Some(records) = nothing_wanted_in_place(place, bytes, &mut out.problems) {
-        out.records = records;
-        return out;
-    }
-    let Some(mut data) = checked_chunk(place, bytes, &mut out.problems) else {
+    let mut maps: HashMap<u32, Option<SystemMap>> = HashMap::new();
+    let in_place = match judged_in_place(place, bytes, &mut maps, &mut out.problems) {
+        InPlace::NothingWanted(records) => {
+            out.records = records;
+            return out;
+        }
+        InPlace::Wanted(scan) => Some(scan),
+        InPlace::NeedsCrate => None,
+    };
+    // CRC problems were already added when the chunk was judged in place.
+    let mut ignored = Vec::new();
+    let problems = if in_place.is_some() {
+        &mut ignored
+    } else {
+        &mut out.problems
+    };
+    let Some(mut data) = checked_chunk(place, bytes, problems) else {
         return out;
     };
-    let mut maps: HashMap<u32, Option<SystemMap>> = HashMap::new();
-    let selection = match scan::scan(&data.data, &data.header, &mut maps) {
+    let scanned = match in_place {
+        Some(scan) => Some(scan),
+        None => scan::scan(&data.data, &data.header, &mut maps),
+    };
+    let selection = match scanned {
         Some(scan) if scan.wanted.is_empty() => {
             out.records = scan.records;
             return out;
@@ -89,23 +104,35 @@ pub(super) fn read_chunk(place: &ChunkPlace<'_>, bytes: &[u8]) -> ChunkOutput {
     out
 }
 
-/// The records of a whole, sound-looking chunk when the quick scan finds none worth decoding
-/// in it, judged on the bytes in place (most chunks of a log: they are never copied nor handed
-/// to the crate); its CRC problems are added as [`checked_chunk`] would. `None`: the chunk
-/// holds a wanted record or needs the crate (cut, bad magic, unreadable header, odd records).
-fn nothing_wanted_in_place(
+/// What judging a chunk on its bytes in place gave.
+enum InPlace {
+    /// Nothing in it is worth decoding: its record count (most chunks of a log: they are never
+    /// copied nor handed to the crate).
+    NothingWanted(u64),
+    /// The quick scan found records worth decoding.
+    Wanted(scan::Scan),
+    /// Cut, bad magic, unreadable header or records the quick scan cannot read: the crate
+    /// reads it (and [`checked_chunk`] reports its damage).
+    NeedsCrate,
+}
+
+/// Judges a whole, sound-looking chunk on its bytes in place with the quick scan; its CRC
+/// problems are added as [`checked_chunk`] would add them.
+fn judged_in_place(
     place: &ChunkPlace<'_>,
     bytes: &[u8],
+    maps: &mut HashMap<u32, Option<SystemMap>>,
     problems: &mut Vec<String>,
-) -> Option<u64> {
+) -> InPlace {
     if bytes.len() != CHUNK_SIZE || !bytes.starts_with(CHUNK_MAGIC) {
-        return None;
+        return InPlace::NeedsCrate;
     }
-    let header = EvtxChunkHeader::from_bytes(bytes).ok()?;
-    let scan = scan::scan(bytes, &header, &mut HashMap::new())?;
-    if !scan.wanted.is_empty() {
-        return None;
-    }
+    let Ok(header) = EvtxChunkHeader::from_bytes(bytes) else {
+        return InPlace::NeedsCrate;
+    };
+    let Some(scan) = scan::scan(bytes, &header, maps) else {
+        return InPlace::NeedsCrate;
+    };
     if !header.flags.contains(ChunkFlags::NO_CRC32) {
         let mut covered = [0u8; 120 + (CHUNK_HEADER_SIZE - 128)];
         covered[..120].copy_from_slice(&bytes[..120]);
@@ -120,7 +147,11 @@ fn nothing_wanted_in_place(
             problems.push(place.problem(RECORDS_CRC_PROBLEM));
         }
     }
-    Some(scan.records)
+    if scan.wanted.is_empty() {
+        InPlace::NothingWanted(scan.records)
+    } else {
+        InPlace::Wanted(scan)
+    }
 }
 
 const RECORDS_CRC_PROBLEM: &str =
