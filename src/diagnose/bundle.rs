@@ -2,7 +2,8 @@
 //! MSI log is not among the inputs (`bundle-package-failed`), payload download, hash,
 //! signature or package-cache failures (`bundle-cache-failed`), a related bundle missing from
 //! the package cache (`bundle-related-bundle-missing`) and a bundle condition that blocked the
-//! run (`bundle-prerequisite-blocked`).
+//! run (`bundle-prerequisite-blocked`), and, when a run failed and none of these nor a
+//! package's MSI log explains it, a generic `bundle-failed` naming the failing phase and result.
 //!
 //! A failed package whose MSI log is among the inputs gets no finding here: its session's
 //! findings are the bundle's root cause. Every finding cites Burn log lines; it must not read
@@ -10,10 +11,10 @@
 
 use crate::kb::hresult::hresult;
 use crate::model::{BundleFailureKind, BundleLine, BundleLog, Precision, Timestamp};
-use crate::timeline::{Bundle, SessionClock, Timeline};
+use crate::timeline::{Bundle, Outcome, SessionClock, Timeline};
 
 use super::ids::{
-    BUNDLE_CACHE_FAILED, BUNDLE_PACKAGE_FAILED, BUNDLE_PREREQUISITE_BLOCKED,
+    BUNDLE_CACHE_FAILED, BUNDLE_FAILED, BUNDLE_PACKAGE_FAILED, BUNDLE_PREREQUISITE_BLOCKED,
     BUNDLE_RELATED_BUNDLE_MISSING,
 };
 use super::{Confidence, Evidence, Finding, Fix};
@@ -25,12 +26,18 @@ const MAX_CITED: usize = 8;
 pub fn bundle_findings(timeline: &Timeline) -> Vec<(usize, Finding)> {
     let mut out = Vec::new();
     for (i, b) in timeline.bundles.iter().enumerate() {
-        for f in package_failures(b)
+        let specific: Vec<Finding> = package_failures(b)
             .into_iter()
             .chain(cache_failure(&b.log))
             .chain(related_bundle_missing(&b.log))
             .chain(condition_false(&b.log))
-        {
+            .collect();
+        let generic = if specific.is_empty() {
+            run_failed(b)
+        } else {
+            None
+        };
+        for f in specific.into_iter().chain(generic) {
             out.push((i, f));
         }
     }
@@ -295,5 +302,76 @@ fn condition_false(log: &BundleLog) -> Option<Finding> {
         vec![Fix::text(format!(
             "Meet the condition the bundle checks ({condition}): install the prerequisite it stands for or run on a supported system, then rerun the bundle."
         ))],
+    ))
+}
+
+/// A failed run (its exit code a failure) that no specific finding and no failed package's
+/// linked MSI log explains: the failing phase, the result decoded, the engine's error lines.
+fn run_failed(b: &Bundle) -> Option<Finding> {
+    if b.outcome() != Outcome::Failure {
+        return None;
+    }
+    let log = &b.log;
+    // A failed package linked to its MSI log: that session's findings are the root cause.
+    let linked =
+        log.packages.iter().enumerate().any(|(i, p)| {
+            p.result.is_some_and(|r| r & 0x8000_0000 != 0) && b.session_of(i).is_some()
+        });
+    if linked {
+        return None;
+    }
+    let failed = |r: &Option<u32>| r.is_some_and(|r| r != 0 && r & 0x8000_0000 != 0);
+    let (phase, result) = if failed(&log.apply_result) {
+        ("apply", log.apply_result)
+    } else {
+        let phase = log.error_phase.as_deref().unwrap_or("run");
+        (
+            match phase {
+                "detect" => "detect",
+                "plan" => "plan",
+                "apply" => "apply",
+                _ => "run",
+            },
+            log.error_hresult,
+        )
+    };
+    let code = result.or(log.exit_code)?;
+    let phase_words = match phase {
+        "run" => "its run".to_string(),
+        p => format!("its {p} phase"),
+    };
+    // `[pid:tid][time]e000: Error 0x…: Failed to …` → `Error 0x…: Failed to …`.
+    let first = log
+        .engine_errors
+        .first()
+        .map(|l| {
+            let message = l.text.rsplit_once(']').map_or(l.text.as_str(), |(_, m)| m);
+            let message = message.split_once(": ").map_or(message, |(_, m)| m);
+            format!(" Its first error line: \"{}\".", message.trim())
+        })
+        .unwrap_or_default();
+    let lines = log
+        .engine_errors
+        .iter()
+        .take(MAX_CITED)
+        .chain(log.apply_line.iter())
+        .chain(log.exit_line.iter());
+    Some(run_finding(
+        log,
+        BUNDLE_FAILED,
+        format!("The bundle failed in {phase_words} ({})", hresult(code).hex()),
+        if log.engine_errors.is_empty() {
+            Confidence::Low
+        } else {
+            Confidence::Medium
+        },
+        format!(
+            " failed in {phase_words} with {};{first} No package's MSI log and no payload, cache or condition line explains it: the engine's own error lines are the evidence.",
+            described(code)
+        ),
+        lines,
+        vec![Fix::text(
+            "Read the bundle log's error lines cited here (the first one is the cause, later ones follow from it); rerun the bundle with a log (setup.exe /log \"%TEMP%\\bundle.log\") after fixing what it names, and collect the packages' MSI logs it writes beside it.",
+        )],
     ))
 }

@@ -566,6 +566,12 @@ impl Rule for BundleRuns {
                 &[],
                 &[FIX_LAUNCH_CONDITION],
             ),
+            FindingDoc::of(
+                BUNDLE_FAILED,
+                "a bundle run failed (`Apply complete` / `Exit code` a failure) and no package's MSI log, payload, cache or condition line explains it: the failing phase, its result decoded and the engine's error lines",
+                &[],
+                &[FIX_BUNDLE_FAILED],
+            ),
         ];
         DOCS
     }
@@ -577,6 +583,7 @@ impl Rule for BundleRuns {
 
 const FIX_BUNDLE_PACKAGE_LOG: &str = "Collect the package's MSI log the bundle names (`WixBundleLog_<package>`, `<bundle>_<time>_NNN_<package>.log` in %TEMP%) and analyse it with the bundle log.";
 const FIX_BUNDLE_CACHE: &str = "Check the connection (proxy, firewall, TLS) or use the offline installer (setup.exe /layout); delete %ProgramData%\\Package Cache\\.unverified after a hash mismatch; check the Package Cache folder's permissions.";
+const FIX_BUNDLE_FAILED: &str = "Read the bundle log's first error line (it names the cause), fix it and rerun the bundle with a log (setup.exe /log), collecting the packages' MSI logs it writes beside it.";
 const FIX_BUNDLE_RELATED: &str = "Restore the earlier bundle's setup file at its cached path, or repair/uninstall it from its original setup, then rerun the bundle.";
 
 /// Every built-in rule written in Rust, in the order they run on a session.

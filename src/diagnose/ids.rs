@@ -50,3 +50,4 @@ pub const BUNDLE_PACKAGE_FAILED: &str = "bundle-package-failed";
 pub const BUNDLE_CACHE_FAILED: &str = "bundle-cache-failed";
 pub const BUNDLE_RELATED_BUNDLE_MISSING: &str = "bundle-related-bundle-missing";
 pub const BUNDLE_PREREQUISITE_BLOCKED: &str = "bundle-prerequisite-blocked";
+pub const BUNDLE_FAILED: &str = "bundle-failed";

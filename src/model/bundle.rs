@@ -107,6 +107,16 @@ pub struct BundleLog {
     /// The exit line (or the shutdown line when no exit line was written).
     pub exit_line: Option<BundleLine>,
     pub failures: Vec<BundleFailure>,
+    /// The `Apply complete` line.
+    pub apply_line: Option<BundleLine>,
+    /// Error lines of the engine that are neither a package's errors nor a Burn-only failure
+    /// (`e000: Error 0x80070005: Failed to …`), in file order, at most a few dozen.
+    pub engine_errors: Vec<BundleLine>,
+    /// The phase (`detect`, `plan`, `apply`) the run was in at its first engine error, from
+    /// the last `Detect begin` / `Plan begin` / `Apply begin` before it.
+    pub error_phase: Option<String>,
+    /// The first HRESULT an engine error line writes (`Error 0x80070005: …`).
+    pub error_hresult: Option<u32>,
     /// No `Exit code` line: the run was cut (or is still running).
     pub truncated: bool,
 }

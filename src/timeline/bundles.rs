@@ -105,6 +105,10 @@ mod tests {
             restarting: None,
             exit_line: None,
             failures: Vec::new(),
+            apply_line: None,
+            engine_errors: Vec::new(),
+            error_phase: None,
+            error_hresult: None,
             truncated: true,
         };
         let mut b = Bundle {

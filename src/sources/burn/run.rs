@@ -19,7 +19,13 @@ pub struct RunBuilder {
     runs: Vec<BundleLog>,
     /// Index of the package being applied in the current run.
     executing: Option<usize>,
+    /// The phase the current run last began (`Detect begin` i100, `Plan begin` i200,
+    /// `Apply begin` i300).
+    phase: Option<&'static str>,
 }
+
+/// Most engine error lines kept per run.
+const MAX_ENGINE_ERRORS: usize = 32;
 
 impl RunBuilder {
     pub fn new(path: Arc<str>) -> RunBuilder {
@@ -27,6 +33,7 @@ impl RunBuilder {
             path,
             runs: Vec::new(),
             executing: None,
+            phase: None,
         }
     }
 
@@ -57,12 +64,17 @@ impl RunBuilder {
             set_variable(run, name, value);
         }
         match (l.severity, l.id) {
+            (_, 100) => self.phase = Some("detect"),
+            (_, 200) => {
+                self.phase = Some("plan");
+                run.action = field(m, "action: ").map(str::to_string);
+            }
+            (_, 300) => self.phase = Some("apply"),
             (_, 101) => {
                 if let Some(id) = name_after(m, "Detected package: ") {
                     package(run, id).detected_state = field(m, "state: ").map(str::to_string);
                 }
             }
-            (_, 200) => run.action = field(m, "action: ").map(str::to_string),
             (_, 201) => {
                 if let Some(id) = name_after(m, "Planned package: ") {
                     package(run, id).planned_execute = field(m, "execute: ").map(str::to_string);
@@ -90,6 +102,7 @@ impl RunBuilder {
                 }
             }
             (_, 399) => {
+                run.apply_line = Some(cited.clone());
                 run.apply_result = hresult_after(m, "result: ");
                 run.restart = field(m, "restart: ").map(str::to_string);
             }
@@ -138,6 +151,7 @@ impl RunBuilder {
             .to_string();
         let engine_major = version.split('.').next().and_then(|m| m.parse().ok());
         self.executing = None;
+        self.phase = None;
         self.runs.push(BundleLog {
             path: self.path.clone(),
             first_line: number,
@@ -156,6 +170,10 @@ impl RunBuilder {
             restarting: None,
             exit_line: None,
             failures: Vec::new(),
+            apply_line: None,
+            engine_errors: Vec::new(),
+            error_phase: None,
+            error_hresult: None,
             truncated: true,
         });
     }
@@ -177,6 +195,15 @@ impl RunBuilder {
         }
         let package_error = m.contains(" package") || m.contains("retry of package");
         let Some(i) = self.executing.filter(|_| package_error) else {
+            if run.engine_errors.is_empty() {
+                run.error_phase = self.phase.map(str::to_string);
+            }
+            if run.error_hresult.is_none() {
+                run.error_hresult = first_hresult(m);
+            }
+            if run.engine_errors.len() < MAX_ENGINE_ERRORS {
+                run.engine_errors.push(cited.clone());
+            }
             return;
         };
         let p = &mut run.packages[i];
