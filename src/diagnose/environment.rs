@@ -415,7 +415,15 @@ pub fn insufficient_privileges(v: &SessionView) -> Vec<Finding> {
 }
 
 pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
-    // 1921–1923 (stop, delete, install) are `services.rs`.
+    // 1921–1923 (stop, delete, install) are `services.rs`. A session that succeeded went on
+    // past the error (the user or the package ignored it): a session note says so
+    // (`session_notes.rs`), not a finding.
+    if matches!(
+        v.session.outcome,
+        crate::timeline::Outcome::Success | crate::timeline::Outcome::SuccessRebootRequired
+    ) {
+        return Vec::new();
+    }
     let cited = v.error_events(&[1920]);
     if cited.is_empty() {
         return Vec::new();

@@ -156,7 +156,8 @@ fn same_day_session_finding<'a>(
 }
 
 /// "Why nothing was found": for failed sessions without a specific finding, what the inputs
-/// lack and what to collect next time; and sessions that succeeded but need a restart.
+/// lack and what to collect next time; sessions that succeeded but need a restart; and errors
+/// successful sessions went on past.
 pub fn missing_evidence_notes(
     timeline: &Timeline,
     findings: &[Finding],
@@ -164,5 +165,6 @@ pub fn missing_evidence_notes(
 ) -> Vec<String> {
     let mut notes = missing::notes(timeline, findings, inputs);
     notes.extend(session_notes::reboot_notes(timeline));
+    notes.extend(session_notes::swallowed_notes(timeline));
     notes
 }

@@ -1,12 +1,15 @@
-//! Notes on sessions that succeeded but need a restart (3010, 1641): not a failure finding, a
-//! sentence for the report's notes, with what the log says about why (files scheduled for
-//! replacement at restart, message 1903/1904/1907 numbers, the event log's 1038 record).
+//! Notes on sessions that succeeded: those that need a restart (3010, 1641), with what the log
+//! says about why (files scheduled for replacement at restart, message 1903/1904/1907 numbers,
+//! the event log's 1038 record); and errors a successful install went on past (a custom
+//! action's failure "translated to success", an `Error N.` inside an action that returned 1 such
+//! as 1920 ignored, a service start failure the event log records inside the session), each
+//! cited by file and line (or record).
 //!
 //! It must not produce findings or call a successful session failed.
 
 use super::environment::{held_files, reboot_operations, unique_files};
 use super::evidence::SessionView;
-use crate::model::{EventKind, MsiInstallerFact};
+use crate::model::{Event, EventKind, MsiInstallerFact};
 use crate::timeline::{Outcome, Timeline};
 
 pub fn reboot_notes(timeline: &Timeline) -> Vec<String> {
@@ -57,4 +60,110 @@ pub fn reboot_notes(timeline: &Timeline) -> Vec<String> {
         ));
     }
     out
+}
+
+/// Most swallowed errors named in one session's note.
+const MAX_SWALLOWED: usize = 6;
+
+/// `path:line`, or `path record N` for an event log record.
+fn cited_at(view: &SessionView, e: &Event) -> String {
+    let ev = view.cite(e);
+    match (ev.line, ev.record) {
+        (Some(line), _) => format!("{}:{line}", ev.path),
+        (None, Some(record)) => format!("{} record {record}", ev.path),
+        (None, None) => ev.path,
+    }
+}
+
+/// For each successful session, the errors the install went on past, as one note.
+pub fn swallowed_notes(timeline: &Timeline) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &timeline.sessions {
+        if !matches!(s.outcome, Outcome::Success | Outcome::SuccessRebootRequired) {
+            continue;
+        }
+        let view = SessionView::new(s);
+        let items = swallowed(&view);
+        if items.is_empty() {
+            continue;
+        }
+        let more = items.len().saturating_sub(MAX_SWALLOWED);
+        let listed: Vec<&str> = items
+            .iter()
+            .take(MAX_SWALLOWED)
+            .map(String::as_str)
+            .collect();
+        out.push(format!(
+            "{} ({}) succeeded, but errors were logged that the install went on past: {}{}. No finding is made; if the product does not work, start there.",
+            s.id,
+            s.display_name().as_deref().unwrap_or("unknown product"),
+            listed.join("; "),
+            if more > 0 {
+                format!("; and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    out
+}
+
+/// The swallowed errors of one session, in log order.
+fn swallowed(view: &SessionView) -> Vec<String> {
+    let mut items = Vec::new();
+    // Open actions, innermost last, each with the `Error N.` lines logged while it ran.
+    let mut open: Vec<(&str, Vec<&Event>)> = Vec::new();
+    for e in view.events() {
+        match &e.kind {
+            EventKind::ActionStart { action } => open.push((action.as_str(), Vec::new())),
+            EventKind::Error { .. } => {
+                if let Some((_, errors)) = open.last_mut() {
+                    errors.push(e);
+                }
+            }
+            EventKind::ActionEnded {
+                action,
+                return_value,
+            } => {
+                let Some(at) = open.iter().rposition(|(a, _)| a == action) else {
+                    continue;
+                };
+                let (_, errors) = open.remove(at);
+                open.truncate(at);
+                if *return_value != 1 {
+                    continue;
+                }
+                for err in errors {
+                    if let EventKind::Error { code, message } = &err.kind {
+                        items.push(format!(
+                            "Error {code} (\"{}\") during {action}, which returned 1 ({})",
+                            message.lines().next().unwrap_or("").trim(),
+                            cited_at(view, err)
+                        ));
+                    }
+                }
+            }
+            EventKind::CustomActionReturned {
+                action,
+                code,
+                ignored: true,
+            } => items.push(format!(
+                "custom action {action} failed with error code {code}, translated to success because the package marks it to continue ({})",
+                cited_at(view, e)
+            )),
+            EventKind::WinEvent(w) => {
+                if let Some(f) = w.start_failure() {
+                    items.push(format!(
+                        "the event log records that the service {} did not start or log on (Service Control Manager {}: {}) ({})",
+                        f.service,
+                        w.event_id,
+                        f.error,
+                        cited_at(view, e)
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    items
 }
