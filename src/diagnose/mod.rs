@@ -16,6 +16,7 @@ mod environment;
 mod event_messages;
 mod evidence;
 pub mod explain;
+mod failed_action;
 mod file_errors;
 mod finding;
 mod fixes;
@@ -74,6 +75,7 @@ pub fn run_with(timeline: &Timeline, registry: &Registry) -> Vec<Finding> {
             link_explanations(&mut found, registry);
             // A cause before the symptoms it explains, at the same confidence.
             found.sort_by_key(|f| (std::cmp::Reverse(f.confidence), !f.explained_by.is_empty()));
+            failed_action::name_failed_action(&view, &mut found);
             found
         })
         .collect();
