@@ -4,6 +4,7 @@
 //!
 //! Queries only; no rule logic lives here.
 
+use super::data::index::PatternIndex;
 use super::{Confidence, Evidence, Finding, Fix};
 use chrono::NaiveDateTime;
 
@@ -19,6 +20,8 @@ pub struct SessionView<'a> {
     /// Machine-wide records no session's window holds (used only where a session's clock is
     /// not aligned and a record of the same day can back its verdict).
     machine: &'a [Event],
+    /// The user rules' patterns run once over the session's events (none: rules scan them).
+    index: Option<&'a PatternIndex>,
 }
 
 impl<'a> SessionView<'a> {
@@ -27,6 +30,7 @@ impl<'a> SessionView<'a> {
             session,
             clock: SessionClock::of(session),
             machine: &[],
+            index: None,
         }
     }
 
@@ -36,7 +40,19 @@ impl<'a> SessionView<'a> {
             session,
             clock: SessionClock::of(session),
             machine,
+            index: None,
         }
+    }
+
+    /// This view with the session's pattern index, which rule-file blocks then consult.
+    pub fn with_pattern_index(mut self, index: Option<&'a PatternIndex>) -> Self {
+        self.index = index;
+        self
+    }
+
+    /// The session's pattern index, when one was built.
+    pub fn pattern_index(&self) -> Option<&'a PatternIndex> {
+        self.index
     }
 
     /// Machine-wide records within a day of this session, when its clock could not be aligned

@@ -53,13 +53,24 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
 pub fn run_with(timeline: &Timeline, registry: &Registry) -> Vec<Finding> {
     let rules: Vec<&dyn Rule> = registry.rules().filter(|r| !r.is_fallback()).collect();
     let fallbacks: Vec<&dyn Rule> = registry.rules().filter(|r| r.is_fallback()).collect();
+    // The user rules' patterns are run once per event of a session (one set per field), and
+    // every user rule reads their hits from that index.
+    let user_rules: Vec<&data::DataRule> = registry
+        .rules()
+        .filter(|r| matches!(r.origin(), Origin::UserFile { .. }))
+        .filter_map(|r| r.data())
+        .collect();
     // Sessions and rules are independent: both run in parallel (each rule walks the whole
     // session, millions of events in a large log); the order of the results is kept.
     let per_session: Vec<Vec<Finding>> = timeline
         .sessions
         .par_iter()
         .map(|session| {
-            let view = SessionView::with_machine_events(session, &timeline.machine_events);
+            let index = (!user_rules.is_empty())
+                .then(|| data::index::PatternIndex::build(&session.events, &user_rules))
+                .flatten();
+            let view = SessionView::with_machine_events(session, &timeline.machine_events)
+                .with_pattern_index(index.as_ref());
             let per_rule: Vec<Vec<Finding>> =
                 rules.par_iter().map(|rule| rule.check(&view)).collect();
             let mut found: Vec<Finding> = per_rule.into_iter().flatten().collect();

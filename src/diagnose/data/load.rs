@@ -21,7 +21,7 @@ use crate::diagnose::Confidence;
 /// A regex's compiled program may not grow larger than this (the `regex` crate's size limit).
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// Nesting depth a regex may use.
-const REGEX_NEST_LIMIT: u32 = 64;
+pub const REGEX_NEST_LIMIT: u32 = 64;
 /// A rule file larger than this is refused.
 pub const MAX_FILE_BYTES: usize = 16 << 20;
 

@@ -11,6 +11,7 @@
 //! compiled with the size limit of [`load`].
 
 pub mod builtin;
+pub mod index;
 pub mod load;
 
 use std::collections::BTreeMap;
@@ -160,14 +161,24 @@ impl DataRule {
                 m.session_hit(v)
                     .then(|| v.exit_event().into_iter().collect())
             } else {
-                let hits: Vec<usize> = v
-                    .events()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| m.matches(e))
-                    .map(|(i, _)| i)
-                    .take(cap.unwrap_or(usize::MAX))
-                    .collect();
+                let cap = cap.unwrap_or(usize::MAX);
+                let events = v.events();
+                // The session's pattern index names the only events that can match.
+                let hits: Vec<usize> = match v.pattern_index().and_then(|ix| ix.candidates(m)) {
+                    Some(candidates) => candidates
+                        .iter()
+                        .copied()
+                        .filter(|&i| events.get(i).is_some_and(|e| m.matches(e)))
+                        .take(cap)
+                        .collect(),
+                    None => events
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, e)| m.matches(e))
+                        .map(|(i, _)| i)
+                        .take(cap)
+                        .collect(),
+                };
                 (!hits.is_empty()).then_some(hits)
             };
             let missed = hit.is_none();
