@@ -22,10 +22,11 @@ pub struct RowPattern {
 #[derive(Debug, Clone, Default)]
 pub struct ExtraKeep {
     lines: Option<RegexSet>,
-    /// Every line pattern in one regex over a whole window of text (`(?mR:…)|…`): one search
-    /// per window finds the few lines worth testing one by one. `None` when a pattern needs
-    /// the line as its whole text (`\A`, `\z`): every line is tested then.
-    window: Option<Regex>,
+    /// Every line pattern in one multi-pattern regex over a whole window of text (each as
+    /// `(?mR:…)`, so two patterns may name the same capture group): one search per window
+    /// finds the few lines worth testing one by one. `None` when a pattern needs the line as
+    /// its whole text (`\A`, `\z`): every line is tested then.
+    window: Option<regex_automata::meta::Regex>,
     notes: Vec<u32>,
     rows: RowSets,
 }
@@ -64,11 +65,14 @@ impl ExtraKeep {
                 .iter()
                 .any(|p| p.contains("\\A") || p.contains("\\z") || p.contains("-m")))
         .then(|| {
-            let alternation: Vec<String> = unique.iter().map(|p| format!("(?mR:{p})")).collect();
-            regex::RegexBuilder::new(&alternation.join("|"))
-                .size_limit(64 << 20)
-                .dfa_size_limit(64 << 20)
-                .build()
+            let wrapped: Vec<String> = unique.iter().map(|p| format!("(?mR:{p})")).collect();
+            regex_automata::meta::Regex::builder()
+                .configure(
+                    regex_automata::meta::Config::new()
+                        .nfa_size_limit(Some(64 << 20))
+                        .hybrid_cache_capacity(64 << 20),
+                )
+                .build_many(&wrapped)
                 .ok()
         })
         .flatten();
@@ -200,5 +204,22 @@ mod tests {
         assert!(k.row(["Contoso.exe", "CreateFile", "C:\\x", "SUCCESS"]));
         assert!(!k.row(["Contoso.exe", "CreateFile", "C:\\x", "NAME NOT FOUND"]));
         assert!(!k.row(["msiexec.exe", "CreateFile", "C:\\x", "SUCCESS"]));
+    }
+
+    #[test]
+    fn one_window_search_names_candidates_even_when_patterns_share_a_group_name() {
+        let a = Regex::new("Vendor1 failed with (?P<code>0x[0-9A-F]{8})").unwrap();
+        let b = Regex::new("(?i)vendor2 failed with (?P<code>\\d+)").unwrap();
+        let k = ExtraKeep::new(&[&a, &b], &[], &[]).unwrap();
+        let text =
+            "first line\nVENDOR2 failed with 12\nmiddle\nVendor1 failed with 0x8007000D\nlast\n";
+        let hits = k
+            .line_candidates(text)
+            .expect("a window search, not every line");
+        let lines: Vec<&str> = hits.iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(
+            lines,
+            vec!["VENDOR2 failed with 12", "Vendor1 failed with 0x8007000D"]
+        );
     }
 }
