@@ -32,6 +32,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
+# shellcheck source=scripts/fuzz-common.sh
+. "$ROOT/scripts/fuzz-common.sh"
 WORK="${CAMPAIGN_WORK:-$ROOT/fuzz/target/campaign}"
 RUNS="${CAMPAIGN_RUNS:-1000000}"
 SECS="${CAMPAIGN_SECS:-3600}"
@@ -40,28 +42,6 @@ NICE="${CAMPAIGN_NICE:-19}"
 export CARGO_TERM_COLOR=never
 fuzz() { RUSTC_BOOTSTRAP=1 cargo fuzz "$@"; }
 
-max_len() {
-    case "$1" in
-        evtx) echo 200000 ;;
-        analyze) echo 140000 ;;
-        archive | pml) echo 65536 ;;
-        folder) echo 1024 ;;
-        *) echo 16384 ;;
-    esac
-}
-dict() {
-    case "$1" in
-        msilog | analyze | sniff) echo "-dict=$ROOT/fuzz/dict/msilog.dict" ;;
-    esac
-}
-# `analyze` builds a rayon pool per run, and dropping a rayon pool does not join its worker
-# threads: LeakSanitizer then reports the exiting workers' queues (1.6 KB, not input-driven),
-# which stopped a campaign run. Leak checking is off for that target only.
-leaks() {
-    case "$1" in
-        analyze) echo "-detect_leaks=0" ;;
-    esac
-}
 
 # fuzz/RESULTS.md from the per-target logs ($WORK/<target>.log, $WORK/<target>.time).
 write_results() {
@@ -128,14 +108,7 @@ if [ "${1:-}" = "--results" ]; then
     exit 0
 fi
 
-if [ "$#" -gt 0 ]; then
-    TARGETS=("$@")
-else
-    TARGETS=()
-    for f in fuzz/fuzz_targets/*.rs; do
-        TARGETS+=("$(basename "$f" .rs)")
-    done
-fi
+fuzz_targets "$@"
 
 mkdir -p "$WORK"
 SEEDS="$WORK/seeds"

@@ -15,17 +15,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
+# shellcheck source=scripts/fuzz-common.sh
+. "$ROOT/scripts/fuzz-common.sh"
 WORK="${CAMPAIGN_WORK:-$ROOT/fuzz/target/campaign}"
 MAX="${CORPUS_MAX_BYTES:-65536}"
 HOST="$(rustc -vV | sed -n 's/^host: //p')"
-if [ "$#" -gt 0 ]; then
-    TARGETS=("$@")
-else
-    TARGETS=()
-    for f in fuzz/fuzz_targets/*.rs; do
-        TARGETS+=("$(basename "$f" .rs)")
-    done
-fi
+fuzz_targets "$@"
 for t in "${TARGETS[@]}"; do
     [ -d "$WORK/corpus/$t" ] || [ -d "$WORK/seeds/$t" ] || continue
     merged="$WORK/merged/$t"

@@ -24,6 +24,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
+# shellcheck source=scripts/fuzz-common.sh
+. "$ROOT/scripts/fuzz-common.sh"
 SECS="${FUZZ_SECONDS:-60}"
 WORK="${FUZZ_WORK:-$ROOT/fuzz/target/work}"
 export CARGO_TERM_COLOR=never
@@ -35,14 +37,7 @@ if ! fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked --version '^0.13' >/dev/null
 fi
 
-if [ "$#" -gt 0 ]; then
-    TARGETS=("$@")
-else
-    TARGETS=()
-    for f in fuzz/fuzz_targets/*.rs; do
-        TARGETS+=("$(basename "$f" .rs)")
-    done
-fi
+fuzz_targets "$@"
 
 # ---------------------------------------------------------------------------- seeds
 mkdir -p "$WORK"
@@ -50,28 +45,6 @@ SEEDS="$WORK/seeds"
 scripts/fuzz-seeds.sh "$SEEDS"
 
 # ---------------------------------------------------------------------------- fuzz
-max_len() {
-    case "$1" in
-        evtx) echo 200000 ;;
-        analyze) echo 140000 ;;
-        archive | pml) echo 65536 ;;
-        folder) echo 1024 ;;
-        *) echo 16384 ;;
-    esac
-}
-dict() {
-    case "$1" in
-        msilog | analyze | sniff) echo "-dict=$ROOT/fuzz/dict/msilog.dict" ;;
-    esac
-}
-# `analyze` builds a rayon pool per run, and dropping a rayon pool does not join its worker
-# threads: LeakSanitizer then reports the exiting workers' queues (1.6 KB, not input-driven),
-# which stopped a campaign run. Leak checking is off for that target only.
-leaks() {
-    case "$1" in
-        analyze) echo "-detect_leaks=0" ;;
-    esac
-}
 
 echo "fuzz.sh: building ${#TARGETS[@]} targets"
 if ! fuzz build --release --debug-assertions >"$WORK/build.log" 2>&1; then
