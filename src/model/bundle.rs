@@ -120,3 +120,38 @@ pub struct BundleLog {
     /// No `Exit code` line: the run was cut (or is still running).
     pub truncated: bool,
 }
+
+impl BundleLog {
+    /// A run that starts at `line` of `path` with the engine version as written: nothing read
+    /// yet but the start, so it counts as cut until its exit line is seen.
+    pub fn started_at(path: Arc<str>, line: u64, engine_version: String) -> Self {
+        let engine_major = engine_version
+            .split('.')
+            .next()
+            .and_then(|m| m.parse().ok());
+        BundleLog {
+            path,
+            first_line: line,
+            last_line: line,
+            engine_version,
+            engine_major,
+            name: None,
+            version: None,
+            action: None,
+            started: None,
+            ended: None,
+            packages: Vec::new(),
+            apply_result: None,
+            restart: None,
+            exit_code: None,
+            restarting: None,
+            exit_line: None,
+            failures: Vec::new(),
+            apply_line: None,
+            engine_errors: Vec::new(),
+            error_phase: None,
+            error_hresult: None,
+            truncated: true,
+        }
+    }
+}

@@ -87,30 +87,7 @@ mod tests {
 
     #[test]
     fn outcome_reads_win32_codes_and_their_hresults() {
-        let log = BundleLog {
-            path: "b.log".into(),
-            first_line: 1,
-            last_line: 1,
-            engine_version: "3.14".into(),
-            engine_major: Some(3),
-            name: None,
-            version: None,
-            action: None,
-            started: None,
-            ended: None,
-            packages: Vec::new(),
-            apply_result: None,
-            restart: None,
-            exit_code: None,
-            restarting: None,
-            exit_line: None,
-            failures: Vec::new(),
-            apply_line: None,
-            engine_errors: Vec::new(),
-            error_phase: None,
-            error_hresult: None,
-            truncated: true,
-        };
+        let log = BundleLog::started_at("b.log".into(), 1, "3.14".into());
         let mut b = Bundle {
             id: "B1".into(),
             log,

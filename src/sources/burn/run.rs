@@ -149,33 +149,12 @@ impl RunBuilder {
             .find_map(|w| w.strip_prefix('v'))
             .unwrap_or("")
             .to_string();
-        let engine_major = version.split('.').next().and_then(|m| m.parse().ok());
         self.executing = None;
         self.phase = None;
-        self.runs.push(BundleLog {
-            path: self.path.clone(),
-            first_line: number,
-            last_line: number,
-            engine_version: version,
-            engine_major,
-            name: None,
-            version: None,
-            action: None,
-            started: l.time,
-            ended: l.time,
-            packages: Vec::new(),
-            apply_result: None,
-            restart: None,
-            exit_code: None,
-            restarting: None,
-            exit_line: None,
-            failures: Vec::new(),
-            apply_line: None,
-            engine_errors: Vec::new(),
-            error_phase: None,
-            error_hresult: None,
-            truncated: true,
-        });
+        let mut run = BundleLog::started_at(self.path.clone(), number, version);
+        run.started = l.time;
+        run.ended = l.time;
+        self.runs.push(run);
     }
 
     /// An error (or the v4 missing-related-bundle warning): a Burn-only failure, or an error
