@@ -17,8 +17,8 @@
 # binary analyses it once under /usr/bin/time; the script then checks that
 #   - the run finished (exit 0 or 1: 1 means failures were diagnosed),
 #   - every generated file is reported: listed in the JSON report's inputs (itself, or its
-#     entries), each with a status, or (an archive none of whose entries could be read)
-#     named in the run's notes, counted apart,
+#     entries; an archive none of whose entries could be read is an input of its own), each
+#     with a status; one named only in the run's notes fails the soak,
 #   - the peak resident memory stayed under 500 MB,
 #   - every healthy copy of an MSI log gives the same sessions as when analysed alone,
 # and writes bench/SOAK.md (with bench/SOAK-notes.md, the analysis written by hand, appended;
@@ -96,7 +96,7 @@ for i in inputs:
     parts = rel.replace("\\", "/").split("/")
     top = parts[0] + "/" + parts[1].split(".zip")[0] + (".zip" if ".zip" in parts[1] else "") if len(parts) > 1 else rel
     listed[top].append(i)
-# An archive none of whose entries could be read is named only in the run's notes.
+# A file named only in the run's notes (never in the inputs) is a loss: counted and failed.
 noted = set()
 for note in report.get("notes", []):
     if note.startswith(files + "/"):
@@ -105,6 +105,8 @@ for note in report.get("notes", []):
 in_notes_only = [n for n, _, _ in manifest if n not in listed and n in noted]
 missing = [n for n, _, _ in manifest if n not in listed and n not in noted]
 no_status = [i["path"] for i in inputs if not i.get("status")]
+if in_notes_only:
+    failures.append(f"{len(in_notes_only)} generated files only named in the notes (first: {in_notes_only[:3]})")
 if missing:
     failures.append(f"{len(missing)} generated files not reported (first: {missing[:3]})")
 if no_status:

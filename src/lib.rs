@@ -144,6 +144,7 @@ pub fn analyze_with_progress(
         data.bundles.extend(r.bundle_runs);
         inputs.push(r.report);
     }
+    inputs.extend(found.unread_archives);
     let timeline = pool.install(|| timeline::build(data, options.tz.as_ref()));
     let registry = diagnose::Registry::with_loaded(options.rules.clone());
     let mut findings = pool.install(|| diagnose::run_with(&timeline, &registry));

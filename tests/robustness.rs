@@ -795,13 +795,30 @@ fn zip_nesting_is_limited_to_three_levels() {
     }
     let found = discover_archive("a.zip", archive);
     assert!(found.files.is_empty(), "{:?}", found.files);
-    let p = found.problems.join("\n");
+    let p = unread_archive(&found, "a.zip", "error");
     assert!(p.contains("nested more than 3 levels"), "{p}");
     assert!(p.contains("a.zip!level3.zip!level2.zip!level1.zip"), "{p}");
 }
 
 fn discover_archive(name: &str, bytes: Vec<u8>) -> msidiag::input::discover::Discovery {
     msidiag::input::discover::discover_archive_bytes(name, bytes, &Limits::default())
+}
+
+/// The problems of an archive none of whose entries could be read: it is an input of its own
+/// with `status`, holding them (and they are not repeated in the discovery's problems).
+fn unread_archive(found: &msidiag::input::discover::Discovery, name: &str, status: &str) -> String {
+    assert!(found.files.is_empty(), "{:?}", found.files);
+    let input = found
+        .unread_archives
+        .iter()
+        .find(|i| i.path == name)
+        .unwrap_or_else(|| panic!("{name} is not an input: {:?}", found.problems));
+    assert_eq!((input.kind, input.status.as_str()), ("zip", status));
+    assert!(!input.problems.is_empty());
+    for p in &input.problems {
+        assert!(!found.problems.contains(p), "{p} listed twice");
+    }
+    input.problems.join("\n")
 }
 
 #[test]
@@ -820,10 +837,7 @@ fn zip_bomb_entries_are_refused_before_decompression() {
     // The same with nesting: a bomb inside an archive inside an archive.
     let nested = stored(&[("x.zip", &deflated(&[("bomb.log", &zeros)]))]);
     let found = discover_archive("n.zip", nested);
-    assert!(found.files.is_empty());
-    assert!(found
-        .problems
-        .join("\n")
+    assert!(unread_archive(&found, "n.zip", "error")
         .contains("n.zip!x.zip!bomb.log: compression ratio"));
 }
 
@@ -857,12 +871,8 @@ fn zip_limits_on_size_budget_and_entry_count() {
         ..Limits::default()
     };
     let found = msidiag::input::discover::discover_archive_bytes("l.zip", archive, &limits);
-    assert!(found.files.is_empty());
-    assert!(
-        found.problems[0].contains("over the limit of 2.9 KiB for one file"),
-        "{:?}",
-        found.problems
-    );
+    let p = unread_archive(&found, "l.zip", "error");
+    assert!(p.contains("over the limit of 2.9 KiB for one file"), "{p}");
 }
 
 #[test]
@@ -993,11 +1003,50 @@ fn zip_cut_copy_is_salvaged_entry_by_entry() {
         b"PK\x03\x04\xff\xff\xff\xff garbage",
     ] {
         let found = discover_archive("j.zip", junk.to_vec());
-        assert!(found.files.is_empty());
-        assert!(!found.problems.is_empty(), "{junk:?}");
+        unread_archive(&found, "j.zip", "error");
     }
     let empty = stored(&[]);
-    assert!(discover_archive("e.zip", empty).problems[0].contains("empty"));
+    let found = discover_archive("e.zip", empty);
+    assert!(unread_archive(&found, "e.zip", "empty").contains("empty"));
+}
+
+#[test]
+fn an_archive_with_nothing_readable_is_listed_among_the_inputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("broken.zip"),
+        b"PK\x03\x04\xff\xff\xff\xff garbage",
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("empty.zip"), stored(&[])).unwrap();
+    std::fs::write(tmp.path().join("good.log"), fixture_named("MSI3f2a1.LOG")).unwrap();
+    let analysis =
+        msidiag::analyze(&[tmp.path().to_path_buf()], &msidiag::Options::default()).unwrap();
+    let input = |name: &str| {
+        analysis
+            .inputs
+            .iter()
+            .find(|i| i.path.ends_with(name))
+            .unwrap_or_else(|| panic!("{name} missing from {:?}", analysis.inputs))
+    };
+    assert_eq!(input("broken.zip").status.as_str(), "error");
+    assert_eq!(input("broken.zip").kind, "zip");
+    assert!(
+        input("broken.zip").problems[0].contains("broken.zip: "),
+        "{:?}",
+        input("broken.zip")
+    );
+    assert_eq!(input("empty.zip").status.as_str(), "empty");
+    assert_eq!(input("good.log").status.as_str(), "ok");
+    // Said once: with the input, not again in the run's notes.
+    assert!(
+        !analysis
+            .notes
+            .iter()
+            .any(|n| n.contains("broken.zip") || n.contains("empty.zip")),
+        "{:?}",
+        analysis.notes
+    );
 }
 
 // ============================================================================ folders

@@ -20,6 +20,8 @@ use zip::read::read_zipfile_from_stream;
 use zip::{CompressionMethod, ZipArchive};
 
 use super::discover::{read_keeping_partial, FileSource, FoundFile, Loaded, Walk};
+use super::report::{InputReport, InputStatus};
+use super::sniff::InputKind;
 
 /// Where an archive's bytes are: a file on disk (read at offsets, never loaded whole, so a
 /// multi-gigabyte archive costs no memory) or memory (an archive inside an archive).
@@ -144,6 +146,30 @@ fn zip_to_io(e: zip::result::ZipError) -> std::io::Error {
 }
 
 impl Walk<'_> {
+    /// Lists the entries of an archive given or found on disk. When none of them can be read,
+    /// the archive becomes an input of its own (status `empty` or `error`) holding the
+    /// problems met, so the report's inputs name it.
+    pub(super) fn top_archive(&mut self, display: String, bytes: ArchiveBytes) {
+        let (files, problems) = (self.files_found(), self.problems_listed());
+        self.archive(display.clone(), bytes, 1);
+        if self.files_found() > files {
+            return;
+        }
+        let problems = self.take_problems_from(problems);
+        let status = if problems.len() == 1 && problems[0].ends_with(": the archive is empty") {
+            InputStatus::Empty
+        } else {
+            InputStatus::Error
+        };
+        self.unread_archive(InputReport {
+            path: display,
+            kind: InputKind::Zip.as_str(),
+            encoding: None,
+            status,
+            problems,
+        });
+    }
+
     /// Lists an archive's entries; `depth` is 1 for an archive on disk.
     pub(super) fn archive(&mut self, display: String, bytes: ArchiveBytes, depth: u8) {
         let zip = match ZipArchive::new(ArchiveReader::new(bytes.clone())) {

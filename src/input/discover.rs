@@ -211,6 +211,10 @@ pub struct Discovery {
     pub files: Vec<FoundFile>,
     /// Everything not read, one line each with the reason (the inventory of what was skipped).
     pub problems: Vec<String>,
+    /// Archives given (or found in a folder) that yielded no file to read: each is an input of
+    /// its own in the report, with its status and the problems that explain it (they are not
+    /// repeated in `problems`).
+    pub unread_archives: Vec<super::report::InputReport>,
 }
 
 /// Walks every path given with the default [`Limits`]; folders recursively, sorted by name.
@@ -248,7 +252,7 @@ pub fn discover_with(paths: &[PathBuf], limits: &Limits) -> Discovery {
 pub fn discover_archive_bytes(display: &str, bytes: Vec<u8>, limits: &Limits) -> Discovery {
     let mut walk = Walk::new(limits);
     let bytes = ArchiveBytes::Memory(Arc::new(Loaded::owned(bytes)));
-    walk.archive(display.to_string(), bytes, 1);
+    walk.top_archive(display.to_string(), bytes);
     walk.finish()
 }
 
@@ -301,6 +305,34 @@ impl<'a> Walk<'a> {
         } else {
             self.unlisted += 1;
         }
+    }
+
+    /// Files found so far (taken, or left out by `max_files`).
+    pub(super) fn files_found(&self) -> usize {
+        self.out.files.len() + self.over_files
+    }
+
+    /// Problems listed so far.
+    pub(super) fn problems_listed(&self) -> usize {
+        self.out.problems.len()
+    }
+
+    /// Takes back the problems listed after the first `from` (they move to an input's own list).
+    pub(super) fn take_problems_from(&mut self, from: usize) -> Vec<String> {
+        self.out
+            .problems
+            .split_off(from.min(self.out.problems.len()))
+    }
+
+    /// An archive that yielded nothing to read, as an input of its own.
+    pub(super) fn unread_archive(&mut self, mut report: super::report::InputReport) {
+        if report.problems.is_empty() {
+            report.problems.push(format!(
+                "{}: no entry could be read (the reasons are past the {MAX_PROBLEMS} problems listed)",
+                report.path
+            ));
+        }
+        self.out.unread_archives.push(report);
     }
 
     pub(super) fn push(&mut self, file: FoundFile) {
@@ -361,7 +393,7 @@ impl<'a> Walk<'a> {
         match opened {
             Ok((len, file)) => {
                 let file = Arc::new(file);
-                self.archive(display, ArchiveBytes::File { file, len }, 1);
+                self.top_archive(display, ArchiveBytes::File { file, len });
             }
             // Unreadable: passed on so the inputs list shows it with the reason.
             Err(_) => self.push(FoundFile::disk(path)),
