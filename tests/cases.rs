@@ -221,6 +221,24 @@ fn check_case(dir: &Path) -> Result<(), String> {
             }
         }
     }
+    for (id, times) in per_finding(&expected, "finding_evidence_times") {
+        let finding = finding(&r, id).ok_or_else(|| format!("{case}: no finding {id}"))?;
+        for (line, want) in times.as_object().unwrap() {
+            let line: u64 = line.parse().unwrap();
+            let got = finding["evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["line"].as_u64() == Some(line))
+                .map(|e| e["time"].clone())
+                .ok_or_else(|| format!("{case}: {id} does not cite line {line}"))?;
+            if got != *want {
+                return Err(format!(
+                    "{case}: {id} cites line {line} at {got}, expected {want}"
+                ));
+            }
+        }
+    }
     for (id, confidence) in per_finding(&expected, "finding_confidence") {
         let got = finding(&r, id).map(|f| f["confidence"].clone());
         if got.as_ref() != Some(confidence) {

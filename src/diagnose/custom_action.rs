@@ -281,6 +281,9 @@ fn describe(v: &SessionView, values: &FixValues, failure: &Failure) -> Finding {
                 // sent (in any UI language), are its output too.
                 || e.thread.is_some_and(|t| t.custom_action_thread)
                 || matches!(e.kind, EventKind::ProductMessage { .. })
+                // The package's own numbered errors (`Error 25140. …`, a number Windows
+                // Installer's tables do not hold: it comes from the package's Error table).
+                || is_package_error(e)
         })
         .filter(|&i| !reported.contains(&i))
         .collect();
@@ -492,7 +495,7 @@ fn describe(v: &SessionView, values: &FixValues, failure: &Failure) -> Finding {
         .any(|b| b & 0xFFFF_F000 == 0x8004_1000)
     {
         fixes.push(Fix::cmd(
-            "The action's WMI query failed (0x80041xxx): check the WMI repository, from an elevated prompt",
+            "The action's WMI call failed (0x80041xxx): check that the WMI service (winmgmt) runs and that its repository is consistent, from an elevated prompt",
             "winmgmt /verifyrepository",
         ));
         fixes.push(Fix::cmd(
@@ -672,21 +675,40 @@ fn downloads(text: &str) -> Option<String> {
     .map(|(_, what)| what.to_string())
 }
 
-/// `0x80070005`-style codes in free text.
+/// A bare `Error N.` line (no `MSI (x)` prefix) whose number is not one of Windows
+/// Installer's messages: the package's own message from its Error table.
+fn is_package_error(e: &crate::model::Event) -> bool {
+    matches!(e.kind, EventKind::Error { code, .. }
+        if e.thread.is_none() && crate::kb::tables::msi_messages(code).is_empty())
+}
+
+/// HRESULTs in free text: `0x80070005`, and eight hex digits written without `0x` when they
+/// start with `80` or `C0` and stand alone (`The error code is 80041033`), as `0x…`.
 fn hex_codes(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let lower = text.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(p) = lower[from..].find("0x") {
-        let start = from + p;
-        let digits: String = lower[start + 2..]
-            .chars()
+    let b = lower.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let with_prefix = lower[i..].starts_with("0x");
+        let start = if with_prefix { i + 2 } else { i };
+        let digits = b[start..]
+            .iter()
             .take_while(|c| c.is_ascii_hexdigit())
-            .collect();
-        if digits.len() == 8 {
-            out.push(format!("0x{}", digits.to_ascii_uppercase()));
+            .count();
+        let glued_before =
+            i > 0 && (b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'{' | b'-' | b'_'));
+        let glued_after = b
+            .get(start + digits)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_'));
+        let bare_ok = lower[start..].starts_with("80") || lower[start..].starts_with("c0");
+        if digits == 8 && !glued_before && !glued_after && (with_prefix || bare_ok) {
+            out.push(format!(
+                "0x{}",
+                lower[start..start + 8].to_ascii_uppercase()
+            ));
         }
-        from = start + 2;
+        i = if digits > 0 { start + digits } else { i + 1 };
     }
     out
 }
@@ -694,6 +716,17 @@ fn hex_codes(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hresults_with_and_without_0x() {
+        assert_eq!(hex_codes("hr=0x80070430; x"), vec!["0x80070430"]);
+        assert_eq!(hex_codes("The error code is 80041033"), vec!["0x80041033"]);
+        assert_eq!(hex_codes("status C0000005."), vec!["0xC0000005"]);
+        // GUID parts, sizes and longer runs are not HRESULTs.
+        assert!(hex_codes("{80041033-2B84-4F06-9D3A-71C0E85B2F94}").is_empty());
+        assert!(hex_codes("FileSize 12345678 and 800410331").is_empty());
+        assert!(hex_codes("x80041033 and 0x8004103").is_empty());
+    }
 
     #[test]
     fn decodes_types() {

@@ -1,16 +1,18 @@
 //! Verbose MSI log (`msiexec /l*v`) reader: bytes in, sessions of events out.
 //!
 //! `line.rs` is the line grammar (its kept shapes written with nom in `grammar.rs`), `dates.rs`
-//! reads banner dates, `clock.rs` times of day,
-//! `localized.rs` learns the action and message lines of another UI language, `session.rs` splits sessions
-//! and assigns times. This module only reads; it must not diagnose, and it must not fail on
-//! any input: what cannot be read becomes a problem string naming the file.
+//! reads banner dates, `clock.rs` times of day, `localized.rs` learns the action and message
+//! lines of another UI language, `own_clock.rs` reads the clock custom-action output writes
+//! itself, `session.rs` splits sessions and assigns times. This module only reads; it must not
+//! diagnose, and it must not fail on any input: what cannot be read becomes a problem string
+//! naming the file.
 
 pub(crate) mod clock;
 pub(crate) mod dates;
 pub(crate) mod grammar;
 pub(crate) mod line;
 pub(crate) mod localized;
+pub(crate) mod own_clock;
 pub mod session;
 
 use std::sync::Arc;

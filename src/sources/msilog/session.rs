@@ -2,7 +2,9 @@
 //!
 //! Handles several sessions in one file (`/l+v` appends, chained installs), logs without a
 //! footer (truncated), continuation lines (multi-line property values, the RunEngine block),
-//! and midnight wraps of the per-line `[HH:MM:SS:mmm]` times. It must not diagnose anything.
+//! and midnight wraps of the per-line `[HH:MM:SS:mmm]` times. A custom action's output line that
+//! writes its own clock (`own_clock.rs`) gets that time when it lies between the engine times
+//! around the line. It must not diagnose anything.
 
 use std::sync::Arc;
 
@@ -11,6 +13,7 @@ use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
 use super::dates::{decide_order, parse_raw_date, DateHint, RawDate};
 use super::line::{parse_banner, parse_hms, parse_line, BannerKind, ParsedLine};
 use super::localized::{relabel, Templates};
+use super::own_clock::own_clock;
 use crate::model::{Event, EventKind, LogSession, Origin, Precision, Timestamp};
 use crate::sources::keep::ExtraKeep;
 
@@ -369,6 +372,7 @@ fn finish_session(
     let mut first_base: Option<NaiveDate> = None;
     let mut clock: Option<(u32, NaiveTime)> = None;
     let mut events: Vec<Event> = Vec::with_capacity(pending.kept);
+    let mut own_clocks: Vec<OwnClock> = Vec::new();
     for line in pending.lines.into_iter().flatten() {
         if let Some((raw_date, tod)) = line.banner {
             if let Some(date) = raw_date.zip(order).and_then(|(d, o)| d.resolve(o)) {
@@ -377,6 +381,7 @@ fn finish_session(
             }
             if let Some(tod) = tod {
                 clock = Some((line.day, tod));
+                settle_own_clocks(&mut events, &mut own_clocks, clock);
             }
         } else if let Some(tod) = line.parsed.time {
             // `Action ended 13:05:17` (whole seconds) after `[13:05:17:518]` is no earlier
@@ -389,8 +394,18 @@ fn finish_session(
             if !same_second {
                 clock = Some((line.day, tod));
             }
+            settle_own_clocks(&mut events, &mut own_clocks, Some((line.day, tod)));
         } else if is_continuation(&line, &events) && join_continuation(&mut events, &line) {
             continue;
+        } else if line.parsed.thread.is_none() && matches!(line.parsed.kind, EventKind::Text) {
+            if let Some(tod) = own_clock(&line.text) {
+                own_clocks.push(OwnClock {
+                    event: events.len(),
+                    tod,
+                    after: clock,
+                    base,
+                });
+            }
         }
         let time = clock.map(|(day, tod)| stamp(base, day, tod));
         events.push(Event {
@@ -401,6 +416,7 @@ fn finish_session(
             text: line.text,
         });
     }
+    settle_own_clocks(&mut events, &mut own_clocks, None);
     let local = |b: Option<NaiveDate>, t: Option<(u32, NaiveTime)>| match t
         .map(|(d, tod)| stamp(b, d, tod))
     {
@@ -427,6 +443,58 @@ fn finish_session(
         system_language_id: pending.system_lcid,
         localized,
         events,
+    }
+}
+
+/// A kept line that wrote its own clock, waiting for the next engine time.
+struct OwnClock {
+    /// Index of its event.
+    event: usize,
+    tod: NaiveTime,
+    /// The engine time (day, time of day) before it.
+    after: Option<(u32, NaiveTime)>,
+    /// The calendar date of day 0 when it was read.
+    base: Option<NaiveDate>,
+}
+
+/// How far a line's own clock may fall outside the engine times around it (whole-second
+/// clocks next to millisecond ones, a clock read a moment before the line was written).
+const OWN_CLOCK_SLACK_MS: i64 = 2_000;
+/// With an engine time on one side only, how far from it the own clock may be.
+const OWN_CLOCK_ONE_SIDED_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 86_400_000;
+
+/// Gives each waiting line its own time when it lies between the engine time before it and
+/// `next` (the engine time after it; `None` at the end of the session), on whichever day puts
+/// it there (a custom action's `00:00:01` after the engine's `23:59:59` is on the next day).
+/// A clock outside that window (another zone, another machine's clock) is left unused: the
+/// line keeps the engine's time.
+fn settle_own_clocks(
+    events: &mut [Event],
+    waiting: &mut Vec<OwnClock>,
+    next: Option<(u32, NaiveTime)>,
+) {
+    let at = |(day, tod): (u32, NaiveTime)| {
+        i64::from(day) * DAY_MS
+            + i64::from(tod.num_seconds_from_midnight()) * 1000
+            + i64::from(tod.nanosecond() / 1_000_000)
+    };
+    for w in waiting.drain(..) {
+        let lo = w.after.map(|c| at(c) - OWN_CLOCK_SLACK_MS);
+        let hi = next.map(|c| at(c) + OWN_CLOCK_SLACK_MS);
+        let (lo, hi) = match (lo, hi) {
+            (Some(lo), Some(hi)) => (lo, hi),
+            (Some(lo), None) => (lo, lo + OWN_CLOCK_ONE_SIDED_MS),
+            (None, Some(hi)) => (hi - OWN_CLOCK_ONE_SIDED_MS, hi),
+            (None, None) => (i64::MIN, i64::MAX),
+        };
+        let around = w.after.or(next).map_or(0, |(day, _)| day);
+        let day = [around, around + 1, around.saturating_sub(1)]
+            .into_iter()
+            .find(|&d| (lo..=hi).contains(&at((d, w.tod))));
+        if let (Some(day), Some(e)) = (day, events.get_mut(w.event)) {
+            e.time = Some(stamp(w.base, day, w.tod));
+        }
     }
 }
 
@@ -581,6 +649,37 @@ MSI (c) (9C:20) [00:00:19:000]: MainEngineThread is returning 1625\r\n\
             policy.time,
             Some(Timestamp::Local("2025-11-25T00:00:05.120".parse().unwrap()))
         );
+    }
+
+    #[test]
+    fn custom_action_output_keeps_its_own_clock_across_midnight() {
+        let text = "=== Verbose logging started: 24.11.2025  23:59:50  Build type: SHIP UNICODE 5.00.10011.00  Calling process: x ===\n\
+MSI (s) (A0:B4) [23:59:58:900]: Invoking remote custom action. DLL: C:\\Windows\\Installer\\MSI1.tmp, Entrypoint: Run\n\
+CA: 23:59:59: Run. first\n\
+CA: 00:00:01: Run. after midnight\n\
+   at Stack.Frame()\n\
+[09:00:00] another clock\n\
+plain output\n\
+MSI (s) (A0:B4) [00:00:02:100]: Note: 1: 2265 2:  3: -2147287035 \n\
+CA: 00:00:03: Run. last line of a cut log\n";
+        let s = split(text);
+        let time = |needle: &str| {
+            let e = s[0]
+                .events
+                .iter()
+                .find(|e| e.text.contains(needle))
+                .unwrap();
+            match e.time {
+                Some(Timestamp::Local(t)) => t.to_string(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(time("first"), "2025-11-24 23:59:59");
+        assert_eq!(time("after midnight"), "2025-11-25 00:00:01");
+        // A clock outside the engine times around the line is not believed.
+        assert_eq!(time("another clock"), "2025-11-24 23:59:58.900");
+        assert_eq!(time("plain output"), "2025-11-24 23:59:58.900");
+        assert_eq!(time("cut log"), "2025-11-25 00:00:03");
     }
 
     #[test]
