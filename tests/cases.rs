@@ -190,6 +190,12 @@ fn check_case(dir: &Path) -> Result<(), String> {
             return Err(format!("{case}: no note holds {want:?}; notes: {notes:?}"));
         }
     }
+    for unwanted in expected["notes_lack"].as_array().into_iter().flatten() {
+        let unwanted = unwanted.as_str().unwrap();
+        if let Some(n) = notes.iter().find(|n| n.contains(unwanted)) {
+            return Err(format!("{case}: a note holds {unwanted:?}: {n}"));
+        }
+    }
     for (id, files) in per_finding(&expected, "finding_evidence") {
         let finding = finding(&r, id).ok_or_else(|| format!("{case}: no finding {id}"))?;
         for file in files.as_array().unwrap() {

@@ -865,6 +865,108 @@ fn service_logon_failure() -> Case {
     }
 }
 
+/// A successful install whose services fail after msiexec started them without waiting
+/// (`ServiceControl … Wait=0`): the System log records 7009 + 7000, 7024 and 7023 inside the
+/// session's window (UTC+01:00), and an unrelated 7000 an hour before it. The session stays a
+/// success with no finding; its note lists the four records in the window, not the earlier one.
+fn success_scm_failures() -> Case {
+    let (product, code, pkg) = (
+        "Woodgrove Backup",
+        "{C61F0A3E-94B2-4D7A-8E15-2B7D93F0A6C8}",
+        "C:\\Install\\WoodgroveBackup-8.0.msi",
+    );
+    let (cpid, spid) = (7312u32, 1044u32);
+    let start = local("2026-04-21T10:05:12");
+    let mut log = MsiLog::new(start, "%-m/%-d/%Y", cpid, spid);
+    log.client_opening(pkg, code);
+    log.action('c', "INSTALL", 20, 1);
+    log.server_opening(code);
+    log.action('s', "InstallInitialize", 120, 1)
+        .action('s', "InstallFiles", 1_400, 1)
+        .action('s', "InstallServices", 30, 1)
+        .action('s', "StartServices", 20, 1);
+    log.s(10, "Doing action: InstallFinalize")
+        .action_start("InstallFinalize");
+    for (key, display) in [
+        ("WgBackupAgent", "Woodgrove Backup Agent"),
+        ("WgIndexer", "Woodgrove Indexer"),
+        ("WgUpdater", "Woodgrove Updater"),
+    ] {
+        log.s(3, &format!("Executing op: ServiceInstall(Name={key},DisplayName={display},ImagePath=\"C:\\Program Files\\Woodgrove\\Backup\\{key}.exe\",ServiceType=16,StartType=2,ErrorControl=1,,Dependencies=[~][~][~],StartName=,Password=**********,Description=,,)"));
+    }
+    for key in ["WgBackupAgent", "WgIndexer", "WgUpdater"] {
+        log.s(
+            5,
+            &format!("Executing op: ServiceControl(,Name={key},Action=1,Wait=0,)"),
+        );
+    }
+    let control = utc(log.now(), 60);
+    log.s(2_500, "Executing op: ActionStart(Name=RegisterProduct,Description=Registering product,Template=[1])")
+        .s(31_000, "Executing op: End(Checksum=0,ProgressTotalHigh=0,ProgressTotalLow=2811904)")
+        .action_end("InstallFinalize", 40, 1)
+        .action_end("INSTALL", 10, 1);
+    log.properties(
+        'S',
+        &[
+            ("ProductCode", code),
+            ("ProductName", product),
+            ("ProductVersion", "8.0.3"),
+            ("MsiRunningElevated", "1"),
+        ],
+    );
+    log.outcome("installed", product, "8.0.3", "Woodgrove Bank", 0, true);
+    let end = utc(log.now(), 60);
+    let cpid_s = cpid.to_string();
+    let application = vec![
+        msi(1040, utc(start, 60), cpid, &[pkg, &cpid_s]),
+        msi(
+            11707,
+            end - Duration::seconds(1),
+            cpid,
+            &[&format!(
+                "Product: {product} -- Installation completed successfully."
+            )],
+        ),
+        outcome_record(end, cpid, product, "8.0.3", "0", "Woodgrove Bank", code),
+        msi(1042, end + Duration::seconds(1), cpid, &[pkg, &cpid_s]),
+    ];
+    let system = vec![
+        scm(
+            7000,
+            control - Duration::minutes(62),
+            &[("param1", "Print Spooler"), ("param2", "%%1053")],
+        ),
+        scm(
+            7024,
+            control + Duration::milliseconds(900),
+            &[("param1", "Woodgrove Backup Agent"), ("param2", "%%3")],
+        ),
+        scm(
+            7009,
+            control + Duration::milliseconds(30_020),
+            &[("param1", "30000"), ("param2", "Woodgrove Indexer")],
+        ),
+        scm(
+            7000,
+            control + Duration::milliseconds(30_030),
+            &[("param1", "Woodgrove Indexer"), ("param2", "%%1053")],
+        ),
+        scm(
+            7023,
+            control + Duration::milliseconds(31_200),
+            &[("param1", "Woodgrove Updater"), ("param2", "%%1067")],
+        ),
+    ];
+    Case {
+        name: "xs-success-scm-failures",
+        files: vec![
+            ("WoodgroveBackup-install.log", log.text().into_bytes()),
+            ("Application.evtx", write_evtx(&application)),
+            ("System.evtx", write_evtx(&system)),
+        ],
+    }
+}
+
 /// India (UTC+05:30), a log that crosses midnight, and another client's transaction still
 /// open: 1618. The event log's overlapping 1040 names the other installer.
 fn ist_midnight_another_install() -> Case {
@@ -1252,6 +1354,7 @@ fn cases() -> Vec<Case> {
         evtx_only_connect_failed(),
         evtx_only_1925_german(),
         evtx_only_uninstall_1013(),
+        success_scm_failures(),
     ]
 }
 

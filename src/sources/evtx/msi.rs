@@ -259,7 +259,7 @@ fn service_start_failure(ev: &WinEvent) -> Option<ServiceStartFailure> {
             ),
         ),
         7009 | 7011 => (p(2), None, format!("no answer within {} ms", p(1))),
-        7024 => (p(1), None, format!("service-specific error {}", p(2))),
+        7024 => (p(1), None, service_specific_text(p(2))),
         7038 => (p(1), Some(p(2)), scm_error_text(p(3))),
         7041 => (
             p(1),
@@ -295,6 +295,24 @@ pub(super) fn scm_error_text(value: &str) -> String {
             None => format!("system error {code}"),
         },
         None => value.to_string(),
+    }
+}
+
+/// 7024's error: the SCM writes the service's own number as a message insert (`%%3`), which
+/// Event Viewer shows as the system message of that number ("The system cannot find the path
+/// specified."); the number is the service's, so it is named as such.
+fn service_specific_text(value: &str) -> String {
+    let value = value.trim();
+    let digits = value.strip_prefix("%%").unwrap_or(value);
+    match digits.parse::<u32>() {
+        Ok(code) => match crate::kb::hresult::win32_error(code) {
+            Some((_, text)) => format!(
+                "service-specific error {code}, shown as \"{}\"",
+                text.trim_end_matches('.')
+            ),
+            None => format!("service-specific error {code}"),
+        },
+        Err(_) => format!("service-specific error {value}"),
     }
 }
 

@@ -85,7 +85,7 @@ fn scm_message(ev: &WinEvent) -> Option<String> {
         7024 => format!(
             "The {} service terminated with the following service-specific error: {}",
             p(1),
-            p(2)
+            scm_error_text(p(2))
         ),
         7038 => format!(
             "The {} service was unable to log on as {} with the currently configured password due to the following error: {}",
