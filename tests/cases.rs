@@ -227,6 +227,22 @@ fn check_case(dir: &Path) -> Result<(), String> {
             }
         }
     }
+    for (id, lines) in per_finding(&expected, "finding_evidence_lines_absent") {
+        let finding = finding(&r, id).ok_or_else(|| format!("{case}: no finding {id}"))?;
+        for line in lines.as_array().unwrap() {
+            let line = line.as_u64().unwrap();
+            if finding["evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["line"].as_u64() == Some(line))
+            {
+                return Err(format!(
+                    "{case}: {id} cites line {line}, which is not its own"
+                ));
+            }
+        }
+    }
     for (id, times) in per_finding(&expected, "finding_evidence_times") {
         let finding = finding(&r, id).ok_or_else(|| format!("{case}: no finding {id}"))?;
         for (line, want) in times.as_object().unwrap() {

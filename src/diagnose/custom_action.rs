@@ -46,8 +46,9 @@ pub(crate) fn decode_action_type(t: u32) -> ActionType {
     }
 }
 
-/// Lines that end what ran before a custom action: another action's start or end, another
-/// custom action's return, the script starting.
+/// Lines that end what ran before a custom action: another action's start or end (in a
+/// sequence, or the install script's `ActionStart(Name=X,…)` op), another custom action's
+/// return, the script starting.
 fn is_action_boundary(kind: &EventKind) -> bool {
     matches!(
         kind,
@@ -55,7 +56,18 @@ fn is_action_boundary(kind: &EventKind) -> bool {
             | EventKind::ActionEnded { .. }
             | EventKind::CustomActionReturned { .. }
             | EventKind::RunningScript { .. }
-    )
+    ) || script_action_start(kind).is_some()
+}
+
+/// The action an install-script `Executing op: ActionStart(Name=X,…)` line starts.
+fn script_action_start(kind: &EventKind) -> Option<&str> {
+    match kind {
+        EventKind::MsiMessage { message } => message
+            .strip_prefix("Executing op: ActionStart(Name=")?
+            .split([',', ')'])
+            .next(),
+        _ => None,
+    }
 }
 
 fn is_tolerated(kind: &EventKind) -> bool {
@@ -224,6 +236,7 @@ fn describe(v: &SessionView, values: &FixValues, failure: &Failure) -> Finding {
         .rev()
         .find_map(|(i, e)| match &e.kind {
             EventKind::ActionStart { action } if action == name => Some(i),
+            kind if script_action_start(kind) == Some(name) => Some(i),
             _ => None,
         });
     // Where the action's own part of the log begins: its schedule op or its start, else the

@@ -2,8 +2,8 @@
 //! says about why (files scheduled for replacement at restart, message 1903/1904/1907 numbers,
 //! the event log's 1038 record); and errors a successful install went on past (a custom
 //! action's failure "translated to success", an `Error N.` inside an action that returned 1 such
-//! as 1920 ignored, a service start failure the event log records inside the session), each
-//! cited by file and line (or record).
+//! as 1920 ignored, a service start failure the event log records inside the session, a custom
+//! action's own output saying a service did not start), each cited by file and line (or record).
 //!
 //! It must not produce findings or call a successful session failed.
 
@@ -53,8 +53,14 @@ pub fn reboot_notes(timeline: &Timeline) -> Vec<String> {
                 )
             }
         };
+        // 1641: the installer itself started the restart (ERROR_SUCCESS_REBOOT_INITIATED).
+        let restart = if code == 1641 {
+            "and the installer started the restart that completes it"
+        } else {
+            "but needs a restart to complete"
+        };
         out.push(format!(
-            "{} ({}) succeeded but needs a restart to complete ({code}){why}; this is not a failure.",
+            "{} ({}) succeeded {restart} ({code}){why}; this is not a failure.",
             s.id,
             s.display_name().as_deref().unwrap_or("unknown product"),
         ));
@@ -64,6 +70,27 @@ pub fn reboot_notes(timeline: &Timeline) -> Vec<String> {
 
 /// Most swallowed errors named in one session's note.
 const MAX_SWALLOWED: usize = 6;
+/// Longest piece of a custom action's output line quoted in a note.
+const MAX_QUOTED: usize = 320;
+
+/// A custom action's own output line (no engine prefix) saying that a service did not start,
+/// in the words .NET's `ServiceController`, `sc`/`net start` and vendor actions use.
+fn says_service_did_not_start(e: &Event) -> bool {
+    if e.thread.is_some() || e.text.starts_with("MSI (") {
+        return false;
+    }
+    let lower = e.text.to_lowercase();
+    lower.contains("service")
+        && [
+            "failed to start",
+            "cannot start service",
+            "could not start",
+            "did not start",
+            "unable to start",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
+}
 
 /// `path:line`, or `path record N` for an event log record.
 fn cited_at(view: &SessionView, e: &Event) -> String {
@@ -151,6 +178,15 @@ fn swallowed(view: &SessionView) -> Vec<String> {
                 "custom action {action} failed with error code {code}, translated to success because the package marks it to continue ({})",
                 cited_at(view, e)
             )),
+            EventKind::Text if says_service_did_not_start(e) => {
+                let first = e.text.lines().next().unwrap_or("").trim();
+                let shown: String = first.chars().take(MAX_QUOTED).collect();
+                items.push(format!(
+                    "a custom action's output says a service did not start: \"{shown}{}\" ({})",
+                    if first.chars().count() > MAX_QUOTED { "…" } else { "" },
+                    cited_at(view, e)
+                ));
+            }
             EventKind::WinEvent(w) => {
                 if let Some(f) = w.start_failure() {
                     items.push(format!(

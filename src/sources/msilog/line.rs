@@ -467,6 +467,9 @@ fn worth_keeping(msg: &str) -> bool {
         "olicy",
         "llow",
         "Executing op: Service",
+        // The install script's own action boundaries (`ActionStart(Name=X,…)`): what a deferred
+        // custom action without a `CustomActionSchedule` op in the log wrote starts there.
+        "Executing op: ActionStart(",
         "not ",
         "Not ",
         "annot",
