@@ -514,11 +514,17 @@ pub fn decoded_error(v: &SessionView) -> Vec<Finding> {
         Form::Info => "reported",
         _ => "stopped with",
     };
+    // A number Windows Installer's tables do not hold is the package's own message (its Error
+    // table; 25000–30000 is reserved for custom actions' messages).
+    let message = if kb::tables::msi_messages(n.code).is_empty() {
+        format!("message {} from the package's own Error table", n.code)
+    } else {
+        format!("Windows Installer message {}", n.code)
+    };
     let summary = format!(
-        "The {} of {} {what} Windows Installer message {}: \"{}\"{}. {}",
+        "The {} of {} {what} {message}: \"{}\"{}. {}",
         v.session.operation.noun(),
         v.product_label(),
-        n.code,
         decoded,
         system
             .as_ref()
