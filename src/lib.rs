@@ -59,6 +59,12 @@ pub struct Options {
     /// Read the MSI log lines this many lines around each evidence line again, for the HTML
     /// report (`report::log_context`); `None`: no context.
     pub context: Option<u64>,
+    /// The caller's reports do not list the sessions' events (no HTML, JSON Lines, timeline
+    /// CSV or redaction: `Analysis::sessions[].events` may be left empty). Then, when the run
+    /// has no event log records nor Procmon operations that could join a session, each session
+    /// of a large MSI log is diagnosed as soon as it is read and its events are dropped, so
+    /// that memory does not follow the log's size. Every report is the same either way.
+    pub drop_events: bool,
 }
 
 /// Errors that stop a whole run (single-file problems never do).
@@ -77,6 +83,10 @@ struct ReadInput {
     procmon_events: Vec<model::Event>,
     procmon_has_dates: bool,
     bundle_runs: Vec<model::BundleLog>,
+    /// A large MSI log left to be read after the other inputs (`Options::drop_events`).
+    deferred: bool,
+    /// Its sessions, built and diagnosed alone as they were read (events dropped).
+    built: Vec<timeline::InstallSession>,
 }
 
 /// Progress of a run, reported from worker threads (the CLI draws a bar from it).
@@ -116,23 +126,56 @@ pub fn analyze_with_progress(
     };
     let keep = extra_keep(&options.rules);
     progress.started(found.files.len());
-    let read: Vec<ReadInput> = pool.install(|| {
+    let mut read: Vec<ReadInput> = pool.install(|| {
         found
             .files
             .par_iter()
             .map(|f| {
-                let r = read_one(f, session_options, keep.as_ref());
-                progress.file_done(&f.display);
+                let r = read_one(f, session_options, keep.as_ref(), options.drop_events);
+                if !r.deferred {
+                    progress.file_done(&f.display);
+                }
                 r
             })
             .collect()
     });
+    let registry = diagnose::Registry::with_loaded(options.rules.clone());
+    // Large MSI logs last, one after another (each read in parallel windows): when nothing
+    // read can join their sessions, each is diagnosed as it is read and its events dropped.
+    let alone = read
+        .iter()
+        .all(|r| r.evtx_events.is_empty() && r.procmon_events.is_empty());
+    let rules = diagnose::SessionRules::new(&registry);
+    let mut done: Vec<Option<diagnose::Diagnosed>> = Vec::new();
+    for (r, f) in read.iter_mut().zip(&found.files) {
+        if r.deferred {
+            if alone {
+                let first_id = done.len();
+                let streamed = Streamed {
+                    options: session_options,
+                    keep: keep.as_ref(),
+                    tz: options.tz.as_ref(),
+                    rules: &rules,
+                };
+                pool.install(|| streamed.read(f, r, first_id, &mut done));
+            } else {
+                *r = read_one(f, session_options, keep.as_ref(), false);
+            }
+            progress.file_done(&f.display);
+        }
+        done.extend(r.log_sessions.iter().map(|_| None));
+    }
     let mut inputs = Vec::with_capacity(read.len());
     let mut data = timeline::SourceData::default();
     for r in read {
         let path = Arc::<str>::from(r.report.path.as_str());
         if !r.log_sessions.is_empty() {
-            data.logs.push((path.clone(), r.log_sessions));
+            data.logs
+                .push((path.clone(), timeline::LogSessions::Read(r.log_sessions)));
+        }
+        if !r.built.is_empty() {
+            data.logs
+                .push((path.clone(), timeline::LogSessions::Built(r.built)));
         }
         if !r.evtx_events.is_empty() {
             data.evtx.push((path.clone(), r.evtx_events));
@@ -146,8 +189,7 @@ pub fn analyze_with_progress(
     }
     inputs.extend(found.unread_archives);
     let timeline = pool.install(|| timeline::build(data, options.tz.as_ref()));
-    let registry = diagnose::Registry::with_loaded(options.rules.clone());
-    let mut findings = pool.install(|| diagnose::run_with(&timeline, &registry));
+    let mut findings = pool.install(|| diagnose::run_with_done(&timeline, &registry, &mut done));
     let mut bundles: Vec<AnalyzedBundle> = timeline
         .bundles
         .iter()
@@ -169,8 +211,8 @@ pub fn analyze_with_progress(
     {
         notes.push("Some sessions come from non-verbose logs: they lack most details. Collect logs with `msiexec /l*v`.".into());
     }
-    notes.extend(diagnose::missing_evidence_notes(
-        &timeline, &findings, &inputs,
+    notes.extend(diagnose::missing_evidence_notes_done(
+        &timeline, &findings, &inputs, &done,
     ));
     let context = options
         .context
@@ -252,10 +294,69 @@ fn extra_keep(rules: &[Arc<dyn diagnose::Rule>]) -> Option<sources::keep::ExtraK
     sources::keep::ExtraKeep::new(&lines, &notes, &rows)
 }
 
+/// How the sessions of a large MSI log are read, built, diagnosed and dropped one at a time.
+struct Streamed<'a> {
+    options: SessionOptions,
+    keep: Option<&'a sources::keep::ExtraKeep>,
+    tz: Option<&'a TzSpec>,
+    rules: &'a diagnose::SessionRules<'a>,
+}
+
+impl Streamed<'_> {
+    /// Reads the deferred MSI log `found` into `r`: each session gets the id `timeline::build`
+    /// would give it (after the `first_id` sessions of the inputs before), is built alone,
+    /// diagnosed (pushed to `done`) and kept without its events.
+    fn read(
+        &self,
+        found: &FoundFile,
+        r: &mut ReadInput,
+        first_id: usize,
+        done: &mut Vec<Option<diagnose::Diagnosed>>,
+    ) {
+        let display: Arc<str> = Arc::from(found.display.as_str());
+        let file = match open_large(found) {
+            Some(file) => file,
+            None => {
+                r.report
+                    .problems
+                    .push(format!("{display}: cannot read: the file went away"));
+                r.report.status = InputStatus::Error;
+                return;
+            }
+        };
+        let source = Source::File {
+            file: &file,
+            len: file.metadata().map_or(0, |m| m.len()),
+        };
+        let mut built = Vec::new();
+        let mut file_start = None;
+        let mut truncated = false;
+        let read =
+            msilog::read_source_streaming(&display, &source, self.options, self.keep, &mut |log| {
+                let id = format!("S{}", first_id + built.len() + 1);
+                let start = *file_start.get_or_insert(log.started);
+                truncated |= log.truncated;
+                let mut session = timeline::session_alone(id, &display, log, self.tz, start);
+                done.push(Some(diagnose::diagnose_alone(&session, self.rules)));
+                session.drop_events();
+                built.push(session);
+            });
+        r.report.encoding = Some(read.encoding.as_str());
+        if truncated {
+            r.report.status = InputStatus::Truncated;
+        }
+        r.report.problems = read.problems;
+        r.built = built;
+    }
+}
+
+/// Reads one input. With `defer_large_msilog`, a large MSI log is only recognised
+/// (`ReadInput::deferred`): [`Streamed`] reads it after the other inputs.
 fn read_one(
     found: &FoundFile,
     options: SessionOptions,
     keep: Option<&sources::keep::ExtraKeep>,
+    defer_large_msilog: bool,
 ) -> ReadInput {
     let display: Arc<str> = Arc::from(found.display.as_str());
     let mut r = ReadInput {
@@ -305,6 +406,7 @@ fn read_one(
     r.report.kind = kind.as_str();
     r.report.status = InputStatus::Ok;
     match kind {
+        InputKind::Msilog if defer_large_msilog && large.is_some() => r.deferred = true,
         InputKind::Msilog => {
             let file = msilog::read_source_keeping(&display, &source, options, keep);
             r.report.encoding = Some(file.encoding.as_str());

@@ -296,6 +296,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }),
                 // The lines are read again only for the report that shows them.
                 context: (html.is_some() && context > 0).then_some(context),
+                // Only these reports list the sessions' events (or learn names from them).
+                drop_events: html.is_none() && jsonl.is_none() && timeline_csv.is_none() && !redact,
             };
             let bar = ProgressBar::for_stderr();
             // Never dropped: freeing millions of events one by one costs the single thread at
@@ -404,6 +406,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 threads: Some(1),
                 date_order: None,
                 context: (context > 0).then_some(context),
+                drop_events: false,
             };
             fleet::run(&cases, &out, threads, &options)
         }

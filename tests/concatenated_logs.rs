@@ -1,5 +1,7 @@
 //! Nothing is lost when many sessions come in one large MSI log: the report of a log made of
-//! every fixture and corpus MSI log appended one after another (twice, as `/l+v` appends do)
+//! every fixture and corpus MSI log appended one after another (as `/l+v` appends do, as many
+//! times as makes a file of 64 MiB or more, which the CLI reads window by window and, with
+//! `--json` only, diagnoses session by session as it reads, dropping each session's events)
 //! must give, session by session, the same sessions and the same findings with the same
 //! evidence (line, time, exact text) as each of those logs read on its own.
 //!
@@ -130,6 +132,9 @@ fn normalized_sessions(report: &Value, offset_of: impl Fn(u64) -> u64) -> Vec<Va
         .collect()
 }
 
+/// Files of this size and more are read window by window (`LARGE_INPUT` in src/lib.rs).
+const LARGE_INPUT: usize = 64 << 20;
+
 #[test]
 fn a_large_log_of_appended_sessions_reports_what_each_log_reports_alone() {
     let pieces = pieces();
@@ -139,13 +144,20 @@ fn a_large_log_of_appended_sessions_reports_what_each_log_reports_alone() {
         pieces.len()
     );
     let dir = tempfile::tempdir().unwrap();
-    const COPIES: usize = 2;
+    // Enough copies for a log the CLI reads as a large file (64 MiB and more: window by
+    // window, each session diagnosed as it is read and its events dropped, since `--json`
+    // lists no event), and at least two (as `/l+v` appends do).
+    let one_copy: usize = pieces
+        .iter()
+        .map(|(_, t)| t.encode_utf16().count() * 2)
+        .sum();
+    let copies = (LARGE_INPUT / one_copy + 1).max(2);
     // Each piece alone, and where it starts in the large log (0-based line offset).
     let mut expected = Vec::new();
     let mut starts = Vec::new();
     let mut whole = String::new();
     let mut lines = 0u64;
-    for copy in 0..COPIES {
+    for copy in 0..copies {
         for (i, (path, text)) in pieces.iter().enumerate() {
             if copy == 0 {
                 let alone = dir.path().join(format!("piece{i}.log"));
@@ -161,7 +173,12 @@ fn a_large_log_of_appended_sessions_reports_what_each_log_reports_alone() {
         }
     }
     let big = dir.path().join("appended.log");
-    std::fs::write(&big, utf16le(&whole)).unwrap();
+    let whole = utf16le(&whole);
+    assert!(
+        whole.len() >= LARGE_INPUT,
+        "the appended log is a large input"
+    );
+    std::fs::write(&big, whole).unwrap();
     let report = analyze(&big, &dir.path().join("appended.json"));
     // The piece a session starts in gives its line offset.
     let offset_of = |first_line: u64| {
@@ -169,7 +186,7 @@ fn a_large_log_of_appended_sessions_reports_what_each_log_reports_alone() {
         starts[i]
     };
     let got = normalized_sessions(&report, offset_of);
-    let want: Vec<Value> = (0..COPIES)
+    let want: Vec<Value> = (0..copies)
         .flat_map(|_| expected.iter().flatten().cloned())
         .collect();
     assert_eq!(got.len(), want.len(), "session count");

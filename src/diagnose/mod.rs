@@ -39,8 +39,8 @@ pub use finding::{Confidence, Confirmation, ConfirmedBy, Evidence, Finding, Find
 pub use registry::{FindingDoc, Origin, Registry, Rule};
 
 use crate::input::report::InputReport;
-use crate::model::Timestamp;
-use crate::timeline::{SessionClock, Timeline};
+use crate::model::{Event, Timestamp};
+use crate::timeline::{InstallSession, SessionClock, Timeline};
 
 /// Runs the built-in rules on every session (see [`run_with`]).
 pub fn run(timeline: &Timeline) -> Vec<Finding> {
@@ -51,43 +51,106 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
 /// confidence. Fallback rules run on a session, in order, only while no rule found anything.
 /// Machine-wide records outside every session get their own findings (session `null`).
 pub fn run_with(timeline: &Timeline, registry: &Registry) -> Vec<Finding> {
-    let rules: Vec<&dyn Rule> = registry.rules().filter(|r| !r.is_fallback()).collect();
-    let fallbacks: Vec<&dyn Rule> = registry.rules().filter(|r| r.is_fallback()).collect();
-    // The user rules' patterns are run once per event of a session (one set per field), and
-    // every user rule reads their hits from that index.
-    let user_rules: Vec<&data::DataRule> = registry
-        .rules()
-        .filter(|r| matches!(r.origin(), Origin::UserFile { .. }))
-        .filter_map(|r| r.data())
+    run_with_done(timeline, registry, &mut [])
+}
+
+/// The rules of a registry, sorted for running on one session at a time.
+pub struct SessionRules<'r> {
+    registry: &'r Registry,
+    rules: Vec<&'r dyn Rule>,
+    fallbacks: Vec<&'r dyn Rule>,
+    /// The user rules' patterns are run once per event of a session (one set per field), and
+    /// every user rule reads their hits from that index.
+    user_rules: Vec<&'r data::DataRule>,
+}
+
+impl<'r> SessionRules<'r> {
+    pub fn new(registry: &'r Registry) -> Self {
+        SessionRules {
+            registry,
+            rules: registry.rules().filter(|r| !r.is_fallback()).collect(),
+            fallbacks: registry.rules().filter(|r| r.is_fallback()).collect(),
+            user_rules: registry
+                .rules()
+                .filter(|r| matches!(r.origin(), Origin::UserFile { .. }))
+                .filter_map(|r| r.data())
+                .collect(),
+        }
+    }
+
+    /// The findings of one session, given the machine-wide records outside every session.
+    pub fn run(&self, session: &InstallSession, machine_events: &[Event]) -> Vec<Finding> {
+        let index = (!self.user_rules.is_empty())
+            .then(|| data::index::PatternIndex::build(&session.events, &self.user_rules))
+            .flatten();
+        let view = SessionView::with_machine_events(session, machine_events)
+            .with_pattern_index(index.as_ref());
+        // Rules are independent: they run in parallel (each rule walks the whole session,
+        // millions of events in a large log); the order of the results is kept.
+        let per_rule: Vec<Vec<Finding>> = self
+            .rules
+            .par_iter()
+            .map(|rule| rule.check(&view))
+            .collect();
+        let mut found: Vec<Finding> = per_rule.into_iter().flatten().collect();
+        // Fallbacks in order, each only while nothing was found (the numbered-error rule
+        // before first-failure).
+        for rule in &self.fallbacks {
+            if !found.is_empty() {
+                break;
+            }
+            found = rule.check(&view);
+        }
+        ranking::merge_same_cause(&mut found);
+        link_explanations(&mut found, self.registry);
+        // A cause before the symptoms it explains, at the same confidence.
+        found.sort_by_key(|f| (std::cmp::Reverse(f.confidence), !f.explained_by.is_empty()));
+        failed_action::name_failed_action(&view, &mut found);
+        found
+    }
+}
+
+/// What diagnosis keeps of a session diagnosed alone, so that its events can be dropped:
+/// its findings and the notes [`missing_evidence_notes`] would write about it.
+pub struct Diagnosed {
+    pub findings: Vec<Finding>,
+    pub reboot_note: Option<String>,
+    pub swallowed_note: Option<String>,
+}
+
+/// Diagnoses a session that nothing else in the run can join (no machine-wide records):
+/// what [`run_with`] and [`missing_evidence_notes`] would say about it.
+pub fn diagnose_alone(session: &InstallSession, rules: &SessionRules) -> Diagnosed {
+    Diagnosed {
+        findings: rules.run(session, &[]),
+        reboot_note: session_notes::reboot_note(session),
+        swallowed_note: session_notes::swallowed_note(session),
+    }
+}
+
+/// [`run_with`], where `done[i]` (when present) holds the findings of session `i` diagnosed
+/// alone by [`diagnose_alone`] (they are moved out; its notes stay).
+pub fn run_with_done(
+    timeline: &Timeline,
+    registry: &Registry,
+    done: &mut [Option<Diagnosed>],
+) -> Vec<Finding> {
+    let rules = SessionRules::new(registry);
+    let mut taken: Vec<Option<Vec<Finding>>> = (0..timeline.sessions.len())
+        .map(|i| {
+            done.get_mut(i)
+                .and_then(Option::as_mut)
+                .map(|d| std::mem::take(&mut d.findings))
+        })
         .collect();
-    // Sessions and rules are independent: both run in parallel (each rule walks the whole
-    // session, millions of events in a large log); the order of the results is kept.
+    // Sessions are independent: they run in parallel; the order of the results is kept.
     let per_session: Vec<Vec<Finding>> = timeline
         .sessions
         .par_iter()
-        .map(|session| {
-            let index = (!user_rules.is_empty())
-                .then(|| data::index::PatternIndex::build(&session.events, &user_rules))
-                .flatten();
-            let view = SessionView::with_machine_events(session, &timeline.machine_events)
-                .with_pattern_index(index.as_ref());
-            let per_rule: Vec<Vec<Finding>> =
-                rules.par_iter().map(|rule| rule.check(&view)).collect();
-            let mut found: Vec<Finding> = per_rule.into_iter().flatten().collect();
-            // Fallbacks in order, each only while nothing was found (the numbered-error rule
-            // before first-failure).
-            for rule in &fallbacks {
-                if !found.is_empty() {
-                    break;
-                }
-                found = rule.check(&view);
-            }
-            ranking::merge_same_cause(&mut found);
-            link_explanations(&mut found, registry);
-            // A cause before the symptoms it explains, at the same confidence.
-            found.sort_by_key(|f| (std::cmp::Reverse(f.confidence), !f.explained_by.is_empty()));
-            failed_action::name_failed_action(&view, &mut found);
-            found
+        .zip(taken.par_iter_mut())
+        .map(|(session, taken)| match taken.take() {
+            Some(found) => found,
+            None => rules.run(session, &timeline.machine_events),
         })
         .collect();
     let mut all: Vec<Finding> = per_session.into_iter().flatten().collect();
@@ -176,8 +239,27 @@ pub fn missing_evidence_notes(
     findings: &[Finding],
     inputs: &[InputReport],
 ) -> Vec<String> {
+    missing_evidence_notes_done(timeline, findings, inputs, &[])
+}
+
+/// [`missing_evidence_notes`], taking the notes of the sessions diagnosed alone from `done`
+/// (as in [`run_with_done`]).
+pub fn missing_evidence_notes_done(
+    timeline: &Timeline,
+    findings: &[Finding],
+    inputs: &[InputReport],
+    done: &[Option<Diagnosed>],
+) -> Vec<String> {
+    let done = |i: usize| done.get(i).and_then(Option::as_ref);
     let mut notes = missing::notes(timeline, findings, inputs);
-    notes.extend(session_notes::reboot_notes(timeline));
-    notes.extend(session_notes::swallowed_notes(timeline));
+    let sessions = || timeline.sessions.iter().enumerate();
+    notes.extend(sessions().filter_map(|(i, s)| match done(i) {
+        Some(d) => d.reboot_note.clone(),
+        None => session_notes::reboot_note(s),
+    }));
+    notes.extend(sessions().filter_map(|(i, s)| match done(i) {
+        Some(d) => d.swallowed_note.clone(),
+        None => session_notes::swallowed_note(s),
+    }));
     notes
 }

@@ -10,62 +10,59 @@
 use super::environment::{held_files, reboot_operations, unique_files};
 use super::evidence::SessionView;
 use crate::model::{Event, EventKind, MsiInstallerFact};
-use crate::timeline::{Outcome, Timeline};
+use crate::timeline::{InstallSession, Outcome};
 
-pub fn reboot_notes(timeline: &Timeline) -> Vec<String> {
-    let mut out = Vec::new();
-    for s in &timeline.sessions {
-        if s.outcome != Outcome::SuccessRebootRequired {
-            continue;
-        }
-        let code = s.exit_code.or(s.facts.status).unwrap_or(3010);
-        let view = SessionView::new(s);
-        let ops = reboot_operations(&view);
-        let files = unique_files(&ops);
-        let held = held_files(&view);
-        let scheduled = files.len();
-        let event_says = s.events.iter().any(|e| match &e.kind {
-            EventKind::WinEvent(w) => matches!(w.msi(), Some(MsiInstallerFact::Reboot { .. })),
-            _ => false,
-        });
-        let why = match (scheduled, event_says) {
-            (0, false) => String::new(),
-            (0, true) => " (the event log's 1038 record says a restart is required)".to_string(),
-            (n, _) => {
-                let named: Vec<String> = files
-                    .iter()
-                    .take(3)
-                    .map(
-                        |f| match held.iter().find(|(h, _, _)| h.eq_ignore_ascii_case(f)) {
-                            Some((_, process, pid)) => {
-                                format!("{f}, held by {process} (PID {pid})")
-                            }
-                            None => f.to_string(),
-                        },
-                    )
-                    .collect();
-                format!(
-                    " ({n} file{} in use {} scheduled for replacement at the restart: {}{})",
-                    if n == 1 { "" } else { "s" },
-                    if n == 1 { "was" } else { "were" },
-                    named.join("; "),
-                    if n > 3 { "; …" } else { "" }
-                )
-            }
-        };
-        // 1641: the installer itself started the restart (ERROR_SUCCESS_REBOOT_INITIATED).
-        let restart = if code == 1641 {
-            "and the installer started the restart that completes it"
-        } else {
-            "but needs a restart to complete"
-        };
-        out.push(format!(
-            "{} ({}) succeeded {restart} ({code}){why}; this is not a failure.",
-            s.id,
-            s.display_name().as_deref().unwrap_or("unknown product"),
-        ));
+/// The restart note of a session that succeeded but needs a restart.
+pub fn reboot_note(s: &InstallSession) -> Option<String> {
+    if s.outcome != Outcome::SuccessRebootRequired {
+        return None;
     }
-    out
+    let code = s.exit_code.or(s.facts.status).unwrap_or(3010);
+    let view = SessionView::new(s);
+    let ops = reboot_operations(&view);
+    let files = unique_files(&ops);
+    let held = held_files(&view);
+    let scheduled = files.len();
+    let event_says = s.events.iter().any(|e| match &e.kind {
+        EventKind::WinEvent(w) => matches!(w.msi(), Some(MsiInstallerFact::Reboot { .. })),
+        _ => false,
+    });
+    let why = match (scheduled, event_says) {
+        (0, false) => String::new(),
+        (0, true) => " (the event log's 1038 record says a restart is required)".to_string(),
+        (n, _) => {
+            let named: Vec<String> = files
+                .iter()
+                .take(3)
+                .map(
+                    |f| match held.iter().find(|(h, _, _)| h.eq_ignore_ascii_case(f)) {
+                        Some((_, process, pid)) => {
+                            format!("{f}, held by {process} (PID {pid})")
+                        }
+                        None => f.to_string(),
+                    },
+                )
+                .collect();
+            format!(
+                " ({n} file{} in use {} scheduled for replacement at the restart: {}{})",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "was" } else { "were" },
+                named.join("; "),
+                if n > 3 { "; …" } else { "" }
+            )
+        }
+    };
+    // 1641: the installer itself started the restart (ERROR_SUCCESS_REBOOT_INITIATED).
+    let restart = if code == 1641 {
+        "and the installer started the restart that completes it"
+    } else {
+        "but needs a restart to complete"
+    };
+    Some(format!(
+        "{} ({}) succeeded {restart} ({code}){why}; this is not a failure.",
+        s.id,
+        s.display_name().as_deref().unwrap_or("unknown product"),
+    ))
 }
 
 /// Most swallowed errors named in one session's note.
@@ -102,37 +99,33 @@ fn cited_at(view: &SessionView, e: &Event) -> String {
     }
 }
 
-/// For each successful session, the errors the install went on past, as one note.
-pub fn swallowed_notes(timeline: &Timeline) -> Vec<String> {
-    let mut out = Vec::new();
-    for s in &timeline.sessions {
-        if !matches!(s.outcome, Outcome::Success | Outcome::SuccessRebootRequired) {
-            continue;
-        }
-        let view = SessionView::new(s);
-        let items = swallowed(&view);
-        if items.is_empty() {
-            continue;
-        }
-        let more = items.len().saturating_sub(MAX_SWALLOWED);
-        let listed: Vec<&str> = items
-            .iter()
-            .take(MAX_SWALLOWED)
-            .map(String::as_str)
-            .collect();
-        out.push(format!(
-            "{} ({}) succeeded, but errors were logged that the install went on past: {}{}. No finding is made; if the product does not work, start there.",
-            s.id,
-            s.display_name().as_deref().unwrap_or("unknown product"),
-            listed.join("; "),
-            if more > 0 {
-                format!("; and {more} more")
-            } else {
-                String::new()
-            }
-        ));
+/// For a successful session, the errors the install went on past, as one note.
+pub fn swallowed_note(s: &InstallSession) -> Option<String> {
+    if !matches!(s.outcome, Outcome::Success | Outcome::SuccessRebootRequired) {
+        return None;
     }
-    out
+    let view = SessionView::new(s);
+    let items = swallowed(&view);
+    if items.is_empty() {
+        return None;
+    }
+    let more = items.len().saturating_sub(MAX_SWALLOWED);
+    let listed: Vec<&str> = items
+        .iter()
+        .take(MAX_SWALLOWED)
+        .map(String::as_str)
+        .collect();
+    Some(format!(
+        "{} ({}) succeeded, but errors were logged that the install went on past: {}{}. No finding is made; if the product does not work, start there.",
+        s.id,
+        s.display_name().as_deref().unwrap_or("unknown product"),
+        listed.join("; "),
+        if more > 0 {
+            format!("; and {more} more")
+        } else {
+            String::new()
+        }
+    ))
 }
 
 /// The swallowed errors of one session, in log order.

@@ -32,10 +32,28 @@ use crate::model::{BundleLog, Event, EventKind, LogSession, Timestamp};
 use crate::tz::TzSpec;
 use evtx_groups::EvtxGroup;
 
+/// The sessions of one MSI log file: as read, or already built alone (and diagnosed, their
+/// events dropped) by [`session_alone`] while the file was read.
+pub enum LogSessions {
+    Read(Vec<LogSession>),
+    Built(Vec<InstallSession>),
+}
+
+impl LogSessions {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            LogSessions::Read(s) => s.is_empty(),
+            LogSessions::Built(s) => s.is_empty(),
+        }
+    }
+}
+
 /// Everything the sources read, handed to [`build`].
 #[derive(Default)]
 pub struct SourceData {
-    pub logs: Vec<(Arc<str>, Vec<LogSession>)>,
+    /// Per MSI log file, in input order. Built sessions already carry their ids (`S1`, … in
+    /// this order) and must come from a run without event log and Procmon events.
+    pub logs: Vec<(Arc<str>, LogSessions)>,
     /// Kept event log records per file.
     pub evtx: Vec<(Arc<str>, Vec<Event>)>,
     /// Kept Procmon operations per file, and whether the file's times carry dates.
@@ -73,10 +91,15 @@ pub fn build(data: SourceData, tz: Option<&TzSpec>) -> Timeline {
     let mut log_files: Vec<Arc<str>> = Vec::new();
     for (path, sessions) in data.logs {
         log_files.push(path.clone());
-        for s in sessions {
-            let id = format!("S{}", t.sessions.len() + 1);
-            t.sessions
-                .push(InstallSession::from_log_session(id, &path, s));
+        match sessions {
+            LogSessions::Read(sessions) => {
+                for s in sessions {
+                    let id = format!("S{}", t.sessions.len() + 1);
+                    t.sessions
+                        .push(InstallSession::from_log_session(id, &path, s));
+                }
+            }
+            LogSessions::Built(sessions) => t.sessions.extend(sessions),
         }
     }
     let mut installer_events = Vec::new();
@@ -132,9 +155,33 @@ pub fn build(data: SourceData, tz: Option<&TzSpec>) -> Timeline {
     }
     for s in &mut t.sessions {
         let clock = SessionClock::of(s);
-        let related = &mut s.events[s.log_events..];
-        related.sort_by_key(|e| e.time.map(|t| clock.sort_key(&t)));
+        if let Some(related) = s.events.get_mut(s.log_events..) {
+            related.sort_by_key(|e| e.time.map(|t| clock.sort_key(&t)));
+        }
     }
     t.bundles = bundles::link(data.bundles, &t.sessions);
     t
+}
+
+/// One MSI log session built as [`build`] builds it in a run that has no event log records and
+/// no Procmon operations (nothing can join it, and its clock is the log's own, or `--tz`'s):
+/// `id` is the id `build` would give it, `file_start` the start of the first session of the
+/// same file (its `--tz` offset is the file's). The caller may diagnose it at once, drop its
+/// events and hand it to `build` as [`LogSessions::Built`].
+pub fn session_alone(
+    id: String,
+    path: &Arc<str>,
+    log: LogSession,
+    tz: Option<&TzSpec>,
+    file_start: Option<chrono::NaiveDateTime>,
+) -> InstallSession {
+    let mut s = InstallSession::from_log_session(id, path, log);
+    if let Some(tz) = tz {
+        // What `matching::match_groups` does without event log groups.
+        if let Some(offset) = file_start.and_then(|l| align::tz_offset_at(tz, l)) {
+            let own = s.started.and_then(|l| align::tz_offset_at(tz, l));
+            s.apply_offset(own.unwrap_or(offset));
+        }
+    }
+    s
 }

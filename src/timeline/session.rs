@@ -228,7 +228,19 @@ impl InstallSession {
 
     /// The related (non-log) events.
     pub fn related(&self) -> &[Event] {
-        &self.events[self.log_events..]
+        self.events.get(self.log_events..).unwrap_or_default()
+    }
+
+    /// Drops what only diagnosis reads (the events and the property dumps, changes and
+    /// policies among the facts), once the session's findings and notes exist: `log_events`
+    /// still counts the MSI log events it had. The session's summary is unchanged.
+    pub fn drop_events(&mut self) {
+        self.events = Vec::new();
+        let facts = &mut self.facts;
+        facts.server_properties = Default::default();
+        facts.client_properties = Default::default();
+        facts.changes = Default::default();
+        facts.policies = Vec::new();
     }
 
     /// When the engine reported the outcome (log time), the best anchor for alignment.

@@ -33,7 +33,11 @@ impl<'a> ContextView<'a> {
     pub(super) fn new(a: &'a Analysis) -> Self {
         let mut marks = HashMap::new();
         if a.context.is_some() {
-            for e in a.sessions.iter().flat_map(|s| &s.events[..s.log_events]) {
+            for e in a
+                .sessions
+                .iter()
+                .flat_map(|s| s.events.get(..s.log_events).unwrap_or_default())
+            {
                 let Some(line) = e.origin.line else { continue };
                 if let Some(m) = mark(&e.kind) {
                     marks.insert((e.origin.path.as_ref(), line), m);

@@ -63,6 +63,20 @@ pub fn read_source_keeping(
     read_windowed(path, source, options, window_or(WINDOW), keep)
 }
 
+/// [`read_source_keeping`], handing each session to `sink` as soon as it is finished (when the
+/// next one starts), while later windows are still being decoded: the returned file's
+/// `sessions` is empty, and memory holds one session at a time (plus the windows in flight).
+/// Sessions arrive in file order; the problems are those [`read_source_keeping`] gives.
+pub fn read_source_streaming(
+    path: &Arc<str>,
+    source: &Source,
+    options: SessionOptions,
+    keep: Option<&ExtraKeep>,
+    sink: &mut (dyn FnMut(LogSession) + Send),
+) -> MsiLogFile {
+    read_windowed_into(path, source, options, window_or(WINDOW), keep, sink)
+}
+
 /// [`read_source`] with windows of `window` bytes.
 fn read_windowed(
     path: &Arc<str>,
@@ -70,6 +84,23 @@ fn read_windowed(
     options: SessionOptions,
     window: usize,
     keep: Option<&ExtraKeep>,
+) -> MsiLogFile {
+    let mut sessions = Vec::new();
+    let mut file = read_windowed_into(path, source, options, window, keep, &mut |s| {
+        sessions.push(s)
+    });
+    file.sessions = sessions;
+    file
+}
+
+/// [`read_windowed`], each finished session handed to `sink` (in file order).
+fn read_windowed_into(
+    path: &Arc<str>,
+    source: &Source,
+    options: SessionOptions,
+    window: usize,
+    keep: Option<&ExtraKeep>,
+    sink: &mut (dyn FnMut(LogSession) + Send),
 ) -> MsiLogFile {
     let encoding = match source.memory() {
         Some(bytes) => detect(bytes),
@@ -83,6 +114,16 @@ fn read_windowed(
     let mut had_errors = false;
     let mut cut_lines = 0u64;
     let mut read_error = None;
+    let mut problems = Vec::new();
+    let mut handed = 0usize;
+    // Each finished session: its problems noted, then handed over.
+    let mut hand_over = |sessions: Vec<LogSession>, problems: &mut Vec<String>| {
+        for s in sessions {
+            handed += 1;
+            problems.extend(session_problems_of(path, handed, &s));
+            sink(s);
+        }
+    };
     let decode_group = |g: usize, firsts: &[u64]| -> Vec<std::io::Result<Lines>> {
         firsts
             .par_iter()
@@ -101,6 +142,7 @@ fn read_windowed(
                     had_errors |= lines.had_errors;
                     cut_lines += lines.cut;
                     lines.lines.into_iter().for_each(|l| splitter.push(l));
+                    hand_over(splitter.take_finished(), &mut problems);
                 }
                 Err(e) => {
                     read_error = Some(e);
@@ -124,8 +166,8 @@ fn read_windowed(
     if let Some(outputs) = pending {
         feed(outputs);
     }
-    let sessions = splitter.finish();
-    let mut problems = Vec::new();
+    let mut session_problems = std::mem::take(&mut problems);
+    hand_over(splitter.finish(), &mut session_problems);
     if let Some(e) = read_error {
         problems.push(format!(
             "{path}: reading failed part way ({e}); the lines before were read"
@@ -143,10 +185,10 @@ fn read_windowed(
             MAX_KEPT_LINE >> 20
         ));
     }
-    problems.extend(session_problems(path, &sessions));
+    problems.extend(session_problems);
     MsiLogFile {
         encoding,
-        sessions,
+        sessions: Vec::new(),
         problems,
     }
 }
@@ -191,26 +233,33 @@ pub fn read_excerpt(
 
 /// What the reader says about each session: no header, no footer, an uncertain date order.
 fn session_problems(path: &Arc<str>, sessions: &[LogSession]) -> Vec<String> {
+    sessions
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| session_problems_of(path, i + 1, s))
+        .collect()
+}
+
+/// [`session_problems`] of the file's `n`-th session (from 1).
+fn session_problems_of(path: &Arc<str>, n: usize, s: &LogSession) -> Vec<String> {
     let mut problems = Vec::new();
-    for (i, s) in sessions.iter().enumerate() {
-        if !s.has_header {
-            problems.push(format!(
-                "{path}: lines {}-{} have no `Verbose logging started` header (a fragment of a log?); dates are unknown there",
-                s.first_line, s.last_line
-            ));
-        }
-        if s.truncated {
-            problems.push(format!(
-                "{path}: session {} (from line {}) has no `Logging stopped` footer: the log is truncated after line {}",
-                i + 1,
-                s.first_line,
-                s.last_line
-            ));
-        }
-        if let Some(d) = &s.date_order {
-            if !d.certain {
-                problems.push(format!("{path}: session {}: {}", i + 1, d.reason));
-            }
+    if !s.has_header {
+        problems.push(format!(
+            "{path}: lines {}-{} have no `Verbose logging started` header (a fragment of a log?); dates are unknown there",
+            s.first_line, s.last_line
+        ));
+    }
+    if s.truncated {
+        problems.push(format!(
+            "{path}: session {} (from line {}) has no `Logging stopped` footer: the log is truncated after line {}",
+            n,
+            s.first_line,
+            s.last_line
+        ));
+    }
+    if let Some(d) = &s.date_order {
+        if !d.certain {
+            problems.push(format!("{path}: session {}: {}", n, d.reason));
         }
     }
     problems

@@ -147,6 +147,8 @@ pub struct Splitter {
     /// next one starts, while later lines are still being decoded).
     sessions: Vec<PendingSession>,
     finished: Vec<LogSession>,
+    /// How many sessions were finished so far (taken or not).
+    finished_count: usize,
     line_no: u64,
     /// Localized templates learned from the sessions read so far (for a later session too
     /// short to teach its own).
@@ -160,6 +162,7 @@ impl Splitter {
             options,
             sessions: Vec::new(),
             finished: Vec::new(),
+            finished_count: 0,
             line_no: 0,
             templates: Templates::default(),
         }
@@ -230,7 +233,7 @@ impl Splitter {
                 .sessions
                 .last()
                 .is_none_or(|s| s.closed && !s.closed_by_translated),
-            _ => self.sessions.is_empty() && self.finished.is_empty(),
+            _ => self.sessions.is_empty() && self.finished_count == 0,
         };
         let verbose = matches!(
             b.kind,
@@ -297,6 +300,7 @@ impl Splitter {
     /// Makes `next` the current session; the one before can no longer change and is finished.
     fn start_session(&mut self, next: PendingSession) {
         if let Some(previous) = self.sessions.pop() {
+            self.finished_count += 1;
             self.finished.push(finish_session(
                 &self.path,
                 previous,
@@ -307,7 +311,14 @@ impl Splitter {
         self.sessions.push(next);
     }
 
-    /// Ends the input: decides dates, builds the events of every session.
+    /// The sessions finished since the last call (a session is finished when the next one
+    /// starts), in file order: the caller may hand them on while later lines are read.
+    pub fn take_finished(&mut self) -> Vec<LogSession> {
+        std::mem::take(&mut self.finished)
+    }
+
+    /// Ends the input: decides dates, builds the events of the last session; returns the
+    /// finished sessions not yet taken, in file order.
     pub fn finish(self) -> Vec<LogSession> {
         let Splitter {
             path,
