@@ -703,7 +703,8 @@ fn hex_codes(text: &str) -> Vec<String> {
     let b = lower.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let with_prefix = lower[i..].starts_with("0x");
+        // Byte-wise: `i` may stand inside a multi-byte character.
+        let with_prefix = b[i..].starts_with(b"0x");
         let start = if with_prefix { i + 2 } else { i };
         let digits = b[start..]
             .iter()
@@ -714,7 +715,7 @@ fn hex_codes(text: &str) -> Vec<String> {
         let glued_after = b
             .get(start + digits)
             .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_'));
-        let bare_ok = lower[start..].starts_with("80") || lower[start..].starts_with("c0");
+        let bare_ok = b[start..].starts_with(b"80") || b[start..].starts_with(b"c0");
         if digits == 8 && !glued_before && !glued_after && (with_prefix || bare_ok) {
             out.push(format!(
                 "0x{}",
@@ -739,6 +740,10 @@ mod tests {
         assert!(hex_codes("{80041033-2B84-4F06-9D3A-71C0E85B2F94}").is_empty());
         assert!(hex_codes("FileSize 12345678 and 800410331").is_empty());
         assert!(hex_codes("x80041033 and 0x8004103").is_empty());
+        assert_eq!(
+            hex_codes("Fehler ü 80041033 é 0xé 0x80070005"),
+            vec!["0x80041033", "0x80070005"]
+        );
     }
 
     #[test]
