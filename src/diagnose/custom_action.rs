@@ -464,7 +464,24 @@ fn describe(v: &SessionView, values: &FixValues, failure: &Failure) -> Finding {
     } else {
         name
     };
+    // WiX's WixFailWhenDeferred (Wix4FailWhenDeferred_X64 in WiX v4+) fails on purpose to test
+    // rollback; it runs only when the WIXFAILWHENDEFERRED property is 1 (its condition).
+    let requested = is_fail_when_deferred(name)
+        .then(|| v.property("WIXFAILWHENDEFERRED"))
+        .flatten()
+        .filter(|p| p.value.trim() == "1");
+    let requested_words = if let Some(p) = &requested {
+        cited.push(p.event);
+        " WixFailWhenDeferred is WiX's rollback test action: it always fails, and it runs because the property WIXFAILWHENDEFERRED is 1 in this install (cited). The failure was asked for; nothing on the machine is broken."
+    } else {
+        ""
+    };
     let mut fixes = Vec::new();
+    if requested.is_some() {
+        fixes.push(Fix::text(
+            "Run the install again without WIXFAILWHENDEFERRED=1 (on the command line or in a transform): the property only exists to test the package's rollback",
+        ));
+    }
     if let Some((_, op)) = ca_denied.first() {
         let account = op
             .user
@@ -527,7 +544,7 @@ fn describe(v: &SessionView, values: &FixValues, failure: &Failure) -> Finding {
             format!("msidiag explain {h}"),
         ));
     }
-    if let Some((_, dll, entry)) = &invoked {
+    if let Some((_, dll, entry)) = invoked.as_ref().filter(|_| requested.is_none()) {
         fixes.push(Fix::text(format!(
             "The action runs {entry} from {dll} (extracted from the package's Binary table): give the vendor the cited lines, or fix what they name (permissions, missing service or file) and retry"
         )));
@@ -555,7 +572,7 @@ fn describe(v: &SessionView, values: &FixValues, failure: &Failure) -> Finding {
         },
         if code.is_some() || (message.is_some() && !name.is_empty()) { Confidence::High } else { Confidence::Medium },
         format!(
-            "{display_name} ({}) {code_text}{}, which stopped the {} and started the rollback.{details}{output_words}{procmon_words}{network_words}",
+            "{display_name} ({}) {code_text}{}, which stopped the {} and started the rollback.{requested_words}{details}{output_words}{procmon_words}{network_words}",
             traits.join(", "),
             failed_action.map(|(_, a)| format!(" inside {a}")).unwrap_or_default(),
             values.operation.noun(),
@@ -688,6 +705,18 @@ fn downloads(text: &str) -> Option<String> {
     .map(|(_, what)| what.to_string())
 }
 
+/// WiX's rollback test action by its v3 name or a v4+ name (`Wix4FailWhenDeferred_X64`).
+fn is_fail_when_deferred(name: &str) -> bool {
+    name == "WixFailWhenDeferred"
+        || name
+            .strip_prefix("Wix")
+            .and_then(|r| {
+                r.trim_start_matches(|c: char| c.is_ascii_digit())
+                    .strip_prefix("FailWhenDeferred")
+            })
+            .is_some_and(|r| r.is_empty() || r.starts_with('_'))
+}
+
 /// A bare `Error N.` line (no `MSI (x)` prefix) whose number is not one of Windows
 /// Installer's messages: the package's own message from its Error table.
 fn is_package_error(e: &crate::model::Event) -> bool {
@@ -730,6 +759,15 @@ fn hex_codes(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wix_rollback_test_action_names() {
+        assert!(is_fail_when_deferred("WixFailWhenDeferred"));
+        assert!(is_fail_when_deferred("Wix4FailWhenDeferred_X64"));
+        assert!(is_fail_when_deferred("Wix4FailWhenDeferred_A64"));
+        assert!(!is_fail_when_deferred("WixFailWhenDeferredX"));
+        assert!(!is_fail_when_deferred("MyFailWhenDeferred"));
+    }
 
     #[test]
     fn hresults_with_and_without_0x() {
