@@ -71,10 +71,16 @@ fn utf16le(text: &str) -> Vec<u8> {
 }
 
 fn analyze(path: &Path, json: &Path) -> Value {
+    analyze_with(path, json, &[])
+}
+
+/// [`analyze`] with more arguments.
+fn analyze_with(path: &Path, json: &Path, more: &[&str]) -> Value {
     Command::cargo_bin("msidiag")
         .unwrap()
         .args(["analyze", "--no-user-rules", "--json"])
         .arg(json)
+        .args(more)
         .arg(path)
         .assert()
         .success();
@@ -201,4 +207,16 @@ fn a_large_log_of_appended_sessions_reports_what_each_log_reports_alone() {
     for (n, (g, w)) in got.iter().zip(&want).enumerate() {
         assert_eq!(g, w, "session {} of the appended log", n + 1);
     }
+    // A report that lists events keeps every session whole: the JSON report (notes, inputs and
+    // all) is the same as when each session was diagnosed as it was read.
+    let jsonl = dir.path().join("appended.jsonl");
+    let whole_read = analyze_with(
+        &big,
+        &dir.path().join("appended-whole.json"),
+        &["--jsonl", jsonl.to_str().unwrap()],
+    );
+    assert_eq!(
+        whole_read, report,
+        "the JSON report with and without --jsonl"
+    );
 }
