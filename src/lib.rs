@@ -189,7 +189,7 @@ pub fn analyze_with_progress(
     }
     inputs.extend(found.unread_archives);
     let timeline = pool.install(|| timeline::build(data, options.tz.as_ref()));
-    let mut findings = pool.install(|| diagnose::run_with_done(&timeline, &registry, &mut done));
+    let mut findings = pool.install(|| diagnose::run_with_done(&timeline, &rules, &mut done));
     let mut bundles: Vec<AnalyzedBundle> = timeline
         .bundles
         .iter()
@@ -271,17 +271,20 @@ fn read_context(
 /// (`None` without rule files: the readers then pay nothing).
 fn extra_keep(rules: &[Arc<dyn diagnose::Rule>]) -> Option<sources::keep::ExtraKeep> {
     use diagnose::data::SourceKind;
-    let (mut lines, mut notes, mut rows) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut lines, mut rows) = (Vec::new(), Vec::new());
     for m in rules
         .iter()
         .filter_map(|r| r.data())
         .flat_map(|d| &d.matchers)
     {
         match m.source {
-            SourceKind::MsiLog => {
-                lines.extend(m.line.as_ref());
-                notes.extend(m.errors.iter().copied());
-            }
+            SourceKind::MsiLog => lines.push(sources::keep::LineBlock {
+                line: m.line.as_ref(),
+                errors: &m.errors,
+                needs_info_or_action: !m.infos.is_empty()
+                    || m.action.is_some()
+                    || m.returned.is_some(),
+            }),
             SourceKind::Procmon => rows.push(sources::keep::RowPattern {
                 process: m.process.clone(),
                 operation: m.operation.clone(),
@@ -291,7 +294,7 @@ fn extra_keep(rules: &[Arc<dyn diagnose::Rule>]) -> Option<sources::keep::ExtraK
             SourceKind::Evtx | SourceKind::Session => {}
         }
     }
-    sources::keep::ExtraKeep::new(&lines, &notes, &rows)
+    sources::keep::ExtraKeep::new(&lines, &rows)
 }
 
 /// How the sessions of a large MSI log are read, built, diagnosed and dropped one at a time.

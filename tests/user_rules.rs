@@ -684,3 +684,71 @@ when = "any"
     let plain = analyze_json(&["--no-user-rules"], &input);
     assert!(!plain.to_string().contains("kchen\\\\Desktop"), "{plain:#}");
 }
+
+#[test]
+fn blocks_with_a_number_or_an_action_end_see_the_lines_they_can_match() {
+    // The readers keep a dropped line for a block that names a number only by that number,
+    // and never for a block that needs an action end: what each block can match is unchanged.
+    let dir = tempfile::tempdir().unwrap();
+    let rules = rule_file(
+        &dir,
+        "numbers.toml",
+        r#"
+[[rule]]
+id = "note-2205-table"
+title = "Missing table {table}"
+summary = "Note 2205 names {table}."
+when = "any"
+  [[rule.match]]
+  source = "msilog"
+  error = 2205
+  line = '3: (?P<table>Control\w*)'
+
+[[rule]]
+id = "ui-line-with-a-number"
+title = "t"
+summary = "s"
+when = "any"
+  [[rule.match]]
+  source = "msilog"
+  error = [1303, 2205]
+  line = 'UI is none'
+
+[[rule]]
+id = "install-ended-3"
+title = "{action} returned 3"
+summary = "s"
+  [[rule.match]]
+  source = "msilog"
+  returned = 3
+  line = 'Action ended [0-9:]+: (?P<action>INSTALL)\.'
+
+[[rule]]
+id = "ui-line"
+title = "UI {level}"
+summary = "s"
+  [[rule.match]]
+  source = "msilog"
+  line = 'Client-side and UI is (?P<level>none or basic)'
+"#,
+    );
+    let args = ["--no-user-rules", "--rules", rules.to_str().unwrap()];
+    let r = analyze_json(&args, &case("launch-condition"));
+    let f = finding(&r, "note-2205-table").unwrap_or_else(|| panic!("{r:#}"));
+    assert_eq!(f["title"], "Missing table Control");
+    let lines: Vec<i64> = f["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["text"].as_str().unwrap_or("").contains("Note: 1: 2205"))
+        .map(|e| e["line"].as_i64().unwrap())
+        .collect();
+    // `3: Control`, `3: ControlEvent` and `3: ControlCondition`, not `3: Error`.
+    assert_eq!(lines, vec![36, 84, 85], "{f:#}");
+    let r = analyze_json(&args, &case("1303-directory-denied"));
+    assert!(finding(&r, "ui-line-with-a-number").is_none(), "{r:#}");
+    let f = finding(&r, "install-ended-3").unwrap_or_else(|| panic!("{r:#}"));
+    assert_eq!(f["title"], "INSTALL returned 3");
+    let f = finding(&r, "ui-line").unwrap_or_else(|| panic!("{r:#}"));
+    assert_eq!(f["title"], "UI none or basic");
+}

@@ -21,7 +21,7 @@ pub struct SessionView<'a> {
     /// not aligned and a record of the same day can back its verdict).
     machine: &'a [Event],
     /// The user rules' patterns run once over the session's events (none: rules scan them).
-    index: Option<&'a PatternIndex>,
+    index: Option<&'a PatternIndex<'a>>,
 }
 
 impl<'a> SessionView<'a> {
@@ -45,13 +45,13 @@ impl<'a> SessionView<'a> {
     }
 
     /// This view with the session's pattern index, which rule-file blocks then consult.
-    pub fn with_pattern_index(mut self, index: Option<&'a PatternIndex>) -> Self {
+    pub fn with_pattern_index(mut self, index: Option<&'a PatternIndex<'a>>) -> Self {
         self.index = index;
         self
     }
 
     /// The session's pattern index, when one was built.
-    pub fn pattern_index(&self) -> Option<&'a PatternIndex> {
+    pub fn pattern_index(&self) -> Option<&'a PatternIndex<'a>> {
         self.index
     }
 

@@ -51,7 +51,7 @@ pub fn run(timeline: &Timeline) -> Vec<Finding> {
 /// confidence. Fallback rules run on a session, in order, only while no rule found anything.
 /// Machine-wide records outside every session get their own findings (session `null`).
 pub fn run_with(timeline: &Timeline, registry: &Registry) -> Vec<Finding> {
-    run_with_done(timeline, registry, &mut [])
+    run_with_done(timeline, &SessionRules::new(registry), &mut [])
 }
 
 /// The rules of a registry, sorted for running on one session at a time.
@@ -59,9 +59,9 @@ pub struct SessionRules<'r> {
     registry: &'r Registry,
     rules: Vec<&'r dyn Rule>,
     fallbacks: Vec<&'r dyn Rule>,
-    /// The user rules' patterns are run once per event of a session (one set per field), and
-    /// every user rule reads their hits from that index.
-    user_rules: Vec<&'r data::DataRule>,
+    /// The user rules' patterns, compiled once into one set per field, are run once per event
+    /// of a session, and every user rule reads their hits from that index.
+    pattern_sets: Option<data::index::PatternSets>,
 }
 
 impl<'r> SessionRules<'r> {
@@ -70,19 +70,19 @@ impl<'r> SessionRules<'r> {
             registry,
             rules: registry.rules().filter(|r| !r.is_fallback()).collect(),
             fallbacks: registry.rules().filter(|r| r.is_fallback()).collect(),
-            user_rules: registry
-                .rules()
-                .filter(|r| matches!(r.origin(), Origin::UserFile { .. }))
-                .filter_map(|r| r.data())
-                .collect(),
+            pattern_sets: data::index::PatternSets::new(
+                &registry
+                    .rules()
+                    .filter(|r| matches!(r.origin(), Origin::UserFile { .. }))
+                    .filter_map(|r| r.data())
+                    .collect::<Vec<_>>(),
+            ),
         }
     }
 
     /// The findings of one session, given the machine-wide records outside every session.
     pub fn run(&self, session: &InstallSession, machine_events: &[Event]) -> Vec<Finding> {
-        let index = (!self.user_rules.is_empty())
-            .then(|| data::index::PatternIndex::build(&session.events, &self.user_rules))
-            .flatten();
+        let index = self.pattern_sets.as_ref().map(|p| p.index(&session.events));
         let view = SessionView::with_machine_events(session, machine_events)
             .with_pattern_index(index.as_ref());
         // Rules are independent: they run in parallel (each rule walks the whole session,
@@ -132,10 +132,9 @@ pub fn diagnose_alone(session: &InstallSession, rules: &SessionRules) -> Diagnos
 /// alone by [`diagnose_alone`] (they are moved out; its notes stay).
 pub fn run_with_done(
     timeline: &Timeline,
-    registry: &Registry,
+    rules: &SessionRules,
     done: &mut [Option<Diagnosed>],
 ) -> Vec<Finding> {
-    let rules = SessionRules::new(registry);
     let mut taken: Vec<Option<Vec<Finding>>> = (0..timeline.sessions.len())
         .map(|i| {
             done.get_mut(i)

@@ -4,6 +4,13 @@
 //! Built by the crate root from the loaded rule files; the readers ask it once per line or
 //! row that they would otherwise drop, and only when there are user rules.
 //!
+//! Only the line patterns of blocks that can match a dropped line are searched for: the MSI
+//! log reader drops routine lines only, which are notes of routine numbers and engine messages
+//! it keeps no text of (`src/sources/msilog/line.rs`). Such a line has no `Info` number, is no
+//! action end, and its only message number is its note number, so a block that names error
+//! numbers can match it only as a note of one of them (kept by number), and a block that needs
+//! an `Info` number or an action end never does ([`LineBlock`]).
+//!
 //! It must not decide anything else or know about rules or findings, and must cost nothing
 //! when there are no user rules (the readers then hold `None`).
 
@@ -16,6 +23,26 @@ pub struct RowPattern {
     pub operation: Option<Regex>,
     pub path: Option<Regex>,
     pub result: Option<Regex>,
+}
+
+/// One `msilog` match block, as far as keeping lines goes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LineBlock<'r> {
+    /// Its pattern over the line text (`line`).
+    pub line: Option<&'r Regex>,
+    /// Its message numbers, any of (`error`; empty: no number asked for).
+    pub errors: &'r [u32],
+    /// It also needs an `Info N` number or an `Action ended` line (`info`, `action`,
+    /// `returned`), which routine lines never are.
+    pub needs_info_or_action: bool,
+}
+
+impl LineBlock<'_> {
+    /// The pattern to search dropped lines for: only when the block can match one by text.
+    fn routine_pattern(&self) -> Option<&Regex> {
+        self.line
+            .filter(|_| self.errors.is_empty() && !self.needs_info_or_action)
+    }
 }
 
 /// The extra lines and rows to keep.
@@ -40,13 +67,24 @@ struct RowSets {
     fields: [Option<(RegexSet, Vec<usize>)>; 4],
     /// Per block: which fields it names.
     names: Vec<[bool; 4]>,
+    /// Per field: every block names it (a row whose field no pattern matches is dropped at
+    /// once).
+    named_by_all: [bool; 4],
 }
 
 impl ExtraKeep {
-    /// Builds the sets; `None` when there is nothing to keep (no cost for the readers).
-    /// Patterns were compiled once already, so they compile again (a pattern refused here
-    /// only loses its extra lines, never the run).
-    pub fn new(lines: &[&Regex], notes: &[u32], rows: &[RowPattern]) -> Option<ExtraKeep> {
+    /// Builds the sets from the `msilog` blocks (`lines`) and the `procmon` blocks (`rows`);
+    /// `None` when there is nothing to keep (no cost for the readers). Patterns were compiled
+    /// once already, so they compile again (a pattern refused here only loses its extra
+    /// lines, never the run).
+    pub fn new(blocks: &[LineBlock], rows: &[RowPattern]) -> Option<ExtraKeep> {
+        let lines: Vec<&Regex> = blocks
+            .iter()
+            .filter_map(LineBlock::routine_pattern)
+            .collect();
+        let mut notes: Vec<u32> = blocks.iter().flat_map(|b| b.errors).copied().collect();
+        notes.sort_unstable();
+        notes.dedup();
         if lines.is_empty() && notes.is_empty() && rows.is_empty() {
             return None;
         }
@@ -98,10 +136,13 @@ impl ExtraKeep {
             .iter()
             .map(|r| std::array::from_fn(|f| r.field(f).is_some()))
             .collect();
+        sets.named_by_all = std::array::from_fn(|f| {
+            !rows.is_empty() && sets.fields[f].is_some() && sets.names.iter().all(|n| n[f])
+        });
         Some(ExtraKeep {
             lines,
             window,
-            notes: notes.to_vec(),
+            notes,
             rows: sets,
         })
     }
@@ -128,7 +169,7 @@ impl ExtraKeep {
 
     /// True when a user block names this note number.
     pub fn note(&self, code: u32) -> bool {
-        self.notes.contains(&code)
+        self.notes.binary_search(&code).is_ok()
     }
 
     /// True when there are `procmon` blocks at all.
@@ -149,15 +190,23 @@ impl ExtraKeep {
         if s.blocks == 0 {
             return false;
         }
-        // Blocks still possible: those that do not name a field, or whose pattern matched it.
-        let mut alive: Vec<bool> = vec![true; s.blocks];
+        // Blocks still possible: those that do not name a field, or whose pattern matched it
+        // (allocated only once a field matched some pattern: most rows fail the first field).
+        let mut alive: Vec<bool> = Vec::new();
         for f in [0, 1, 3, 2] {
             let Some((set, owners)) = &s.fields[f] else {
                 continue;
             };
-            let matched = set.matches(&field(f));
+            let text = field(f);
+            let matched = set.is_match(&text).then(|| set.matches(&text));
+            if matched.is_none() && s.named_by_all[f] {
+                return false;
+            }
+            if alive.is_empty() {
+                alive = vec![true; s.blocks];
+            }
             let mut hit = vec![false; s.blocks];
-            for i in matched.iter() {
+            for i in matched.iter().flat_map(|m| m.iter()) {
                 hit[owners[i]] = true;
             }
             let mut any = false;
@@ -169,7 +218,7 @@ impl ExtraKeep {
                 return false;
             }
         }
-        alive.iter().any(|a| *a)
+        alive.is_empty() || alive.iter().any(|a| *a)
     }
 }
 
@@ -190,14 +239,24 @@ mod tests {
 
     #[test]
     fn lines_notes_and_rows_are_kept_only_when_a_pattern_matches() {
-        assert!(ExtraKeep::new(&[], &[], &[]).is_none());
+        assert!(ExtraKeep::new(&[], &[]).is_none());
         let line = Regex::new("Executing op: ContosoCheck").unwrap();
         let rows = [RowPattern {
             process: Some(Regex::new("(?i)^contoso\\.exe$").unwrap()),
             result: Some(Regex::new("^SUCCESS$").unwrap()),
             ..RowPattern::default()
         }];
-        let k = ExtraKeep::new(&[&line], &[2205], &rows).unwrap();
+        let blocks = [
+            LineBlock {
+                line: Some(&line),
+                ..LineBlock::default()
+            },
+            LineBlock {
+                errors: &[2205],
+                ..LineBlock::default()
+            },
+        ];
+        let k = ExtraKeep::new(&blocks, &rows).unwrap();
         assert!(k.line("MSI (s) (A0:B0) [10:00:00:000]: Executing op: ContosoCheck(1)"));
         assert!(!k.line("MSI (s) (A0:B0) [10:00:00:000]: Executing op: Other"));
         assert!(k.note(2205) && !k.note(2228));
@@ -207,10 +266,68 @@ mod tests {
     }
 
     #[test]
+    fn blocks_that_cannot_match_a_routine_line_add_no_line_pattern() {
+        let contoso = Regex::new("(?i)contoso").unwrap();
+        let ended = Regex::new("Fabrikam").unwrap();
+        let blocks = [
+            LineBlock {
+                line: Some(&contoso),
+                errors: &[25000, 2205],
+                ..LineBlock::default()
+            },
+            LineBlock {
+                line: Some(&ended),
+                needs_info_or_action: true,
+                ..LineBlock::default()
+            },
+        ];
+        let k = ExtraKeep::new(&blocks, &[]).unwrap();
+        // Routine lines are only looked at by their note number.
+        assert!(!k.line("MSI (s) (A0:B0) [10:00:00:000]: Contoso and Fabrikam"));
+        assert!(k.note(2205) && k.note(25000) && !k.note(2228));
+        assert_eq!(k.line_candidates("Contoso\nFabrikam\n"), Some(Vec::new()));
+        // Only such blocks and nothing else: nothing to keep but the notes.
+        assert!(ExtraKeep::new(&blocks[1..], &[]).is_none());
+    }
+
+    #[test]
+    fn a_row_is_kept_when_every_field_its_block_names_matches() {
+        let rows = [
+            RowPattern {
+                process: Some(Regex::new("(?i)^agent\\.exe$").unwrap()),
+                path: Some(Regex::new("^C:\\\\Agent\\\\").unwrap()),
+                ..RowPattern::default()
+            },
+            RowPattern {
+                result: Some(Regex::new("^SHARING VIOLATION$").unwrap()),
+                ..RowPattern::default()
+            },
+        ];
+        let k = ExtraKeep::new(&[], &rows).unwrap();
+        assert!(k.wants_rows());
+        assert!(k.row(["AGENT.exe", "CreateFile", "C:\\Agent\\a.dll", "SUCCESS"]));
+        assert!(!k.row(["AGENT.exe", "CreateFile", "C:\\Other\\a.dll", "SUCCESS"]));
+        assert!(k.row(["svc.exe", "CreateFile", "C:\\x", "SHARING VIOLATION"]));
+        assert!(!k.row(["svc.exe", "CreateFile", "C:\\Agent\\a.dll", "SUCCESS"]));
+        // The first field every block names decides alone when no pattern matches it.
+        let only = ExtraKeep::new(&[], &rows[..1]).unwrap();
+        let mut asked = Vec::new();
+        assert!(!only.row_with(|f| {
+            asked.push(f);
+            std::borrow::Cow::Borrowed(["svc.exe", "CreateFile", "C:\\Agent\\a", "X"][f])
+        }));
+        assert_eq!(asked, vec![0]);
+    }
+
+    #[test]
     fn one_window_search_names_candidates_even_when_patterns_share_a_group_name() {
         let a = Regex::new("Vendor1 failed with (?P<code>0x[0-9A-F]{8})").unwrap();
         let b = Regex::new("(?i)vendor2 failed with (?P<code>\\d+)").unwrap();
-        let k = ExtraKeep::new(&[&a, &b], &[], &[]).unwrap();
+        let blocks = [&a, &b].map(|r| LineBlock {
+            line: Some(r),
+            ..LineBlock::default()
+        });
+        let k = ExtraKeep::new(&blocks, &[]).unwrap();
         let text =
             "first line\nVENDOR2 failed with 12\nmiddle\nVendor1 failed with 0x8007000D\nlast\n";
         let hits = k

@@ -561,6 +561,7 @@ fn join_continuation(events: &mut [Event], line: &PendingLine) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sources::keep::LineBlock;
 
     #[test]
     fn a_routine_line_is_kept_only_when_a_user_pattern_or_note_number_asks() {
@@ -569,7 +570,17 @@ mod tests {
         assert!(matches!(classify(line), Classified::Routine(_)));
         assert!(matches!(classify(note), Classified::Routine(_)));
         let pattern = regex::Regex::new("UI is none").unwrap();
-        let keep = ExtraKeep::new(&[&pattern], &[2205], &[]).unwrap();
+        let blocks = [
+            LineBlock {
+                line: Some(&pattern),
+                ..LineBlock::default()
+            },
+            LineBlock {
+                errors: &[2205],
+                ..LineBlock::default()
+            },
+        ];
+        let keep = ExtraKeep::new(&blocks, &[]).unwrap();
         assert!(matches!(
             classify_keeping(line, Some(&keep), true),
             Classified::Kept(..)
@@ -582,7 +593,7 @@ mod tests {
             classify_keeping(note, Some(&keep), false),
             Classified::Kept(..)
         ));
-        let other = ExtraKeep::new(&[&pattern], &[], &[]).unwrap();
+        let other = ExtraKeep::new(&blocks[..1], &[]).unwrap();
         assert!(matches!(
             classify_keeping(note, Some(&other), true),
             Classified::Routine(_)
