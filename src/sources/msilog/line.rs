@@ -175,6 +175,8 @@ fn parse_msi_prefixed(line: &str) -> Option<ParsedLine> {
     let ctx = prefix.context;
     let custom_action_thread = prefix.custom_action_thread;
     let kind = classify_msi_message(message);
+    // Only these two are routine: `src/sources/keep.rs` relies on it (a routine line's only
+    // message number is its note number; it has no `Info` number and is no action end).
     let routine = match &kind {
         EventKind::MsiMessage { message } => message.is_empty(),
         EventKind::Note { code, .. } => crate::kb::signals::is_routine_note(*code),
