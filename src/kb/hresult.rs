@@ -592,6 +592,14 @@ const WIN32_ERRORS: &[(u32, &str, &str)] = &[
     (1385, "ERROR_LOGON_TYPE_NOT_GRANTED", "Logon failure: the user has not been granted the requested logon type at this computer."),
     (1392, "ERROR_FILE_CORRUPT", "The file or directory is corrupted and unreadable."),
     (1450, "ERROR_NO_SYSTEM_RESOURCES", "Insufficient system resources exist to complete the requested service."),
+    // Also carried by installer logs and event records (custom-action output, SCM and
+    // MsiInstaller events): one table, so `explain` and the evidence name them alike.
+    (203, "ERROR_ENVVAR_NOT_FOUND", "The system could not find the environment option that was entered."),
+    (1008, "ERROR_NO_TOKEN", "An attempt was made to reference a token that does not exist."),
+    (1115, "ERROR_SHUTDOWN_IN_PROGRESS", "A system shutdown is in progress."),
+    (1157, "ERROR_DLL_NOT_FOUND", "One of the library files needed to run this application cannot be found."),
+    (1722, "RPC_S_SERVER_UNAVAILABLE", "The RPC server is unavailable."),
+    (1726, "RPC_S_CALL_FAILED", "The remote procedure call failed."),
 ];
 
 /// NTSTATUS values seen in Process Monitor results and process exit statuses

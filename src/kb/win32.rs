@@ -36,48 +36,10 @@ pub fn win32_code(value: i64) -> Option<u32> {
     }
 }
 
-/// Win32 errors that installer logs carry and the shared table does not hold (symbol and
-/// message text as winerror.h gives them).
-const MORE_WIN32_ERRORS: &[(u32, &str, &str)] = &[
-    (
-        203,
-        "ERROR_ENVVAR_NOT_FOUND",
-        "The system could not find the environment option that was entered.",
-    ),
-    (
-        1008,
-        "ERROR_NO_TOKEN",
-        "An attempt was made to reference a token that does not exist.",
-    ),
-    (
-        1115,
-        "ERROR_SHUTDOWN_IN_PROGRESS",
-        "A system shutdown is in progress.",
-    ),
-    (
-        1157,
-        "ERROR_DLL_NOT_FOUND",
-        "One of the library files needed to run this application cannot be found.",
-    ),
-    (
-        1722,
-        "RPC_S_SERVER_UNAVAILABLE",
-        "The RPC server is unavailable.",
-    ),
-    (
-        1726,
-        "RPC_S_CALL_FAILED",
-        "The remote procedure call failed.",
-    ),
-];
-
 /// `ERROR_ACCESS_DENIED: Access is denied.` for a Win32 code, when it is known (the Win32
 /// tables first, then the Windows Installer exit codes, which are Win32 codes too).
 pub fn describe(code: u32) -> Option<String> {
     if let Some((name, text)) = hresult::win32_error(code) {
-        return Some(format!("{name}: {text}"));
-    }
-    if let Some((_, name, text)) = MORE_WIN32_ERRORS.iter().find(|(c, _, _)| *c == code) {
         return Some(format!("{name}: {text}"));
     }
     tables::exit_code(code).map(|e| format!("{}: {}", e.symbol, e.description))
