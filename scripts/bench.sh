@@ -112,32 +112,36 @@ fi
 RG="$(command -v rg || true)"
 
 user_rules_section() { # -> USER_RULES rows
-  local rules="$BENCH_DIR/user-rules.toml" name file i a=() b=() ma mb
+  local rules="$BENCH_DIR/user-rules.toml" name file i a=() b=() ca=() cb=() ma mb mca mcb t
   gen_user_rules "$rules"
   "$MSIDIAG" rules check "$rules" >&2 || { log "generated rules do not check"; exit 1; }
   USER_RULES=()
   for name in "MSI log UTF-16LE $(numfmt --to=si "$MSILOG_BYTES")B" "Procmon CSV $(numfmt --to=si "$CSV_BYTES")B"; do
     case $name in MSI*) file=$MSILOG ;; *) file=$CSV ;; esac
-    a=(); b=()
+    a=(); b=(); ca=(); cb=()
     log "user rules on $name: $RUNS alternating runs"
     for ((i = 0; i < RUNS; i++)); do
-      a+=("$(wall "$MSIDIAG" analyze --threads "$THREADS" --no-user-rules "$file")")
-      b+=("$(wall "$MSIDIAG" analyze --threads "$THREADS" --no-user-rules --rules "$rules" "$file")")
+      t=$(wall_cpu "$MSIDIAG" analyze --threads "$THREADS" --no-user-rules "$file")
+      a+=("${t% *}"); ca+=("${t#* }")
+      t=$(wall_cpu "$MSIDIAG" analyze --threads "$THREADS" --no-user-rules --rules "$rules" "$file")
+      b+=("${t% *}"); cb+=("${t#* }")
     done
     ma=$(printf '%s\n' "${a[@]}" | median)
     mb=$(printf '%s\n' "${b[@]}" | median)
-    USER_RULES+=("| $name | $ma | $mb | $(ratio "$mb" "$ma")× |")
-    log "$name: without ${ma}s, with 100 user rules ${mb}s"
+    mca=$(printf '%s\n' "${ca[@]}" | median)
+    mcb=$(printf '%s\n' "${cb[@]}" | median)
+    USER_RULES+=("| $name | $ma | $mb | $(ratio "$mb" "$ma")× | $mca | $mcb | $(ratio "$mcb" "$mca")× |")
+    log "$name: without ${ma}s (CPU ${mca}s), with 100 user rules ${mb}s (CPU ${mcb}s)"
   done
 }
 user_rules_report() {
   echo "<!-- user-rules -->"
   echo "## User rules (100 generated rules: 70 MSI log, 20 Procmon, 10 event log)"
   echo
-  echo "Measured by \`scripts/bench.sh${BENCH_ARGS:+ $BENCH_ARGS}\` ($MODE mode: these input sizes) on $(date -u '+%Y-%m-%d %H:%M UTC'), commit \`$(git rev-parse --short HEAD 2>/dev/null || echo '?')\`, load average $(cut -d' ' -f1-3 /proc/loadavg), \`--threads $THREADS\`, $RUNS alternating runs, medians in seconds. The rules match every MSI log line and every Procmon row (a RegexSet per source); none matches the generated inputs. Target: at most 1.5×."
+  echo "Measured by \`scripts/bench.sh${BENCH_ARGS:+ $BENCH_ARGS}\` ($MODE mode: these input sizes) on $(date -u '+%Y-%m-%d %H:%M UTC'), commit \`$(git rev-parse --short HEAD 2>/dev/null || echo '?')\`, load average $(cut -d' ' -f1-3 /proc/loadavg), \`--threads $THREADS\`, $RUNS alternating runs, medians in seconds of wall time and of CPU time (user + system, steadier on a shared machine). Every MSI log line the reader drops is searched for the line patterns that can match it by text (one multi-pattern search per window) and every Procmon row it drops is tested field by field (one RegexSet per field); the kept events are matched through one pattern index per session (docs/rules.md). None of the rules matches the generated inputs. Target: at most 1.5×."
   echo
-  echo "| input | without user rules s | with 100 user rules s | cost |"
-  echo "|---|---:|---:|---:|"
+  echo "| input | without user rules s | with 100 user rules s | cost | CPU without s | CPU with s | CPU cost |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${USER_RULES[@]}"
   echo "<!-- /user-rules -->"
 }
@@ -215,6 +219,12 @@ wall() {
   "$@" >/dev/null 2>&1 || { log "failed: $*"; exit 1; }
   t1=$(date +%s%N)
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }'
+}
+# Wall and CPU (user + system) seconds of one run, "wall cpu".
+wall_cpu() {
+  local out="$BENCH_DIR/time.out"
+  /usr/bin/time -f '%e %U %S' -o "$out" "$@" >/dev/null 2>&1 || { log "failed: $*"; exit 1; }
+  awk '{ w = $1; c = $2 + $3 } END { printf "%.3f %.3f\n", w, c }' "$out"
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "n/a"; else if (a / b < 0.1) printf "%.4f", a / b; else printf "%.2f", a / b }'; }
