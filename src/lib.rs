@@ -157,7 +157,9 @@ pub fn analyze_with_progress(
                     tz: options.tz.as_ref(),
                     rules: &rules,
                 };
-                pool.install(|| streamed.read(f, r, first_id, &mut done));
+                if !pool.install(|| streamed.read(f, r, first_id, &mut done)) {
+                    *r = read_one(f, session_options, keep.as_ref(), false);
+                }
             } else {
                 *r = read_one(f, session_options, keep.as_ref(), false);
             }
@@ -308,24 +310,18 @@ struct Streamed<'a> {
 impl Streamed<'_> {
     /// Reads the deferred MSI log `found` into `r`: each session gets the id `timeline::build`
     /// would give it (after the `first_id` sessions of the inputs before), is built alone,
-    /// diagnosed (pushed to `done`) and kept without its events.
+    /// diagnosed (pushed to `done`) and kept without its events. False (nothing read) when the
+    /// file is no longer a large file that can be opened: the caller reads it as any input.
     fn read(
         &self,
         found: &FoundFile,
         r: &mut ReadInput,
         first_id: usize,
         done: &mut Vec<Option<diagnose::Diagnosed>>,
-    ) {
+    ) -> bool {
         let display: Arc<str> = Arc::from(found.display.as_str());
-        let file = match open_large(found) {
-            Some(file) => file,
-            None => {
-                r.report
-                    .problems
-                    .push(format!("{display}: cannot read: the file went away"));
-                r.report.status = InputStatus::Error;
-                return;
-            }
+        let Some(file) = open_large(found) else {
+            return false;
         };
         let source = Source::File {
             file: &file,
@@ -350,6 +346,7 @@ impl Streamed<'_> {
         }
         r.report.problems = read.problems;
         r.built = built;
+        true
     }
 }
 
