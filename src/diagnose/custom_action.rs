@@ -125,15 +125,25 @@ fn failures(v: &SessionView) -> Vec<Failure> {
                 }
             }
             kind => {
-                let Some(m @ (1720..=1723 | 2738 | 2739)) = message_code(kind) else {
+                let Some(m @ (1720..=1723 | 2738 | 2739)) = message_code(e) else {
                     continue;
                 };
-                if matches!(kind, EventKind::Note { .. }) {
-                    continue;
-                }
-                let name = action_named_in(&e.text)
-                    .or_else(|| running_action(events, i))
-                    .unwrap_or_default();
+                let name = match kind {
+                    // `Note: 1: 172x 2: <action> …`: the engine's record names the action in
+                    // its first field, in every UI language (the message after it may be
+                    // translated, or missing).
+                    EventKind::Note { args, .. } if (1720..=1723).contains(&m) => {
+                        match args.first().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+                            Some(a) => a.to_string(),
+                            None => continue,
+                        }
+                    }
+                    EventKind::Note { .. } => continue,
+                    _ => noted_action(events, i, m)
+                        .or_else(|| action_named_in(&e.text))
+                        .or_else(|| running_action(events, i))
+                        .unwrap_or_default(),
+                };
                 if let Some(f) = out.iter_mut().find(|f| f.name == name) {
                     f.message.get_or_insert(m);
                     if f.code.is_none() && m == 1720 {
@@ -159,6 +169,21 @@ fn failures(v: &SessionView) -> Vec<Failure> {
         }
     }
     out
+}
+
+/// The action named by the `Note: 1: <code> 2: <action>` record just before the message at
+/// `at` (the engine writes the record, then the message).
+fn noted_action(events: &[crate::model::Event], at: usize, code: u32) -> Option<String> {
+    events[at.saturating_sub(4)..at]
+        .iter()
+        .rev()
+        .find_map(|e| match &e.kind {
+            EventKind::Note { code: c, args } if *c == code => args
+                .first()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty()),
+            _ => None,
+        })
 }
 
 /// The custom action running at `at`: the last `Action start` before it, unless that is a
@@ -275,7 +300,7 @@ fn describe(v: &SessionView, values: &FixValues, failure: &Failure) -> Finding {
     let reported: Vec<usize> = (begin..end)
         .filter(|&i| {
             matches!(
-                message_code(&events[i].kind),
+                message_code(&events[i]),
                 Some(1720..=1723 | 2738 | 2739)
             ) && (name.is_empty()
                 || !matches!(&events[i].kind, EventKind::Note { args, .. } if args.first().is_some_and(|a| a != name)))
@@ -283,7 +308,7 @@ fn describe(v: &SessionView, values: &FixValues, failure: &Failure) -> Finding {
         .collect();
     let message = failure
         .message
-        .or_else(|| reported.iter().find_map(|&i| message_code(&events[i].kind)));
+        .or_else(|| reported.iter().find_map(|&i| message_code(&events[i])));
     let details = message_details(events, &reported, name);
     let prefix = format!("{name}:");
     let mut output: Vec<usize> = (begin..at)
@@ -440,7 +465,7 @@ fn describe(v: &SessionView, values: &FixValues, failure: &Failure) -> Finding {
     texts.extend(output.iter().copied());
     texts.extend(
         (begin..(at + 6).min(events.len()))
-            .filter(|&i| matches!(message_code(&events[i].kind), Some(1720..=1723))),
+            .filter(|&i| matches!(message_code(&events[i]), Some(1720..=1723))),
     );
     // A URL names the download best; a download command or a bootstrapper name otherwise.
     let found: Vec<(usize, String)> = texts

@@ -366,7 +366,7 @@ pub fn insufficient_privileges(v: &SessionView) -> Vec<Finding> {
     let denied_by_note: Vec<u32> = hits
         .named("denied-note")
         .into_iter()
-        .filter_map(|i| message_code(&v.event(i).kind))
+        .filter_map(|i| message_code(v.event(i)))
         .collect();
     cited.extend(
         hits.named("denied-error")
@@ -414,6 +414,58 @@ pub fn insufficient_privileges(v: &SessionView) -> Vec<Finding> {
     )]
 }
 
+/// The first name quoted in a message, with the quote marks of any UI language ('…', "…",
+/// «…», „…“, “…”, 「…」).
+fn quoted_name(text: &str) -> Option<String> {
+    const PAIRS: [(char, char); 6] = [
+        ('\'', '\''),
+        ('"', '"'),
+        ('«', '»'),
+        ('„', '“'),
+        ('“', '”'),
+        ('「', '」'),
+    ];
+    PAIRS
+        .iter()
+        .filter_map(|&(open, close)| {
+            let start = text.find(open)? + open.len_utf8();
+            let len = text[start..].find(close)?;
+            Some((start, &text[start..start + len]))
+        })
+        .filter(|(_, name)| !name.trim().is_empty())
+        .min_by_key(|(start, _)| *start)
+        .map(|(_, name)| name.trim().to_string())
+}
+
+/// A service key name in parentheses (`… (ContosoSvc) …`): one word, no spaces.
+fn parenthesised_name(text: &str) -> Option<String> {
+    text.split('(')
+        .skip(1)
+        .filter_map(|r| r.split(')').next())
+        .map(str::trim)
+        .find(|k| !k.is_empty() && !k.contains(char::is_whitespace) && !k.contains(':'))
+        .map(str::to_string)
+}
+
+/// The service of the last `Executing op: ServiceControl(…,Name=X,…)` or `ServiceInstall`
+/// before the first cited error: the engine's own record, the same in every UI language.
+fn service_op_name(v: &SessionView, cited: &[usize]) -> Option<String> {
+    let first = *cited.iter().min()?;
+    v.events()[..first.min(v.events().len())]
+        .iter()
+        .rev()
+        .find_map(|e| {
+            let p = e.text.find("Executing op: Service")?;
+            let name = e.text[p..]
+                .split("Name=")
+                .nth(1)?
+                .split([',', ')'])
+                .next()?;
+            let name = name.trim();
+            (!name.is_empty()).then(|| name.to_string())
+        })
+}
+
 pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
     // 1921–1923 (stop, delete, install) are `services.rs`. A session that succeeded went on
     // past the error (the user or the package ignored it): a session note says so
@@ -439,15 +491,13 @@ pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {
         })
         .or_else(|| {
             let text = quoted(v, &cited)?;
-            let display = text.split('\'').nth(1)?.to_string();
-            let key = text
-                .split('(')
-                .nth(1)?
-                .split(')')
-                .next()
-                .map(str::to_string);
-            Some((display, key))
+            let key = parenthesised_name(&text).or_else(|| service_op_name(v, &cited));
+            match quoted_name(&text) {
+                Some(display) => Some((display, key)),
+                None => key.clone().map(|k| (k, key)),
+            }
         })
+        .or_else(|| service_op_name(v, &cited).map(|k| (k.clone(), Some(k))))
         .unwrap_or_else(|| ("the service".to_string(), None));
     let key_or = key.clone().unwrap_or_else(|| "<service name>".to_string());
     let of_this_service = |w: &WinEvent| {
@@ -665,6 +715,21 @@ pub fn temp_unwritable(v: &SessionView) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn service_names_in_any_quote_marks() {
+        let de =
+            "Fehler 1920. Der Dienst \"Contoso Agent\" (ContosoSvc) konnte nicht gestartet werden.";
+        assert_eq!(quoted_name(de).as_deref(), Some("Contoso Agent"));
+        assert_eq!(parenthesised_name(de).as_deref(), Some("ContosoSvc"));
+        let fr = "Erreur 1920. Le service « Contoso Agent » (ContosoSvc) n'a pas pu démarrer.";
+        assert_eq!(quoted_name(fr).as_deref(), Some("Contoso Agent"));
+        let en = "Service 'Contoso Agent' (ContosoSvc) failed to start.";
+        assert_eq!(quoted_name(en).as_deref(), Some("Contoso Agent"));
+        // A time in parentheses is not a service name.
+        assert_eq!(parenthesised_name("MSI (s) (98:BC) x"), Some("s".into()));
+        assert_eq!(parenthesised_name("at (98:BC) and (two words)"), None);
+    }
 
     #[test]
     fn reads_held_file() {

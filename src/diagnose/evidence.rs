@@ -137,7 +137,7 @@ impl<'a> SessionView<'a> {
     /// Indices of events that report error `code` as a Windows Installer message
     /// (`Note: 1: N`, `DEBUG: Error N`, `Error N.`, the internal-error dialog, `Product: X -- Error N.`).
     pub fn error_events(&self, codes: &[u32]) -> Vec<usize> {
-        self.indices(|e| message_code(&e.kind).is_some_and(|c| codes.contains(&c)))
+        self.indices(|e| message_code(e).is_some_and(|c| codes.contains(&c)))
     }
 
     pub fn indices(&self, pred: impl Fn(&Event) -> bool) -> Vec<usize> {
@@ -265,14 +265,27 @@ pub fn under(path: &str, folder: &str) -> bool {
     p == f || p.starts_with(&format!("{f}\\"))
 }
 
-/// The Windows Installer message number an event reports, if it reports one.
-pub fn message_code(kind: &EventKind) -> Option<u32> {
+/// The Windows Installer message number an event reports, if it reports one: also a
+/// translated `Fehler 1920. …` / `エラー 1316。…` line of a localized log (by its number).
+pub fn message_code(e: &Event) -> Option<u32> {
+    match &e.kind {
+        EventKind::Text | EventKind::MsiMessage { .. } => {
+            super::numbered::translated_error_code(&e.text)
+        }
+        kind => kind_message_code(kind),
+    }
+}
+
+/// [`message_code`] of what an event's kind holds (a translated line is plain text: use
+/// [`message_code`] on the event).
+fn kind_message_code(kind: &EventKind) -> Option<u32> {
     match kind {
         EventKind::Note { code, .. }
         | EventKind::DebugError { code, .. }
         | EventKind::Error { code, .. }
         | EventKind::InternalErrorDialog { code } => Some(*code),
-        EventKind::ProductMessage { message, .. } => product_message_code(message),
+        EventKind::ProductMessage { message, .. } => product_message_code(message)
+            .or_else(|| super::numbered::translated_error_code(message)),
         EventKind::WinEvent(w) => match w.msi() {
             Some(MsiInstallerFact::ProductError { code, .. }) => Some(*code),
             _ => None,

@@ -200,8 +200,8 @@ fn tidy(text: &str) -> String {
         .to_string()
 }
 
-/// `Fehler 1925. …`, `Erreur 1714. …` (one word, then the number and a full stop), also after
-/// `Produit : X -- `: the code when it is in the message table.
+/// `Fehler 1925. …`, `Erreur 1714. …`, `エラー 1316。…` (one word, then the number and a full
+/// stop), also after `Produit : X -- `: the code when it is in the message table.
 pub fn translated_error_code(text: &str) -> Option<u32> {
     let body = text
         .rsplit_once(" -- ")
@@ -212,7 +212,8 @@ pub fn translated_error_code(text: &str) -> Option<u32> {
         return None;
     }
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    if !(4..=5).contains(&digits.len()) || !rest[digits.len()..].starts_with('.') {
+    // `.`, or the ideographic full stop of Japanese and Chinese messages (`エラー 1316。`).
+    if !(4..=5).contains(&digits.len()) || !rest[digits.len()..].starts_with(['.', '\u{3002}']) {
         return None;
     }
     let code: u32 = digits.parse().ok()?;
@@ -620,6 +621,14 @@ mod tests {
         );
         assert_eq!(translated_error_code("Action 23:28:27: INSTALL."), None);
         assert_eq!(translated_error_code("Version 2024. Something"), None);
+        assert_eq!(
+            translated_error_code("エラー 1316。ファイル C:\\x.msi からの読み取り中に"),
+            Some(1316)
+        );
+        assert_eq!(
+            translated_error_code("Ошибка 1722. Ошибка пакета"),
+            Some(1722)
+        );
     }
 
     #[test]

@@ -283,15 +283,15 @@ impl Matcher {
     }
 
     fn matches(&self, e: &Event) -> bool {
-        let numbered = |kind: &EventKind| {
-            self.errors.is_empty() || message_code(kind).is_some_and(|c| self.errors.contains(&c))
+        let numbered = |e: &Event| {
+            self.errors.is_empty() || message_code(e).is_some_and(|c| self.errors.contains(&c))
         };
         match (&e.kind, self.source) {
             (_, SourceKind::Session) => false,
             (EventKind::WinEvent(w), SourceKind::Evtx) => {
                 self.provider.as_deref().is_none_or(|p| w.provider == p)
                     && (self.event_ids.is_empty() || self.event_ids.contains(&w.event_id))
-                    && numbered(&e.kind)
+                    && numbered(e)
                     && self.data.as_ref().is_none_or(|r| r.is_match(&data_text(w)))
             }
             (EventKind::Procmon(op), SourceKind::Procmon) => {
@@ -305,7 +305,7 @@ impl Matcher {
             (EventKind::WinEvent(_) | EventKind::Procmon(_), _)
             | (_, SourceKind::Evtx | SourceKind::Procmon) => false,
             (kind, SourceKind::MsiLog) => {
-                numbered(kind)
+                numbered(e)
                     && (self.infos.is_empty()
                         || matches!(kind, EventKind::Info { code, .. } if self.infos.contains(code)))
                     && (self.fields.is_empty()

@@ -106,8 +106,9 @@ fn trailing_return_value(after_name: &str) -> Option<u8> {
 }
 
 /// Learns the session's templates (falling back to `prior`, those of an earlier session of the
-/// same file) and relabels its localized lines. Returns the templates in use.
-pub fn relabel(lines: &mut [(&str, &mut ParsedLine)], prior: &Templates) -> Templates {
+/// same file) and relabels its localized lines. Returns the templates for the next session and
+/// whether this one was read with them (it is localized).
+pub fn relabel(lines: &mut [(&str, &mut ParsedLine)], prior: &Templates) -> (Templates, bool) {
     let known: HashSet<String> = lines
         .iter()
         .filter_map(|(_, p)| match &p.kind {
@@ -117,13 +118,26 @@ pub fn relabel(lines: &mut [(&str, &mut ParsedLine)], prior: &Templates) -> Temp
         .collect();
     let known: HashSet<&str> = known.iter().map(String::as_str).collect();
     let learned = learn(lines, &known);
+    // A session that writes its action lines in English is English, whatever an earlier
+    // session of the same file taught: its custom actions' `CA: hh:mm:ss: Name. …` output
+    // must not be read as action lines of that other language. The earlier templates are
+    // kept for the sessions after it.
+    let english = lines.iter().any(|(_, p)| {
+        matches!(
+            p.kind,
+            EventKind::ActionStart { .. } | EventKind::ActionEnded { .. }
+        )
+    });
+    if !learned.is_learned() && english {
+        return (prior.clone(), false);
+    }
     let templates = Templates {
         action_start: learned.action_start.or_else(|| prior.action_start.clone()),
         action_ended: learned.action_ended.or_else(|| prior.action_ended.clone()),
         action_text: learned.action_text.or_else(|| prior.action_text.clone()),
     };
     if !templates.is_learned() {
-        return templates;
+        return (templates, false);
     }
     let mut message_of: Option<u32> = None;
     let mut numberless_taken = false;
@@ -161,7 +175,7 @@ pub fn relabel(lines: &mut [(&str, &mut ParsedLine)], prior: &Templates) -> Temp
             _ => message_of = None,
         }
     }
-    templates
+    (templates, true)
 }
 
 /// Counts the prefixes of the lines that look like action start, end and text lines.
@@ -313,7 +327,7 @@ mod tests {
         let mut parsed: Vec<ParsedLine> = lines.iter().map(|l| parse_line(l)).collect();
         let mut pairs: Vec<(&str, &mut ParsedLine)> =
             lines.iter().copied().zip(parsed.iter_mut()).collect();
-        let t = relabel(&mut pairs, &Templates::default());
+        let (t, _) = relabel(&mut pairs, &Templates::default());
         (parsed.into_iter().map(|p| p.kind).collect(), t)
     }
 
@@ -416,6 +430,27 @@ mod tests {
         ));
         assert!(!t.is_learned());
         assert_eq!(kinds[8], EventKind::Text);
+    }
+
+    #[test]
+    fn an_english_session_after_a_localized_one_stays_english() {
+        let prior = Templates {
+            action_start: Some("Действие".into()),
+            action_ended: Some("Действие завершено".into()),
+            action_text: None,
+        };
+        let text = "MSI (s) (C8:A4) [23:59:57:300]: Doing action: ValidateServiceAccount\n\
+             Action start 23:59:57: ValidateServiceAccount.\n\
+             CA: 23:59:58: ValidateServiceAccount. Looking up the account\n\
+             Action ended 0:00:04: ValidateServiceAccount. Return value 3.";
+        let lines: Vec<&str> = text.lines().collect();
+        let mut parsed: Vec<ParsedLine> = lines.iter().map(|l| parse_line(l)).collect();
+        let mut pairs: Vec<(&str, &mut ParsedLine)> =
+            lines.iter().copied().zip(parsed.iter_mut()).collect();
+        let (next, localized) = relabel(&mut pairs, &prior);
+        assert!(!localized);
+        assert_eq!(next, prior, "kept for the sessions after it");
+        assert_eq!(parsed[2].kind, EventKind::Text);
     }
 
     #[test]

@@ -358,8 +358,7 @@ fn finish_session(
             .flatten()
             .map(|l| (l.text.as_str(), &mut l.parsed))
             .collect();
-        let learned = relabel(&mut lines, templates);
-        let localized = learned.action_start.is_some() || learned.action_ended.is_some();
+        let (learned, localized) = relabel(&mut lines, templates);
         *templates = learned;
         localized
     };
