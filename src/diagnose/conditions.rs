@@ -1,6 +1,6 @@
 //! Installs stopped on purpose by the package: a failed launch condition (`LaunchConditions`
 //! returning 3 with the message shown to the user) and a blocked downgrade (WiX MajorUpgrade
-//! `WIX_DOWNGRADE_DETECTED`, error 1638). Each finding quotes the message the user saw. The
+//! `WIX_DOWNGRADE_DETECTED`; 1638 alone is `another-version-installed`). Each finding quotes the message the user saw. The
 //! launch condition's signature and texts are data (`src/kb/rules/conditions.toml`).
 
 use super::data::builtin::signature;
@@ -44,7 +44,9 @@ fn shown_message(v: &SessionView, messages: &[usize]) -> Option<String> {
         .or_else(|| messages.first().map(|&i| events[i].text.trim().to_string()))
 }
 
-/// Evidence of a downgrade: `WIX_DOWNGRADE_DETECTED` (or similar) set, or error 1638.
+/// Evidence of a downgrade: `WIX_DOWNGRADE_DETECTED` (or similar) set. Error 1638 alone is
+/// not one: another version of the same product code is installed, newer or older
+/// (`another-version-installed`, src/kb/rules/exit_codes.toml).
 fn downgrade_markers(v: &SessionView) -> Vec<usize> {
     let mut out = v.indices(|e| match &e.kind {
         EventKind::PropertyChange {
@@ -59,15 +61,6 @@ fn downgrade_markers(v: &SessionView) -> Vec<usize> {
         }
         _ => false,
     });
-    out.extend(v.error_events(&[1638]));
-    out.extend(
-        v.session
-            .facts
-            .exit_code
-            .as_ref()
-            .filter(|c| c.value == 1638)
-            .map(|c| c.event),
-    );
     out.sort_unstable();
     out.dedup();
     out

@@ -112,7 +112,7 @@ impl Rule for DowngradeBlocked {
     fn findings(&self) -> &[FindingDoc] {
         const DOCS: &[FindingDoc] = &[FindingDoc::of(
             DOWNGRADE_BLOCKED,
-            "a newer version is installed (`WIX_DOWNGRADE_DETECTED`, 1638)",
+            "a newer version is installed (`WIX_DOWNGRADE_DETECTED`, or the package says so)",
             &[],
             &[FIX_FIND_PRODUCT, FIX_VERBOSE_UNINSTALL],
         )];

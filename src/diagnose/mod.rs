@@ -44,7 +44,7 @@ use crate::timeline::{InstallSession, SessionClock, Timeline};
 
 /// Runs the built-in rules on every session (see [`run_with`]).
 pub fn run(timeline: &Timeline) -> Vec<Finding> {
-    run_with(timeline, &Registry::code_only())
+    run_with(timeline, &Registry::builtin())
 }
 
 /// Runs every rule of `registry` on every session; findings are ordered by session, then

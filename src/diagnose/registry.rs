@@ -117,19 +117,23 @@ pub trait Rule: Send + Sync {
 /// Every rule diagnosis runs: the built-in ones, then those read from rule files.
 pub struct Registry {
     builtin: &'static [&'static dyn Rule],
+    /// The rules of the built-in rule files that no Rust rule reads (pure signatures, e.g.
+    /// `src/kb/rules/exit_codes.toml`): they run as they are, like a user's rules.
+    builtin_data: Vec<&'static dyn Rule>,
     loaded: Vec<std::sync::Arc<dyn Rule>>,
 }
 
 impl Registry {
-    /// Every built-in rule (no user rule).
+    /// Every built-in rule (no user rule): the Rust rules and the built-in rule files' own.
     pub fn builtin() -> Registry {
-        Registry::code_only()
+        Registry::with_loaded(Vec::new())
     }
 
     /// The rules written in Rust, without any rule file.
     pub fn code_only() -> Registry {
         Registry {
             builtin: super::defs::RULES,
+            builtin_data: Vec::new(),
             loaded: Vec::new(),
         }
     }
@@ -138,6 +142,7 @@ impl Registry {
     pub fn with_loaded(loaded: Vec<std::sync::Arc<dyn Rule>>) -> Registry {
         Registry {
             builtin: super::defs::RULES,
+            builtin_data: pure_data_rules(),
             loaded,
         }
     }
@@ -147,6 +152,7 @@ impl Registry {
         self.builtin
             .iter()
             .copied()
+            .chain(self.builtin_data.iter().copied())
             .chain(self.loaded.iter().map(|r| r.as_ref()))
     }
 
@@ -188,4 +194,18 @@ impl Registry {
         }
         out
     }
+}
+
+/// The built-in rule files' rules whose finding no Rust rule declares.
+fn pure_data_rules() -> Vec<&'static dyn Rule> {
+    let code_ids: Vec<&str> = super::defs::RULES
+        .iter()
+        .flat_map(|r| r.findings())
+        .map(|d| d.id.as_ref())
+        .collect();
+    super::data::builtin::rules()
+        .iter()
+        .filter(|r| !code_ids.contains(&r.doc.id.as_ref()))
+        .map(|r| r as &dyn Rule)
+        .collect()
 }

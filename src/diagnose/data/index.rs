@@ -83,8 +83,9 @@ impl Gate {
         self.action_ended |= other.action_ended;
     }
 
-    fn admits(&self, kind: &EventKind) -> bool {
-        message_code(kind).is_some_and(|c| self.codes.binary_search(&c).is_ok())
+    fn admits(&self, e: &Event) -> bool {
+        let kind = &e.kind;
+        message_code(e).is_some_and(|c| self.codes.binary_search(&c).is_ok())
             || matches!(kind, EventKind::Info { code, .. } if self.infos.binary_search(code).is_ok())
             || self.action_ended && matches!(kind, EventKind::ActionEnded { .. })
     }
@@ -205,7 +206,7 @@ impl PatternSets {
                 for (j, e) in chunk.iter().enumerate() {
                     let at = c * CHUNK + j;
                     for s in &self.sets {
-                        if s.gate.as_ref().is_some_and(|(g, _)| !g.admits(&e.kind)) {
+                        if s.gate.as_ref().is_some_and(|(g, _)| !g.admits(e)) {
                             continue;
                         }
                         let Some(text) = field_text(e, s.field) else {
@@ -217,9 +218,7 @@ impl PatternSets {
                                     .matches(&text)
                                     .iter()
                                     .filter(|&p| {
-                                        s.gate
-                                            .as_ref()
-                                            .is_none_or(|(_, own)| own[p].admits(&e.kind))
+                                        s.gate.as_ref().is_none_or(|(_, own)| own[p].admits(e))
                                     })
                                     .map(|p| (s.slots[p], at)),
                             );
