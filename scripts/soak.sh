@@ -180,10 +180,28 @@ if [ -f bench/SOAK-notes.md ]; then
     { echo; cat bench/SOAK-notes.md; } >>bench/SOAK.md
 fi
 cat bench/SOAK.md
-# The soak section of bench/RESULTS.md (everything from its marker on) is replaced.
+# The soak section of bench/RESULTS.md (from its marker to the end marker, or to the next
+# `---` rule for a section written before end markers existed) is replaced in place; the
+# sections after it stay. Without a marker the section is appended.
 if [ -f bench/RESULTS.md ]; then
-    sed -i '/^<!-- soak -->$/,$d' bench/RESULTS.md
-    { echo '<!-- soak -->'; cat bench/SOAK.md; } >>bench/RESULTS.md
+    python3 - bench/RESULTS.md bench/SOAK.md <<'PY'
+import sys
+results, soak = sys.argv[1], sys.argv[2]
+lines = open(results, encoding="utf-8").read().split("\n")
+block = ["<!-- soak -->"] + open(soak, encoding="utf-8").read().rstrip("\n").split("\n") + ["<!-- /soak -->"]
+if "<!-- soak -->" in lines:
+    start = lines.index("<!-- soak -->")
+    if "<!-- /soak -->" in lines[start:]:
+        end = lines.index("<!-- /soak -->", start) + 1
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i] == "---"), len(lines))
+        while end > start + 1 and lines[end - 1] == "":
+            end -= 1
+    lines[start:end] = block
+else:
+    lines += [""] + block
+open(results, "w", encoding="utf-8").write("\n".join(lines))
+PY
 fi
 [ "${SOAK_KEEP:-0}" = 1 ] || rm -rf "$DIR/files" "$DIR/alone"
 exit "$verdict"
