@@ -447,23 +447,10 @@ fn parenthesised_name(text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The service of the last `Executing op: ServiceControl(…,Name=X,…)` or `ServiceInstall`
-/// before the first cited error: the engine's own record, the same in every UI language.
+/// The service of the last ServiceInstall/ServiceControl op before the first cited error.
 fn service_op_name(v: &SessionView, cited: &[usize]) -> Option<String> {
     let first = *cited.iter().min()?;
-    v.events()[..first.min(v.events().len())]
-        .iter()
-        .rev()
-        .find_map(|e| {
-            let p = e.text.find("Executing op: Service")?;
-            let name = e.text[p..]
-                .split("Name=")
-                .nth(1)?
-                .split([',', ')'])
-                .next()?;
-            let name = name.trim();
-            (!name.is_empty()).then(|| name.to_string())
-        })
+    super::services::last_service_op(&v.events()[..first.min(v.events().len())])
 }
 
 pub fn service_start_failed(v: &SessionView) -> Vec<Finding> {

@@ -39,18 +39,23 @@ fn service_of(n: &Numbered, before: &[Event]) -> (Option<String>, Option<String>
             .filter(|s| !s.is_empty() && !s.contains(' '));
     }
     if key.is_none() {
-        // The last ServiceInstall/ServiceControl op before the error names the service.
-        key = before.iter().rev().find_map(|e| {
-            let p = e.text.find("Executing op: Service")?;
-            let name = e.text[p..]
-                .split("Name=")
-                .nth(1)?
-                .split([',', ')'])
-                .next()?;
-            (!name.is_empty()).then(|| name.to_string())
-        });
+        key = last_service_op(before);
     }
     (display, key)
+}
+
+/// The service of the last `Executing op: ServiceInstall(Name=X,…)` / `ServiceControl(,Name=X,…)`
+/// in `before`: the engine's own record, the same in every UI language.
+pub(super) fn last_service_op(before: &[Event]) -> Option<String> {
+    before.iter().rev().find_map(|e| {
+        let p = e.text.find("Executing op: Service")?;
+        let name = e.text[p..]
+            .split("Name=")
+            .nth(1)?
+            .split([',', ')'])
+            .next()?;
+        (!name.is_empty()).then(|| name.to_string())
+    })
 }
 
 /// Lines that show Windows error 1072 (ERROR_SERVICE_MARKED_FOR_DELETE) in any written form.

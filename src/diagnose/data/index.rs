@@ -297,7 +297,7 @@ fn field_text(e: &Event, field: Field) -> Option<std::borrow::Cow<'_, str>> {
 mod tests {
     use std::sync::Arc;
 
-    use super::super::load::{load_checked, OriginKind, RuleText};
+    use super::super::load::{load_checked, Loaded, OriginKind, RuleText};
     use super::*;
     use crate::model::{Origin, ProcmonOp};
 
@@ -337,12 +337,24 @@ mod tests {
         }
     }
 
-    #[test]
-    fn candidates_hold_every_event_a_block_matches() {
+    /// The rules of one user rule file, read without a problem.
+    fn user_rules(toml: &[u8]) -> Loaded {
         let rules = load_checked(
             &[RuleText {
                 name: "t.toml".into(),
-                bytes: br#"
+                bytes: toml.to_vec(),
+                origin: OriginKind::User,
+            }],
+            None,
+        );
+        assert!(rules.problems.is_empty(), "{:?}", rules.problems);
+        rules
+    }
+
+    #[test]
+    fn candidates_hold_every_event_a_block_matches() {
+        let rules = user_rules(
+            br#"
 [[rule]]
 id = "a"
 title = "a"
@@ -369,13 +381,8 @@ summary = "c"
   [[rule.match]]
   source = "msilog"
   line = '(?i)contoso'
-"#
-                .to_vec(),
-                origin: OriginKind::User,
-            }],
-            None,
+"#,
         );
-        assert!(rules.problems.is_empty(), "{:?}", rules.problems);
         let events = vec![
             line("CONTOSO was here"),
             line("Fabrikam 12 and contoso"),
@@ -416,10 +423,8 @@ summary = "c"
 
     #[test]
     fn a_pattern_whose_blocks_need_a_number_is_run_only_on_numbered_events() {
-        let rules = load_checked(
-            &[RuleText {
-                name: "t.toml".into(),
-                bytes: br#"
+        let rules = user_rules(
+            br#"
 [[rule]]
 id = "numbered"
 title = "n"
@@ -443,13 +448,8 @@ summary = "o"
   [[rule.match]]
   source = "msilog"
   line = 'Fabrikam'
-"#
-                .to_vec(),
-                origin: OriginKind::User,
-            }],
-            None,
+"#,
         );
-        assert!(rules.problems.is_empty(), "{:?}", rules.problems);
         let numbered = |code, text: &str| Event {
             kind: EventKind::Error {
                 code,
