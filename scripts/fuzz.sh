@@ -8,6 +8,9 @@
 #   FUZZ_WORK      work folder for seeds, the growing corpus and crash artifacts
 #                  (default: fuzz/target/work, ignored by git)
 #   FUZZ_SKIP_BIG  set to 1 to skip the large release tests (5 M property lines, 1 GiB line)
+#   FUZZ_SEED      libFuzzer's random seed (default: derived from the commit being tested, so
+#                  a run on a clone of the same commit replays the same mutations: a crash CI
+#                  finds is found again by `FUZZ_SEED=<printed seed> scripts/fuzz.sh TARGET`)
 #
 # First every input of the committed minimized corpora (fuzz/corpus/<target>) is replayed
 # once (libFuzzer's -runs=0); the short runs then start from those corpora and the seeds.
@@ -28,6 +31,12 @@ ROOT="$PWD"
 . "$ROOT/scripts/fuzz-common.sh"
 SECS="${FUZZ_SECONDS:-60}"
 WORK="${FUZZ_WORK:-$ROOT/fuzz/target/work}"
+commit_seed() {
+    local head
+    head="$(git -C "$ROOT" rev-parse --short=7 HEAD 2>/dev/null || echo 1)"
+    echo $(( 16#${head} % 2147483647 + 1 ))
+}
+SEED="${FUZZ_SEED:-$(commit_seed)}"
 export CARGO_TERM_COLOR=never
 # Only the cargo-fuzz commands get RUSTC_BOOTSTRAP: the plain builds stay plain stable builds.
 fuzz() { RUSTC_BOOTSTRAP=1 cargo fuzz "$@"; }
@@ -53,6 +62,7 @@ if ! fuzz build --release --debug-assertions >"$WORK/build.log" 2>&1; then
     exit 1
 fi
 
+echo "fuzz.sh: libFuzzer seed $SEED"
 FAILED=()
 SUMMARY=()
 HOST="$(rustc -vV | sed -n 's/^host: //p')"
@@ -84,7 +94,7 @@ for t in "${TARGETS[@]}"; do
     log="$WORK/$t.log"
     set +e
     fuzz run --release --debug-assertions "$t" "$WORK/corpus/$t" "$SEEDS/$t" $([ -d "fuzz/corpus/$t" ] && echo "fuzz/corpus/$t") -- \
-        -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
+        -max_total_time="$SECS" -seed="$SEED" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
         -print_final_stats=1 -artifact_prefix="$WORK/artifacts/$t/" $(dict "$t") $(leaks "$t") >"$log" 2>&1
     code=$?
     set -e

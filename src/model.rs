@@ -57,6 +57,10 @@ impl Origin {
     }
 }
 
+/// The years a Windows clock writes (FILETIME starts in 1601; ISO 8601 has no unsigned form
+/// past 9999). A date outside them is damage: readers give such a reading no date.
+pub const WINDOWS_YEARS: std::ops::RangeInclusive<i32> = 1601..=9999;
+
 /// When an event happened, in the clock of its source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "clock", content = "at", rename_all = "kebab-case")]

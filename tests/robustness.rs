@@ -1462,6 +1462,68 @@ fn far_future_times_never_reach_a_csv_cell() {
     }
 }
 
+/// Regression (found by the `analyze` fuzz target in CI): an MSI log banner dated
+/// `12/31/12345` gave local times in year 12345, written `+12345-12-31T…` in both CSV reports.
+/// A year no Windows clock writes is now damage in every text reader (MSI log, Procmon CSV,
+/// Burn log), and every CSV cell is defused whatever column it is in.
+#[test]
+fn far_future_dates_written_in_text_never_reach_a_csv_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    let msi = "=== Verbose logging started: 12/31/12345  23:59:59  Build type: SHIP UNICODE 5.00.10011.00  Calling process: C:\\Windows\\system32\\msiexec.exe ===\r\n\
+        MSI (c) (A0:B4) [23:59:59:125]: Product: Foo -- Installation failed.\r\n\
+        MSI (c) (A0:B4) [23:59:59:126]: MainEngineThread is returning 1603\r\n\
+        === Verbose logging stopped: 12/31/12345  23:59:59 ===\r\n";
+    std::fs::write(tmp.path().join("far.log"), msi).unwrap();
+    let burn = "[0A10:0B20][12345-01-02T03:04:05]i001: Burn v3.11.1.2318, Windows v10.0 (Build 19045: Service Pack 0), path: C:\\x.exe\r\n\
+        [0A10:0B20][12345-01-02T03:04:06]e000: Error 0x80070643: Failed to install MSI package.\r\n";
+    std::fs::write(tmp.path().join("bundle.log"), burn).unwrap();
+    let procmon = "\"Date & Time\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\"\r\n\
+        \"12/31/12345 11:59:59 PM\",\"msiexec.exe\",\"4242\",\"CreateFile\",\"C:\\Windows\\Temp\\x\",\"ACCESS DENIED\",\"\"\r\n";
+    std::fs::write(tmp.path().join("capture.csv"), procmon).unwrap();
+    let findings = tmp.path().join("out-findings.csv");
+    let timeline = tmp.path().join("out-timeline.csv");
+    let out = Command::cargo_bin("msidiag")
+        .unwrap()
+        .args(["analyze", "--json", "-", "--csv"])
+        .arg(&findings)
+        .arg("--timeline-csv")
+        .arg(&timeline)
+        .arg(tmp.path().join("far.log"))
+        .arg(tmp.path().join("bundle.log"))
+        .arg(tmp.path().join("capture.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !report.contains("12345-"),
+        "a year 12345 date reached the report"
+    );
+    let mut rows = 0;
+    for file in [&findings, &timeline] {
+        let text = std::fs::read_to_string(file).unwrap();
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        for record in reader.records() {
+            rows += 1;
+            for cell in record.unwrap().iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@']),
+                    "{}: {cell}",
+                    file.display()
+                );
+            }
+        }
+    }
+    assert!(rows >= 4, "the damaged inputs were read ({rows} rows)");
+}
+
 #[test]
 fn json_report_escapes_control_characters() {
     let (_tmp, path) = hostile_input();

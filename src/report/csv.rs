@@ -1,6 +1,8 @@
 //! The CSV report: one row per evidence item (RFC 4180, UTF-8 with BOM so Excel detects the
-//! encoding), and the merged timeline export. Cells that come from the inputs and start with
-//! `=`, `+`, `-`, `@`, tab or CR are prefixed with `'` so spreadsheets never run them as formulas.
+//! encoding), and the merged timeline export. Every cell that starts with `=`, `+`, `-`, `@`,
+//! tab or CR is prefixed with `'` so spreadsheets never run it as a formula: the check is made
+//! once, on every cell of every row ([`write_row`]), because cells that look like our own
+//! (a time read from a damaged record can be `+30828-09-14…`) carry input too.
 
 use std::io::Write;
 
@@ -14,6 +16,15 @@ pub fn defuse(cell: &str) -> String {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
         _ => cell.to_string(),
     }
+}
+
+/// Writes one row, every cell defused.
+pub(super) fn write_row<W: Write, const N: usize>(
+    w: &mut csv::Writer<W>,
+    cells: [String; N],
+) -> std::io::Result<()> {
+    w.write_record(cells.iter().map(|c| defuse(c)))?;
+    Ok(())
 }
 
 fn writer<W: Write>(mut out: W) -> std::io::Result<csv::Writer<W>> {
@@ -76,18 +87,21 @@ pub fn write_findings<W: Write>(a: &Analysis, out: W) -> std::io::Result<()> {
                 (None, Some(r)) => format!("record {r}"),
                 _ => String::new(),
             };
-            w.write_record([
-                f.id.to_string(),
-                f.session.clone().unwrap_or_default(),
-                defuse(f.product.as_deref().unwrap_or("")),
-                f.confidence.as_str().to_string(),
-                defuse(&f.title),
-                local,
-                utc,
-                defuse(&e.path),
-                location,
-                defuse(&e.text),
-            ])?;
+            write_row(
+                &mut w,
+                [
+                    f.id.to_string(),
+                    f.session.clone().unwrap_or_default(),
+                    f.product.clone().unwrap_or_default(),
+                    f.confidence.as_str().to_string(),
+                    f.title.clone(),
+                    local,
+                    utc,
+                    e.path.clone(),
+                    location,
+                    e.text.clone(),
+                ],
+            )?;
         }
     }
     w.flush()
@@ -115,19 +129,22 @@ pub fn write_timeline<W: Write>(a: &Analysis, out: W) -> std::io::Result<()> {
                 .ok()
                 .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string))
                 .unwrap_or_default();
-            w.write_record([
-                s.id.clone(),
-                time,
-                clock.to_string(),
-                defuse(&e.origin.path),
-                e.origin
-                    .line
-                    .map(|l| format!("line {l}"))
-                    .or(e.origin.record.map(|r| format!("record {r}")))
-                    .unwrap_or_default(),
-                kind,
-                defuse(&e.text),
-            ])?;
+            write_row(
+                &mut w,
+                [
+                    s.id.clone(),
+                    time,
+                    clock.to_string(),
+                    e.origin.path.to_string(),
+                    e.origin
+                        .line
+                        .map(|l| format!("line {l}"))
+                        .or(e.origin.record.map(|r| format!("record {r}")))
+                        .unwrap_or_default(),
+                    kind,
+                    e.text.to_string(),
+                ],
+            )?;
         }
     }
     w.flush()
@@ -142,5 +159,20 @@ mod tests {
         assert_eq!(defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(defuse("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(defuse("MSI (s)"), "MSI (s)");
+    }
+
+    /// A time chrono writes for a year past 9999 starts with `+` (seen by the `analyze` fuzz
+    /// target on a damaged event record): it is defused like any cell from the input.
+    #[test]
+    fn every_cell_of_a_row_is_defused() {
+        let far = chrono::NaiveDate::from_ymd_opt(30828, 9, 14)
+            .and_then(|d| d.and_hms_opt(2, 48, 5))
+            .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+            .unwrap();
+        assert!(far.starts_with('+'), "{far}");
+        let mut w = csv::Writer::from_writer(Vec::new());
+        write_row(&mut w, [far.clone(), "-1".to_string(), "S1".to_string()]).unwrap();
+        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        assert_eq!(text, format!("'{far},'-1,S1\n"));
     }
 }

@@ -185,16 +185,19 @@ pub fn write_csv<W: Write>(cases: &[CaseSummary], mut out: W) -> std::io::Result
     ])?;
     for c in cases {
         let (id, title, conf) = c.top.clone().unwrap_or_default();
-        w.write_record([
-            super::csv::defuse(&c.case),
-            super::csv::defuse(c.host.as_deref().unwrap_or("")),
-            super::csv::defuse(&c.products.join("; ")),
-            c.outcome.clone(),
-            id,
-            conf,
-            super::csv::defuse(&title),
-            super::csv::defuse(c.error.as_deref().unwrap_or("")),
-        ])?;
+        super::csv::write_row(
+            &mut w,
+            [
+                c.case.clone(),
+                c.host.clone().unwrap_or_default(),
+                c.products.join("; "),
+                c.outcome.clone(),
+                id,
+                conf,
+                title,
+                c.error.clone().unwrap_or_default(),
+            ],
+        )?;
     }
     w.flush()
 }

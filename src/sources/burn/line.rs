@@ -30,7 +30,9 @@ pub fn parse(line: &str) -> Option<BurnLine<'_>> {
     u32::from_str_radix(thread, 16).ok()?;
     let rest = rest.strip_prefix('[')?;
     let (when, rest) = rest.split_once(']')?;
-    let time = NaiveDateTime::parse_from_str(when, "%Y-%m-%dT%H:%M:%S").ok();
+    let time = NaiveDateTime::parse_from_str(when, "%Y-%m-%dT%H:%M:%S")
+        .ok()
+        .filter(|t| crate::model::WINDOWS_YEARS.contains(&chrono::Datelike::year(t)));
     if time.is_none() && !when.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }

@@ -41,25 +41,25 @@ pub fn parse_raw_date(s: &str) -> Option<RawDate> {
     })
 }
 
-fn full_year(y: u32) -> i32 {
-    if y < 100 {
-        2000 + y as i32
-    } else {
-        y as i32
-    }
+/// The year as written (two digits are this century's), or `None` outside 1601–9999: no
+/// Windows clock writes such a year, and a damaged banner's `12345` has no ISO 8601 form
+/// without a sign (a `+12345-…` cell would even run as a spreadsheet formula).
+fn full_year(y: u32) -> Option<i32> {
+    let year = i32::try_from(if y < 100 { 2000 + y } else { y }).ok()?;
+    crate::model::WINDOWS_YEARS.contains(&year).then_some(year)
 }
 
 impl RawDate {
     /// The calendar date under `order`, if valid.
     pub fn resolve(&self, order: DateOrder) -> Option<NaiveDate> {
         if self.year_first {
-            return NaiveDate::from_ymd_opt(full_year(self.first), self.second, self.third);
+            return NaiveDate::from_ymd_opt(full_year(self.first)?, self.second, self.third);
         }
         let (d, m) = match order {
             DateOrder::MonthDayYear => (self.second, self.first),
             DateOrder::DayMonthYear | DateOrder::YearMonthDay => (self.first, self.second),
         };
-        NaiveDate::from_ymd_opt(full_year(self.third), m, d)
+        NaiveDate::from_ymd_opt(full_year(self.third)?, m, d)
     }
 
     fn display(&self) -> String {
@@ -203,6 +203,19 @@ mod tests {
         );
         assert!(parse_raw_date("hello").is_none());
         assert!(parse_raw_date("1/2").is_none());
+    }
+
+    /// Found by the `analyze` fuzz target: a banner dated `12/31/12345` gave local times in
+    /// year 12345, written `+12345-12-31T…` in the CSV reports.
+    #[test]
+    fn years_no_windows_clock_writes_have_no_date() {
+        assert_eq!(d("12/31/12345").resolve(DateOrder::MonthDayYear), None);
+        assert_eq!(d("1/2/1500").resolve(DateOrder::DayMonthYear), None);
+        assert_eq!(d("0/0/0").resolve(DateOrder::DayMonthYear), None);
+        assert_eq!(
+            d("12/31/9999").resolve(DateOrder::MonthDayYear),
+            NaiveDate::from_ymd_opt(9999, 12, 31)
+        );
     }
 
     #[test]

@@ -73,6 +73,7 @@ fn fraction_nanos(fraction: &str) -> Option<u32> {
 
 /// The date part of a `Date & Time` value (`7/31/2020 7:27:31 AM`, `31.07.2020 07:27:31`,
 /// `2020-07-31 07:27:31`). Slash dates are month-first unless the first number exceeds 12.
+/// `None` for a year no Windows clock writes ([`crate::model::WINDOWS_YEARS`]).
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let date = text.split_whitespace().next()?;
     let sep = date.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
@@ -88,7 +89,10 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     } else {
         (c, b, a)
     };
-    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+    let year = i32::try_from(year)
+        .ok()
+        .filter(|y| crate::model::WINDOWS_YEARS.contains(y))?;
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 /// Windows FILETIME (100 ns since 1601-01-01 UTC) to a UTC instant; `None` for 0 or out of
