@@ -9,7 +9,7 @@
 
 use super::data::builtin::signature;
 use super::evidence::order_evidence;
-use super::evidence::{message_code, SessionView};
+use super::evidence::SessionView;
 use super::fixes::{find_running_install, rerun_elevated, rerun_logged, FixValues};
 use super::{ids, Confidence, Finding, Fix};
 use crate::model::{Event, EventKind, MsiInstallerFact, ServiceStartFailure, WinEvent};
@@ -366,7 +366,7 @@ pub fn insufficient_privileges(v: &SessionView) -> Vec<Finding> {
     let denied_by_note: Vec<u32> = hits
         .named("denied-note")
         .into_iter()
-        .filter_map(|i| message_code(v.event(i)))
+        .filter_map(|i| v.message_code_at(i))
         .collect();
     cited.extend(
         hits.named("denied-error")

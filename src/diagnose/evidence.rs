@@ -22,6 +22,9 @@ pub struct SessionView<'a> {
     machine: &'a [Event],
     /// The user rules' patterns run once over the session's events (none: rules scan them).
     index: Option<&'a PatternIndex<'a>>,
+    /// [`message_code`] of every event, read once for all rules on first use (several rules
+    /// ask it of every event; a translated line needs a text search to answer).
+    codes: std::sync::OnceLock<Vec<Option<u32>>>,
 }
 
 impl<'a> SessionView<'a> {
@@ -31,6 +34,7 @@ impl<'a> SessionView<'a> {
             clock: SessionClock::of(session),
             machine: &[],
             index: None,
+            codes: std::sync::OnceLock::new(),
         }
     }
 
@@ -41,6 +45,7 @@ impl<'a> SessionView<'a> {
             clock: SessionClock::of(session),
             machine,
             index: None,
+            codes: std::sync::OnceLock::new(),
         }
     }
 
@@ -80,6 +85,14 @@ impl<'a> SessionView<'a> {
 
     pub fn event(&self, i: usize) -> &'a Event {
         &self.session.events[i]
+    }
+
+    /// [`message_code`] of the session's event `i` (read once per session, for every rule).
+    pub fn message_code_at(&self, i: usize) -> Option<u32> {
+        let codes = self
+            .codes
+            .get_or_init(|| self.events().iter().map(message_code).collect());
+        codes.get(i).copied().flatten()
     }
 
     /// A finding about this session citing `cited` and the engine's exit line.
@@ -137,7 +150,9 @@ impl<'a> SessionView<'a> {
     /// Indices of events that report error `code` as a Windows Installer message
     /// (`Note: 1: N`, `DEBUG: Error N`, `Error N.`, the internal-error dialog, `Product: X -- Error N.`).
     pub fn error_events(&self, codes: &[u32]) -> Vec<usize> {
-        self.indices(|e| message_code(e).is_some_and(|c| codes.contains(&c)))
+        (0..self.events().len())
+            .filter(|&i| self.message_code_at(i).is_some_and(|c| codes.contains(&c)))
+            .collect()
     }
 
     pub fn indices(&self, pred: impl Fn(&Event) -> bool) -> Vec<usize> {

@@ -203,20 +203,24 @@ fn tidy(text: &str) -> String {
 /// `Fehler 1925. …`, `Erreur 1714. …`, `エラー 1316。…` (one word, then the number and a full
 /// stop), also after `Produit : X -- `: the code when it is in the message table.
 pub fn translated_error_code(text: &str) -> Option<u32> {
-    let body = text
-        .rsplit_once(" -- ")
-        .map_or(text, |(_, m)| m)
+    // Called on most kept lines of every session by several rules: one searcher built once
+    // (a `str::rsplit_once` builds its own on every call).
+    static PRODUCT_SEPARATOR: std::sync::LazyLock<memchr::memmem::FinderRev<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::FinderRev::new(" -- "));
+    let body = PRODUCT_SEPARATOR
+        .rfind(text.as_bytes())
+        .map_or(text, |at| &text[at + 4..])
         .trim_start();
     let (word, rest) = body.split_once(' ')?;
     if word.is_empty() || !word.chars().all(char::is_alphabetic) {
         return None;
     }
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     // `.`, or the ideographic full stop of Japanese and Chinese messages (`エラー 1316。`).
-    if !(4..=5).contains(&digits.len()) || !rest[digits.len()..].starts_with(['.', '\u{3002}']) {
+    if !(4..=5).contains(&digits) || !rest[digits..].starts_with(['.', '\u{3002}']) {
         return None;
     }
-    let code: u32 = digits.parse().ok()?;
+    let code: u32 = rest[..digits].parse().ok()?;
     kb::msi_message(code).map(|_| code)
 }
 
@@ -269,20 +273,19 @@ pub fn numbered_errors(v: &SessionView) -> Vec<Numbered> {
                 }
                 _ => None,
             },
-            EventKind::Text | EventKind::MsiMessage { .. } => {
-                translated_error_code(&e.text).map(|c| {
-                    (
-                        c,
-                        Form::Error,
-                        Vec::new(),
-                        strip_number(
-                            e.text
-                                .rsplit_once(" -- ")
-                                .map_or(e.text.as_str(), |(_, m)| m),
-                        ),
-                    )
-                })
-            }
+            // The view's `message_code` of a plain line is its translated error number.
+            EventKind::Text | EventKind::MsiMessage { .. } => v.message_code_at(i).map(|c| {
+                (
+                    c,
+                    Form::Error,
+                    Vec::new(),
+                    strip_number(
+                        e.text
+                            .rsplit_once(" -- ")
+                            .map_or(e.text.as_str(), |(_, m)| m),
+                    ),
+                )
+            }),
             _ => None,
         };
         if let Some((code, form, mut args, text)) = found {

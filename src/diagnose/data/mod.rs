@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use regex::Regex;
 
-use super::evidence::{message_code, SessionView};
+use super::evidence::SessionView;
 use super::fixes::FixValues;
 use super::registry::{FindingDoc, Origin, Rule};
 use super::{Confidence, Finding, Fix};
@@ -168,13 +168,17 @@ impl DataRule {
                     Some(candidates) => candidates
                         .iter()
                         .copied()
-                        .filter(|&i| events.get(i).is_some_and(|e| m.matches(e)))
+                        .filter(|&i| {
+                            events
+                                .get(i)
+                                .is_some_and(|e| m.matches_with(e, || v.message_code_at(i)))
+                        })
                         .take(cap)
                         .collect(),
                     None => events
                         .iter()
                         .enumerate()
-                        .filter(|(_, e)| m.matches(e))
+                        .filter(|(i, e)| m.matches_with(e, || v.message_code_at(*i)))
                         .map(|(i, _)| i)
                         .take(cap)
                         .collect(),
@@ -282,16 +286,22 @@ impl Matcher {
             || s.facts.status.is_some_and(|c| self.exit_codes.contains(&c))
     }
 
+    #[cfg(test)]
     fn matches(&self, e: &Event) -> bool {
-        let numbered = |e: &Event| {
-            self.errors.is_empty() || message_code(e).is_some_and(|c| self.errors.contains(&c))
-        };
+        self.matches_with(e, || super::evidence::message_code(e))
+    }
+
+    /// Whether event `e` matches this block; `code` gives its [`message_code`] (the session
+    /// view reads it once per event for every rule).
+    fn matches_with(&self, e: &Event, code: impl Fn() -> Option<u32>) -> bool {
+        let numbered =
+            || self.errors.is_empty() || code().is_some_and(|c| self.errors.contains(&c));
         match (&e.kind, self.source) {
             (_, SourceKind::Session) => false,
             (EventKind::WinEvent(w), SourceKind::Evtx) => {
                 self.provider.as_deref().is_none_or(|p| w.provider == p)
                     && (self.event_ids.is_empty() || self.event_ids.contains(&w.event_id))
-                    && numbered(e)
+                    && numbered()
                     && self.data.as_ref().is_none_or(|r| r.is_match(&data_text(w)))
             }
             (EventKind::Procmon(op), SourceKind::Procmon) => {
@@ -305,7 +315,7 @@ impl Matcher {
             (EventKind::WinEvent(_) | EventKind::Procmon(_), _)
             | (_, SourceKind::Evtx | SourceKind::Procmon) => false,
             (kind, SourceKind::MsiLog) => {
-                numbered(e)
+                numbered()
                     && (self.infos.is_empty()
                         || matches!(kind, EventKind::Info { code, .. } if self.infos.contains(code)))
                     && (self.fields.is_empty()
