@@ -136,8 +136,27 @@ fn localized_banner(rest: &str) -> Option<Banner<'_>> {
 
 /// Classifies one physical line (without its line terminator).
 pub fn parse_line(line: &str) -> ParsedLine {
+    parse_line_to(line, Depth::Whole)
+}
+
+/// [`parse_line`], except that a routine note (one no rule reads: see
+/// `crate::kb::signals::is_routine_note`) gets its number but not its fields: most notes of a
+/// log are routine and dropped, and their fields would be read for nothing. Parse the line
+/// again with [`parse_line`] to keep it.
+pub fn parse_line_lean(line: &str) -> ParsedLine {
+    parse_line_to(line, Depth::Lean)
+}
+
+/// How much of a routine note [`parse_line_to`] reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    Whole,
+    Lean,
+}
+
+fn parse_line_to(line: &str, depth: Depth) -> ParsedLine {
     if line.starts_with("MSI (") {
-        if let Some(parsed) = parse_msi_prefixed(line) {
+        if let Some(parsed) = parse_msi_prefixed(line, depth) {
             return parsed;
         }
     }
@@ -167,14 +186,14 @@ fn starts_like_record(line: &str) -> bool {
     !line.is_empty()
 }
 
-fn parse_msi_prefixed(line: &str) -> Option<ParsedLine> {
+fn parse_msi_prefixed(line: &str, depth: Depth) -> Option<ParsedLine> {
     let (message, prefix) = grammar::engine_prefix(line).ok()?;
     let pid_low = low_byte_hex(prefix.pid)?;
     let tid_low = low_byte_hex(prefix.tid)?;
     let time = prefix.time.and_then(parse_bracket_time);
     let ctx = prefix.context;
     let custom_action_thread = prefix.custom_action_thread;
-    let kind = classify_msi_message(message);
+    let kind = classify_msi_message(message, depth);
     // Only these two are routine: `src/sources/keep.rs` relies on it (a routine line's only
     // message number is its note number; it has no `Info` number and is no action end).
     let routine = match &kind {
@@ -340,9 +359,9 @@ fn internal_error_dialog_code(text: &str) -> Option<u32> {
 }
 
 /// Classifies the message part of an `MSI (x) (..) [..]: message` line.
-fn classify_msi_message(msg: &str) -> EventKind {
+fn classify_msi_message(msg: &str, depth: Depth) -> EventKind {
     if let Some(rest) = msg.strip_prefix("Note: 1: ") {
-        return parse_note(rest);
+        return parse_note(rest, depth);
     }
     if let Some(rest) = msg.strip_prefix("Product: ") {
         if let Some((product, message)) = rest.split_once(" -- ") {
@@ -508,7 +527,7 @@ fn worth_keeping(msg: &str) -> bool {
 }
 
 /// `1: 2203 2: C:\…\x.ipi 3: -2147287035` → code 2203, args [path, hresult].
-fn parse_note(rest: &str) -> EventKind {
+fn parse_note(rest: &str, depth: Depth) -> EventKind {
     let rest = rest.trim_end();
     let code_end = rest.find(' ').unwrap_or(rest.len());
     let Ok(code) = rest[..code_end].parse() else {
@@ -516,6 +535,12 @@ fn parse_note(rest: &str) -> EventKind {
             message: format!("Note: 1: {rest}"),
         };
     };
+    if depth == Depth::Lean && crate::kb::signals::is_routine_note(code) {
+        return EventKind::Note {
+            code,
+            args: Vec::new(),
+        };
+    }
     let mut args = Vec::new();
     let mut tail = &rest[code_end..];
     let mut field = 2;
@@ -536,24 +561,36 @@ fn parse_note(rest: &str) -> EventKind {
 /// Where field `field` of a note starts in `hay`: ` N: `, or ` N:` ending the text (an empty last
 /// field); with the length of ` N:`. No allocation: this runs on every note of the log.
 fn find_note_field(hay: &str, field: u32) -> Option<(usize, usize)> {
-    let mut buf = [0u8; 8];
+    let mut label = [0u8; 4];
     let mut n = 0;
-    buf[n] = b' ';
+    label[n] = b' ';
     n += 1;
     if field >= 10 {
-        buf[n] = b'0' + (field / 10 % 10) as u8;
+        label[n] = b'0' + (field / 10 % 10) as u8;
         n += 1;
     }
-    buf[n] = b'0' + (field % 10) as u8;
-    buf[n + 1] = b':';
-    buf[n + 2] = b' ';
-    n += 3;
-    let with_space = std::str::from_utf8(&buf[..n]).ok()?;
-    let bare = &with_space[..n - 1];
-    hay.find(with_space).map(|p| (p, bare.len())).or_else(|| {
-        hay.ends_with(bare)
-            .then(|| (hay.len() - bare.len(), bare.len()))
-    })
+    label[n] = b'0' + (field % 10) as u8;
+    n += 1;
+    // ` N` then `:`: walk the colons (a note has a few) instead of building a searcher.
+    let label = &label[..n];
+    let bytes = hay.as_bytes();
+    let mut from = 0;
+    while let Some(found) = memchr::memchr(b':', &bytes[from..]) {
+        let colon = from + found;
+        from = colon + 1;
+        let Some(start) = colon.checked_sub(n) else {
+            continue;
+        };
+        if &bytes[start..colon] != label {
+            continue;
+        }
+        match bytes.get(colon + 1) {
+            Some(b' ') => return Some((start, n + 1)),
+            None => return Some((start, n + 1)),
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 fn parse_product_outcome(msg: &str) -> Option<EventKind> {
@@ -778,7 +815,20 @@ mod tests {
             "MSI (s) (A0:C8) [08:32:13:154]: Note: 1: 1402 2: HKEY_LOCAL_MACHINE\\Software\\X 3: 5 ",
         ] {
             assert!(!parse_line(kept).routine, "{kept}");
+            assert_eq!(parse_line_lean(kept), parse_line(kept), "{kept}");
         }
+    }
+
+    #[test]
+    fn a_lean_read_skips_only_the_fields_of_routine_notes() {
+        let line = "MSI (s) (A0:C8) [08:32:13:154]: Note: 1: 2205 2:  3: Error ";
+        let (lean, whole) = (parse_line_lean(line), parse_line(line));
+        assert!(matches!(&lean.kind, EventKind::Note { code: 2205, args } if args.is_empty()));
+        assert!(matches!(&whole.kind, EventKind::Note { code: 2205, args } if args.len() == 2));
+        assert_eq!(
+            (lean.time, lean.thread, lean.routine),
+            (whole.time, whole.thread, true)
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
 
 use super::dates::{decide_order, parse_raw_date, DateHint, RawDate};
-use super::line::{parse_banner, parse_hms, parse_line, BannerKind, ParsedLine};
+use super::line::{parse_banner, parse_hms, parse_line, parse_line_lean, BannerKind, ParsedLine};
 use super::localized::{relabel, Templates};
 use super::own_clock::own_clock;
 use crate::model::{Event, EventKind, LogSession, Origin, Precision, Timestamp};
@@ -127,9 +127,13 @@ pub fn classify_keeping(raw: &str, keep: Option<&ExtraKeep>, may_match: bool) ->
     if parse_banner(line).is_some() {
         return Classified::Banner(line.to_string());
     }
-    let parsed = parse_line(line);
-    if parsed.routine && !keep.is_some_and(|k| wanted(k, line, &parsed, may_match)) {
-        return Classified::Routine(parsed.time);
+    let parsed = parse_line_lean(line);
+    if parsed.routine {
+        if !keep.is_some_and(|k| wanted(k, line, &parsed, may_match)) {
+            return Classified::Routine(parsed.time);
+        }
+        // A user rule keeps it: read it whole (a lean routine note has no fields).
+        return Classified::Kept(Box::new((line.to_string(), parse_line(line))));
     }
     Classified::Kept(Box::new((line.to_string(), parsed)))
 }
