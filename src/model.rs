@@ -272,8 +272,9 @@ pub enum EventKind {
     BackFromServer {
         code: i64,
     },
-    /// `Windows Installer installed the product. … status: N.`
-    ProductOutcome(ProductOutcome),
+    /// `Windows Installer installed the product. … status: N.` (boxed: rare and large, it
+    /// would make every event as large).
+    ProductOutcome(Box<ProductOutcome>),
     /// `Property(S): Name = value` from the end-of-session dumps.
     Property {
         scope: char,
@@ -295,14 +296,11 @@ pub enum EventKind {
     RunningScript {
         path: String,
     },
-    /// `******* RunEngine:` block (package path, action, command line).
-    RunEngine {
-        product: Option<String>,
-        action: Option<String>,
-        command_line: Option<String>,
-    },
-    /// A Windows event log record (EVTX) that a reader kept; see [`WinEvent`].
-    WinEvent(Box<WinEvent>),
+    /// `******* RunEngine:` block (package path, action, command line; boxed: rare and large).
+    RunEngine(Box<RunEngine>),
+    /// A Windows event log record (EVTX) that a reader kept; see [`WinEvent`]. Shared: the
+    /// timeline copies a transaction's begin record into the groups open at the same time.
+    WinEvent(Arc<WinEvent>),
     /// A Process Monitor operation (CSV row or PML record); see [`ProcmonOp`].
     Procmon(Box<ProcmonOp>),
     /// Any other `MSI (x)` line.
@@ -322,6 +320,14 @@ impl EventKind {
             _ => Precision::Millis,
         }
     }
+}
+
+/// The `******* RunEngine:` block of an MSI log: what its continuation lines name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RunEngine {
+    pub product: Option<String>,
+    pub action: Option<String>,
+    pub command_line: Option<String>,
 }
 
 /// One event log record as read: positional `Data` values in order (`(NULL)` kept as written),

@@ -149,10 +149,10 @@ fn cache_facts(v: &SessionView) -> CacheFacts {
             {
                 f.old_product = guid(&e.text).map(|g| (i, g));
             }
-            EventKind::RunEngine {
-                product: Some(p), ..
-            } if f.rep_start.is_some() && f.old_product.is_none() => {
-                f.old_product = guid(p).map(|g| (i, g));
+            EventKind::RunEngine(run) if f.rep_start.is_some() && f.old_product.is_none() => {
+                if let Some(p) = &run.product {
+                    f.old_product = guid(p).map(|g| (i, g));
+                }
             }
             EventKind::CustomActionReturned { action, .. } if action.is_empty() => {
                 f.engine_call.push(i)

@@ -125,14 +125,15 @@ impl SessionFacts {
                         event: i,
                     });
                 }
-                EventKind::ProductOutcome(ProductOutcome {
-                    operation,
-                    product,
-                    version,
-                    manufacturer,
-                    status,
-                    ..
-                }) => {
+                EventKind::ProductOutcome(outcome) => {
+                    let ProductOutcome {
+                        operation,
+                        product,
+                        version,
+                        manufacturer,
+                        status,
+                        ..
+                    } = &**outcome;
                     f.outcome_line = Some(i);
                     f.product_name = Some(Sourced {
                         value: product.clone(),
@@ -145,11 +146,9 @@ impl SessionFacts {
                         f.operation_from_outcome = Some(*operation);
                     }
                 }
-                EventKind::RunEngine {
-                    product: Some(p), ..
-                } if !seen_run_engine => {
+                EventKind::RunEngine(run) if !seen_run_engine && run.product.is_some() => {
                     seen_run_engine = true;
-                    let p = p.trim();
+                    let p = run.product.as_deref().unwrap_or_default().trim();
                     // The first engine's `Product:` is the package path, or the product code
                     // of an installed product (repair, uninstall, patch).
                     if p.starts_with('{') && p.len() == 38 {

@@ -308,7 +308,7 @@ fn examine(
         time: time.map(Timestamp::Utc),
         thread: None,
         text: text::render(&ev),
-        kind: EventKind::WinEvent(Box::new(ev)),
+        kind: EventKind::WinEvent(std::sync::Arc::new(ev)),
     }))
 }
 

@@ -447,11 +447,7 @@ fn classify_msi_message(msg: &str, depth: Depth) -> EventKind {
         }
     }
     if msg.trim_end() == "******* RunEngine:" {
-        return EventKind::RunEngine {
-            product: None,
-            action: None,
-            command_line: None,
-        };
+        return EventKind::RunEngine(Box::default());
     }
     if let Some(EventKind::Error { code, message }) = numbered_message(msg) {
         return EventKind::Error { code, message };
@@ -616,7 +612,7 @@ fn parse_product_outcome(msg: &str) -> Option<EventKind> {
     };
     let status_text = rest.rsplit_once("status: ")?.1;
     let status = status_text.trim().trim_end_matches('.').parse().ok()?;
-    Some(EventKind::ProductOutcome(ProductOutcome {
+    Some(EventKind::ProductOutcome(Box::new(ProductOutcome {
         operation,
         product: field("Product Name: ", &[". Product Version: "])?,
         version: field("Product Version: ", &[". Product Language: "]),
@@ -632,7 +628,7 @@ fn parse_product_outcome(msg: &str) -> Option<EventKind> {
         ),
         status,
         product_code: None,
-    }))
+    })))
 }
 
 /// The translated 1033 line (`Windows Installer 已安装产品。产品名称: X。安装成功或错误状态: 1603。`,
@@ -665,7 +661,7 @@ fn parse_translated_outcome(msg: &str) -> Option<EventKind> {
             .flatten()
             .filter(|v| !v.is_empty())
     };
-    Some(EventKind::ProductOutcome(ProductOutcome {
+    Some(EventKind::ProductOutcome(Box::new(ProductOutcome {
         operation: Operation::Unknown,
         product,
         version: at(1),
@@ -673,7 +669,7 @@ fn parse_translated_outcome(msg: &str) -> Option<EventKind> {
         manufacturer: at(3),
         status,
         product_code: None,
-    }))
+    })))
 }
 
 /// `Adding X property. Its value is 'v'.` / `Modifying X property. Its current value is 'a'. Its new value: 'b'.`
@@ -906,14 +902,15 @@ mod tests {
         ));
         let p = parse_line("MSI (s) (A0:C8) [08:32:14:003]: Windows Installer installed the product. Product Name: Contoso Tool 2.0. Product Version: 1.2.3. Product Language: 1033. Manufacturer: Contoso Ltd.. Installation success or error status: 1603.");
         match p.kind {
-            EventKind::ProductOutcome(ProductOutcome {
-                operation,
-                product,
-                version,
-                status,
-                manufacturer,
-                ..
-            }) => {
+            EventKind::ProductOutcome(outcome) => {
+                let ProductOutcome {
+                    operation,
+                    product,
+                    version,
+                    status,
+                    manufacturer,
+                    ..
+                } = *outcome;
                 assert_eq!(operation, Operation::Install);
                 assert_eq!(product, "Contoso Tool 2.0");
                 assert_eq!(version.as_deref(), Some("1.2.3"));

@@ -14,7 +14,7 @@ use super::dates::{decide_order, parse_raw_date, DateHint, RawDate};
 use super::line::{parse_banner, parse_hms, parse_line, parse_line_lean, BannerKind, ParsedLine};
 use super::localized::{relabel, Templates};
 use super::own_clock::own_clock;
-use crate::model::{Event, EventKind, LogSession, Origin, Precision, Timestamp};
+use crate::model::{Event, EventKind, LogSession, Origin, Precision, RunEngine, Timestamp};
 use crate::sources::keep::ExtraKeep;
 
 /// A line kept between the two passes: where it is, what it says, how many midnights passed.
@@ -527,7 +527,7 @@ fn is_continuation(line: &PendingLine, events: &[Event]) -> bool {
         || (matches!(line.parsed.kind, EventKind::Text)
             && matches!(
                 events.last().map(|e| &e.kind),
-                Some(EventKind::Property { .. }) | Some(EventKind::RunEngine { .. })
+                Some(EventKind::Property { .. }) | Some(EventKind::RunEngine(_))
             ))
 }
 
@@ -543,11 +543,12 @@ fn join_continuation(events: &mut [Event], line: &PendingLine) -> bool {
             value.push('\n');
             value.push_str(&line.text);
         }
-        EventKind::RunEngine {
-            product,
-            action,
-            command_line,
-        } => {
+        EventKind::RunEngine(run) => {
+            let RunEngine {
+                product,
+                action,
+                command_line,
+            } = &mut **run;
             let t = line.text.trim().trim_start_matches('*').trim_start();
             if let Some(v) = t.strip_prefix("Product:") {
                 *product = Some(v.trim().to_string());
@@ -642,15 +643,15 @@ MSI (c) (9C:20) [00:00:19:000]: MainEngineThread is returning 1625\r\n\
         let run = s
             .events
             .iter()
-            .find(|e| matches!(e.kind, EventKind::RunEngine { .. }))
+            .find(|e| matches!(e.kind, EventKind::RunEngine(_)))
             .unwrap();
         assert_eq!(
             run.kind,
-            EventKind::RunEngine {
+            EventKind::RunEngine(Box::new(RunEngine {
                 product: Some("C:\\pkg\\app.msi".into()),
                 action: Some("".into()),
                 command_line: None
-            }
+            }))
         );
         let prop = s
             .events
