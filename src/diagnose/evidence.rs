@@ -87,7 +87,7 @@ impl<'a> SessionView<'a> {
         &self.session.events[i]
     }
 
-    /// [`message_code`] of the session's event `i` (read once per session, for every rule).
+    /// `message_code` of the session's event `i` (read once per session, for every rule).
     pub fn message_code_at(&self, i: usize) -> Option<u32> {
         let codes = self
             .codes

@@ -1,7 +1,7 @@
 //! The CSV report: one row per evidence item (RFC 4180, UTF-8 with BOM so Excel detects the
 //! encoding), and the merged timeline export. Every cell that starts with `=`, `+`, `-`, `@`,
 //! tab or CR is prefixed with `'` so spreadsheets never run it as a formula: the check is made
-//! once, on every cell of every row ([`write_row`]), because cells that look like our own
+//! once, on every cell of every row (`write_row`), because cells that look like our own
 //! (a time read from a damaged record can be `+30828-09-14…`) carry input too.
 
 use std::io::Write;
