@@ -5,6 +5,8 @@
 //!
 //! Reads events only; it must not align clocks or diagnose.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 
 use crate::model::{Event, EventKind, MsiInstallerFact, Operation, ProductOutcome, Timestamp};
@@ -24,8 +26,12 @@ pub struct EvtxGroup {
     /// Time of the outcome record (1033/1034/1035), the best anchor for clock alignment.
     pub outcome_at: Option<DateTime<Utc>>,
     pub user_sid: Option<String>,
-    /// 1040 records of other transactions that were open at the same time (copies).
-    pub concurrent: Vec<Event>,
+    /// 1040 records of other transactions that were open at the same time: shared with the
+    /// groups of those transactions (many may be open at once when event logs of several
+    /// machines are merged), copied into `events` only by [`EvtxGroup::take_concurrent`].
+    concurrent: Vec<Arc<Event>>,
+    /// This group's own 1040 record, shared with the groups open at the same time.
+    begin_record: Option<Arc<Event>>,
 }
 
 fn utc(e: &Event) -> Option<DateTime<Utc>> {
@@ -63,7 +69,16 @@ impl EvtxGroup {
             outcome_at: None,
             user_sid: None,
             concurrent: Vec::new(),
+            begin_record: None,
         }
+    }
+
+    /// Appends the 1040 records of the transactions open at the same time to `events` (after
+    /// the group's own records, in the order they were met).
+    pub fn take_concurrent(&mut self) {
+        let concurrent = std::mem::take(&mut self.concurrent);
+        self.events
+            .extend(concurrent.into_iter().map(Arc::unwrap_or_clone));
     }
 
     fn add(&mut self, e: Event) {
@@ -136,12 +151,14 @@ pub fn group(mut events: Vec<Event>) -> Vec<EvtxGroup> {
             (Some(client_pid), _) => {
                 let mut g = EvtxGroup::new();
                 g.client_pid = Some(client_pid);
+                let shared = Arc::new(e.clone());
                 for other in &mut open {
-                    if let Some(begin) = other.events.first() {
+                    if let Some(begin) = &other.begin_record {
                         g.concurrent.push(begin.clone());
                     }
-                    other.concurrent.push(e.clone());
+                    other.concurrent.push(shared.clone());
                 }
+                g.begin_record = Some(shared);
                 g.add(e);
                 open.push(g);
             }

@@ -153,7 +153,7 @@ pub(super) fn match_groups(
         let Some(mut g) = groups[gi].take() else {
             continue;
         };
-        g.events.append(&mut g.concurrent);
+        g.take_concurrent();
         let s = &mut t.sessions[si];
         s.client_pid = s.client_pid.or(g.client_pid);
         s.user_sid = s.user_sid.clone().or(g.user_sid.clone());

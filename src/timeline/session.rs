@@ -162,7 +162,7 @@ impl InstallSession {
     }
 
     pub(super) fn from_evtx_group(id: String, mut g: EvtxGroup) -> InstallSession {
-        g.events.append(&mut g.concurrent);
+        g.take_concurrent();
         let path = g
             .events
             .first()
