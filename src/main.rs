@@ -317,12 +317,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ));
             }
             if let Some(target) = &json {
-                let text = report::json::render(&analysis);
                 if json_to_stdout {
+                    let text = report::json::render(&analysis);
                     let mut out = std::io::stdout().lock();
                     writeln!(out, "{text}")?;
-                } else if let Err(e) = std::fs::write(target, text + "\n") {
-                    return Err(usage(format!("msidiag: cannot write {target}: {e}")));
+                } else {
+                    let written = std::fs::File::create(target)
+                        .map(std::io::BufWriter::new)
+                        .and_then(|mut out| {
+                            report::json::write(&analysis, &mut out)?;
+                            out.flush()
+                        });
+                    if let Err(e) = written {
+                        return Err(usage(format!("msidiag: cannot write {target}: {e}")));
+                    }
                 }
             }
             if let Some(target) = &jsonl {

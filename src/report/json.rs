@@ -33,6 +33,18 @@ struct SessionJson<'a> {
 
 /// Renders the analysis as pretty-printed JSON.
 pub fn render(analysis: &Analysis) -> String {
+    serde_json::to_string_pretty(&report(analysis)).expect("the report is plain data")
+}
+
+/// Writes [`render`]'s text and a newline to `out` as it is serialized (a large run's report
+/// is never held whole in memory).
+pub fn write(analysis: &Analysis, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &report(analysis))?;
+    writeln!(out)
+}
+
+/// The report's serialized form.
+fn report(analysis: &Analysis) -> Report<'_> {
     let sessions = analysis
         .sessions
         .iter()
@@ -46,7 +58,7 @@ pub fn render(analysis: &Analysis) -> String {
                 .collect(),
         })
         .collect();
-    let report = Report {
+    Report {
         schema: SCHEMA,
         tool_version: env!("CARGO_PKG_VERSION"),
         inputs: &analysis.inputs,
@@ -63,8 +75,7 @@ pub fn render(analysis: &Analysis) -> String {
             .collect(),
         notes: &analysis.notes,
         bundles: bundles(analysis),
-    };
-    serde_json::to_string_pretty(&report).expect("the report is plain data")
+    }
 }
 
 /// A bundle run (WiX Burn) in `bundles[]`: the run, its packages (each linked to the session

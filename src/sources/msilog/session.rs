@@ -432,6 +432,14 @@ fn finish_session(
         });
     }
     settle_own_clocks(&mut events, &mut own_clocks, None);
+    // Continuation lines grew some texts and property values by doubling; the events live
+    // until the reports are written, so the spare room is given back.
+    for e in &mut events {
+        e.text.shrink_to_fit();
+        if let EventKind::Property { value, .. } = &mut e.kind {
+            value.shrink_to_fit();
+        }
+    }
     let local = |b: Option<NaiveDate>, t: Option<(u32, NaiveTime)>| match t
         .map(|(d, tod)| stamp(b, d, tod))
     {
