@@ -16,6 +16,9 @@
 #   CAMPAIGN_NICE   niceness of the fuzzers (default 19: they use idle cycles only)
 #   CAMPAIGN_TIMEOUT  seconds one input may take (default 10; on a loaded machine a niced
 #                   fuzzer can be starved that long: re-time every timeout at normal priority)
+#   CAMPAIGN_SANITIZER  `address` (default: AddressSanitizer) or `none` (libFuzzer alone,
+#                   several times faster: msidiag has no `unsafe` code, and a panic, a hang or
+#                   the memory limit is caught either way; each target's row names its build)
 #   CAMPAIGN_MAX_LOAD  when set, each target waits until the 1-minute load average is below
 #                   it before it starts (a second instance beside a running one on a shared
 #                   machine: two fuzzers only while the machine is otherwise idle)
@@ -39,6 +42,7 @@ RUNS="${CAMPAIGN_RUNS:-1000000}"
 SECS="${CAMPAIGN_SECS:-3600}"
 ANALYZE_SECS="${ANALYZE_SECS:-3600}"
 NICE="${CAMPAIGN_NICE:-19}"
+SANITIZER="${CAMPAIGN_SANITIZER:-address}"
 export CARGO_TERM_COLOR=never
 fuzz() { RUSTC_BOOTSTRAP=1 cargo fuzz "$@"; }
 
@@ -53,11 +57,12 @@ write_results() {
         echo "the notes below it are kept in \`fuzz/RESULTS-notes.md\`). Coverage is libFuzzer's"
         echo "\`cov:\` (edges) and \`ft:\` (features) of each target's last status line. Budgets: at"
         echo "least ${RUNS} executions per target, \`analyze\` at least $((ANALYZE_SECS / 60)) minutes;"
-        echo "AddressSanitizer build (\`cargo fuzz build --release --debug-assertions\`), one process"
-        echo "per target at nice ${NICE} on a shared 2-core machine."
+        echo "\`cargo fuzz build --release --debug-assertions\` with the sanitizer named in the build"
+        echo "column (\`address\`: AddressSanitizer; \`none\`: libFuzzer alone), one process per target"
+        echo "at nice ${NICE} on a shared 2-core machine."
         echo
-        echo "| target | executions | cov | ft | time | exec/s | found |"
-        echo "|---|---:|---:|---:|---:|---:|---|"
+        echo "| target | build | executions | cov | ft | time | exec/s | found |"
+        echo "|---|---|---:|---:|---:|---:|---:|---|"
         for log in "$WORK"/*.log; do
             [ -f "$log" ] || continue
             # <target>.log, or <target>.run<N>.log for an earlier run of a target.
@@ -88,11 +93,13 @@ write_results() {
             if [[ "$execs" =~ ^[0-9]+$ && "$secs" =~ ^[0-9]+$ && "$secs" -gt 0 ]]; then
                 rate=$((execs / secs))
             fi
-            echo "| $t | $execs | ${cov:-?} | ${ft:-?} | ${secs}s | $rate | $found |"
+            local build
+            build="$(cat "$WORK/$t.sanitizer" 2>/dev/null || echo address)"
+            echo "| $t | $build | $execs | ${cov:-?} | ${ft:-?} | ${secs}s | $rate | $found |"
         done
         for f in "$ROOT"/fuzz/fuzz_targets/*.rs; do
             t="$(basename "$f" .rs)"
-            [ -f "$WORK/$t.log" ] || echo "| $t | 0 | - | - | - | - | not run in this campaign yet |"
+            [ -f "$WORK/$t.log" ] || echo "| $t | - | 0 | - | - | - | - | not run in this campaign yet |"
         done
         echo
         if [ -f "$ROOT/fuzz/RESULTS-notes.md" ]; then
@@ -115,7 +122,7 @@ SEEDS="$WORK/seeds"
 if [ ! -d "$SEEDS" ]; then
     scripts/fuzz-seeds.sh "$SEEDS"
 fi
-if ! fuzz build --release --debug-assertions >"$WORK/build.log" 2>&1; then
+if ! fuzz build --release --debug-assertions --sanitizer "$SANITIZER" >"$WORK/build.log" 2>&1; then
     tail -n 40 "$WORK/build.log"
     echo "fuzz-campaign.sh: the fuzz targets do not build"
     exit 1
@@ -145,6 +152,7 @@ for t in "${TARGETS[@]}"; do
     code=$?
     set -e
     echo $(($(date +%s) - start)) >"$WORK/$t.time"
+    echo "$SANITIZER" >"$WORK/$t.sanitizer"
     echo "fuzz-campaign.sh: $t exit $code, $(grep -E '^stat::number_of_executed_units' "$WORK/$t.log" | awk '{print $2}') executions"
     write_results
 done
