@@ -4,7 +4,8 @@
 #   scripts/fuzz.sh [TARGET...]     (default: every target in fuzz/fuzz_targets)
 #
 # Environment:
-#   FUZZ_SECONDS   seconds per target (default 60; CI sets less)
+#   FUZZ_SECONDS   seconds per target (default 60; CI sets less); each target also stops at
+#                  its executions of scripts/fuzz-common.sh `ci_runs` (FUZZ_RUNS overrides)
 #   FUZZ_WORK      work folder for seeds, the growing corpus and crash artifacts
 #                  (default: fuzz/target/work, ignored by git)
 #   FUZZ_SKIP_BIG  set to 1 to skip the large release tests (5 M property lines, 1 GiB line)
@@ -94,14 +95,14 @@ for t in "${TARGETS[@]}"; do
     log="$WORK/$t.log"
     set +e
     fuzz run --release --debug-assertions "$t" "$WORK/corpus/$t" "$SEEDS/$t" $([ -d "fuzz/corpus/$t" ] && echo "fuzz/corpus/$t") -- \
-        -max_total_time="$SECS" -seed="$SEED" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
+        -max_total_time="$SECS" -runs="${FUZZ_RUNS:-$(ci_runs "$t")}" -seed="$SEED" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
         -print_final_stats=1 -artifact_prefix="$WORK/artifacts/$t/" $(dict "$t") $(leaks "$t") >"$log" 2>&1
     code=$?
     set -e
     execs="$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -n1)"
     cov="$(grep -oE 'cov: [0-9]+' "$log" | tail -n1 | awk '{print $2}')"
     caught="$(grep -c 'caught evtx crate panic' "$log" || true)"
-    line="$t: ${execs:-?} executions in ${SECS}s, coverage ${cov:-?} edges"
+    line="$t: ${execs:-?} executions (cap ${FUZZ_RUNS:-$(ci_runs "$t")}, ${SECS}s), coverage ${cov:-?} edges"
     [ "$caught" != "0" ] && line="$line, $caught distinct evtx-crate panics caught by the reader"
     if [ "$code" -ne 0 ]; then
         line="$line: FAILED (exit $code)"
