@@ -382,7 +382,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let style = report::text::Style {
                     color: color.enabled(),
                 };
-                print!("{}", report::text::render_styled(&analysis, style));
+                // Written as it is made: a large run's summary is never held whole.
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                match report::text::write_styled(&analysis, style, &mut out)
+                    .and_then(|()| out.flush())
+                {
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                    Err(e) => return Err(e.into()),
+                    Ok(()) => {}
+                }
             }
             if !analysis.any_readable_input() {
                 return Err(usage("msidiag: no readable input among the paths given"));

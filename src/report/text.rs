@@ -80,7 +80,7 @@ fn shorten(s: &str) -> String {
 }
 
 fn finding_block(
-    out: &mut String,
+    out: &mut dyn Write,
     f: &Finding,
     all: &[Finding],
     session: Option<&InstallSession>,
@@ -139,7 +139,7 @@ fn finding_block(
 
 /// A bundle run: its verdict, each package with its result and linked session (and that
 /// session's findings), then the bundle's own findings.
-fn bundle_block(out: &mut String, a: &Analysis, ab: &super::AnalyzedBundle, st: Style) {
+fn bundle_block(out: &mut dyn Write, a: &Analysis, ab: &super::AnalyzedBundle, st: Style) {
     let b = &ab.bundle;
     let log = &b.log;
     let when = match (log.started, log.ended) {
@@ -259,6 +259,38 @@ fn languages_line(s: &InstallSession) -> Option<String> {
 /// Renders the whole analysis for a terminal.
 pub fn render_styled(a: &Analysis, st: Style) -> String {
     let mut out = String::new();
+    styled(a, st, &mut out);
+    out
+}
+
+/// Writes [`render_styled`]'s text to `out` as it is made (a large run's summary is never
+/// held whole in memory). Stops at the first write error and returns it.
+pub fn write_styled(a: &Analysis, st: Style, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    let mut sink = IoSink { out, error: None };
+    styled(a, st, &mut sink);
+    sink.error.map_or(Ok(()), Err)
+}
+
+/// A [`Write`] over an `io::Write` that keeps the first error.
+struct IoSink<'a, W> {
+    out: &'a mut W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> Write for IoSink<'_, W> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.error.is_some() {
+            return Err(std::fmt::Error);
+        }
+        self.out.write_all(s.as_bytes()).map_err(|e| {
+            self.error = Some(e);
+            std::fmt::Error
+        })
+    }
+}
+
+/// The summary's text, written to `out`.
+fn styled(a: &Analysis, st: Style, out: &mut dyn Write) {
     let _ = writeln!(
         out,
         "msidiag: {} input(s), {} install session(s) ({}),{} {} finding(s)",
@@ -316,11 +348,11 @@ pub fn render_styled(a: &Analysis, st: Style) -> String {
             let _ = writeln!(out, "  No cause found in these inputs.");
         }
         for f in findings {
-            finding_block(&mut out, f, &a.findings, Some(s), st);
+            finding_block(out, f, &a.findings, Some(s), st);
         }
     }
     for ab in &a.bundles {
-        bundle_block(&mut out, a, ab, st);
+        bundle_block(out, a, ab, st);
     }
     let _ = writeln!(out, "\nInputs:");
     for i in &a.inputs {
@@ -361,7 +393,6 @@ pub fn render_styled(a: &Analysis, st: Style) -> String {
             let _ = writeln!(out, "  - {}", neutralise(n));
         }
     }
-    out
 }
 
 #[cfg(test)]
