@@ -9,9 +9,10 @@
 #   FUZZ_WORK      work folder for seeds, the growing corpus and crash artifacts
 #                  (default: fuzz/target/work, ignored by git)
 #   FUZZ_SKIP_BIG  set to 1 to skip the large release tests (5 M property lines, 1 GiB line)
-#   FUZZ_SEED      libFuzzer's random seed (default: derived from the commit being tested, so
-#                  a run on a clone of the same commit replays the same mutations: a crash CI
-#                  finds is found again by `FUZZ_SEED=<printed seed> scripts/fuzz.sh TARGET`)
+#   FUZZ_SEED      libFuzzer's random seed (default: derived from the last commit that changed
+#                  more than Markdown files, so a run on a clone of the same code replays the
+#                  same mutations: a crash CI finds is found again by
+#                  `FUZZ_SEED=<printed seed> scripts/fuzz.sh TARGET`)
 #
 # First every input of the committed minimized corpora (fuzz/corpus/<target>) is replayed
 # once (libFuzzer's -runs=0); the short runs then start from those corpora and the seeds.
@@ -32,9 +33,12 @@ ROOT="$PWD"
 . "$ROOT/scripts/fuzz-common.sh"
 SECS="${FUZZ_SECONDS:-60}"
 WORK="${FUZZ_WORK:-$ROOT/fuzz/target/work}"
+# The last commit that changed anything but Markdown (a commit of notes or results only keeps
+# the seed of the code it documents).
 commit_seed() {
     local head
-    head="$(git -C "$ROOT" rev-parse --short=7 HEAD 2>/dev/null || echo 1)"
+    head="$(git -C "$ROOT" log -1 --format=%H -- . ':(exclude)*.md' 2>/dev/null | cut -c1-7)"
+    [[ "$head" =~ ^[0-9a-f]{7}$ ]] || head=1
     echo $(( 16#${head} % 2147483647 + 1 ))
 }
 SEED="${FUZZ_SEED:-$(commit_seed)}"
