@@ -1376,6 +1376,19 @@ fn terminal_report_neutralises_escape_sequences() {
     }
 }
 
+/// The rows of a CSV report msidiag wrote (UTF-8 with BOM), the header row first.
+fn csv_rows(file: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
 #[test]
 fn csv_reports_defuse_formulas() {
     let (tmp, path) = hostile_input();
@@ -1398,22 +1411,15 @@ fn csv_reports_defuse_formulas() {
     );
     let mut defused = 0;
     for file in [&findings, &timeline] {
-        let bytes = std::fs::read(file).unwrap();
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(&bytes[3..]);
-        for record in reader.records() {
-            for cell in record.unwrap().iter() {
-                let first = cell.chars().next();
-                assert!(
-                    !matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r')),
-                    "{}: a cell may run as a formula: {cell:?}",
-                    file.display()
-                );
-                if cell.starts_with("'=") || cell.starts_with("'+") || cell.starts_with("'@") {
-                    defused += 1;
-                }
+        for cell in csv_rows(file).into_iter().flatten() {
+            let first = cell.chars().next();
+            assert!(
+                !matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r')),
+                "{}: a cell may run as a formula: {cell:?}",
+                file.display()
+            );
+            if cell.starts_with("'=") || cell.starts_with("'+") || cell.starts_with("'@") {
+                defused += 1;
             }
         }
     }
@@ -1451,14 +1457,8 @@ fn far_future_times_never_reach_a_csv_cell() {
         .arg(&input)
         .output()
         .unwrap();
-    let text = std::fs::read_to_string(&timeline).unwrap();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    for record in reader.records() {
-        for cell in record.unwrap().iter() {
-            assert!(!cell.starts_with(['=', '+', '@']), "{cell}");
-        }
+    for cell in csv_rows(&timeline).into_iter().skip(1).flatten() {
+        assert!(!cell.starts_with(['=', '+', '@']), "{cell}");
     }
 }
 
@@ -1506,13 +1506,9 @@ fn far_future_dates_written_in_text_never_reach_a_csv_cell() {
     );
     let mut rows = 0;
     for file in [&findings, &timeline] {
-        let text = std::fs::read_to_string(file).unwrap();
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-        for record in reader.records() {
+        for row in csv_rows(file).into_iter().skip(1) {
             rows += 1;
-            for cell in record.unwrap().iter() {
+            for cell in row {
                 assert!(
                     !cell.starts_with(['=', '+', '-', '@']),
                     "{}: {cell}",

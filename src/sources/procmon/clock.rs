@@ -96,7 +96,8 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// Windows FILETIME (100 ns since 1601-01-01 UTC) to a UTC instant; `None` for 0 or out of
-/// range, and for years past 9999 (damage: such a time has no ISO 8601 form without a sign).
+/// range, and for years past 9999 (damage: such a time has no ISO 8601 form without a sign;
+/// [`crate::model::WINDOWS_YEARS`]).
 pub fn filetime_to_utc(filetime: u64) -> Option<DateTime<Utc>> {
     const UNIX_EPOCH_AS_FILETIME_SECS: i64 = 11_644_473_600;
     if filetime == 0 {
@@ -104,7 +105,8 @@ pub fn filetime_to_utc(filetime: u64) -> Option<DateTime<Utc>> {
     }
     let secs = (filetime / 10_000_000) as i64 - UNIX_EPOCH_AS_FILETIME_SECS;
     let nanos = (filetime % 10_000_000) as u32 * 100;
-    DateTime::from_timestamp(secs, nanos).filter(|t| chrono::Datelike::year(t) <= 9999)
+    DateTime::from_timestamp(secs, nanos)
+        .filter(|t| crate::model::WINDOWS_YEARS.contains(&chrono::Datelike::year(t)))
 }
 
 /// `HH:MM:SS.fffffff` (24-hour, 100 ns digits) as used in msidiag's one-line renderings.
