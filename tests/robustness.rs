@@ -638,6 +638,57 @@ proptest! {
     }
 }
 
+/// A damaged string table whose every entry announces the longest string a capture can hold
+/// (the session-6 fuzzing slow unit, scaled to about 1 MB): each string is decoded at most once
+/// and the table's decoding has a budget, so the capture reads in moments instead of decoding
+/// 65 KB for every name, user and command line of every process (more than 10 s here before).
+#[test]
+fn pml_string_table_with_oversized_strings_reads_quickly() {
+    let processes: Vec<PmlProcess> = (0..2000u32)
+        .map(|i| {
+            let mut p = PmlProcess::new(5000 + i, 600, &format!("setup{i}.exe"));
+            p.command_line = format!("\"C:\\Temp\\setup{i}.exe\" /quiet {}", "x".repeat(180));
+            p
+        })
+        .collect();
+    let events = (0..200u32)
+        .map(|i| {
+            PmlEvent::new(
+                (i * 7 % 2000) as usize,
+                pml_writer::filetime(DAY.0, DAY.1, DAY.2, 9, 15, i % 60, i),
+                pml_writer::SUCCESS,
+                PmlDetail::ProcessExit { status: 0 },
+            )
+        })
+        .collect();
+    let mut bytes = PmlCapture {
+        is64: true,
+        processes,
+        events,
+    }
+    .to_bytes();
+    assert!(bytes.len() > 1_000_000, "{} bytes", bytes.len());
+    let table = pml_writer::peek_u64(&bytes, pml_writer::STRING_TABLE_OFFSET_AT) as usize;
+    let count = u32::from_le_bytes(bytes[table..table + 4].try_into().unwrap()) as usize;
+    for i in 0..count {
+        let at = table + 4 + i * 4;
+        let rel = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+        pml_writer::poke_u32(&mut bytes, table + rel, 65_534);
+    }
+    let started = Instant::now();
+    let file = procmon::read_pml_all(&arc("strings.pml"), &bytes);
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert_eq!(file.events.len(), 200, "{:?}", file.problems);
+    assert!(
+        file.problems.iter().any(
+            |p| p.contains("strings.pml") && p.contains("cannot be read from the string table")
+        ),
+        "{:?}",
+        file.problems
+    );
+}
+
 fn csv_sample() -> &'static (Vec<u8>, Vec<Event>) {
     static S: OnceLock<(Vec<u8>, Vec<Event>)> = OnceLock::new();
     S.get_or_init(|| {

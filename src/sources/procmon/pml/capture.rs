@@ -8,7 +8,7 @@
 //! records are walked in sequence until the first implausible one. This module must not decode
 //! detail structures (`decode.rs`) or decide what to keep.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use super::names::{CLASS_NETWORK, CLASS_PROCESS};
@@ -531,9 +531,17 @@ struct StringTable<'a> {
     /// From the table's start to the end of the file.
     table: &'a [u8],
     count: usize,
-    /// Lookups that failed (index out of range, offset or size past the end).
+    /// Lookups that failed (index out of range, offset or size past the end, over budget).
     damaged: Cell<u32>,
+    /// Strings already decoded, by index: process entries name the same users and paths.
+    decoded: RefCell<HashMap<usize, Option<String>>>,
+    /// UTF-16 bytes this table may still decode. A damaged table's offsets can point every
+    /// entry at a long run of bytes; without a bound, reading it costs entries × table size.
+    budget: Cell<usize>,
 }
+
+/// The longest string a capture holds: a `UNICODE_STRING` has at most 65,534 bytes.
+const MAX_STRING_BYTES: usize = 65_534;
 
 impl<'a> StringTable<'a> {
     fn open(image: &'a Image, offset: u64, problems: &mut Problems) -> Option<StringTable<'a>> {
@@ -555,6 +563,9 @@ impl<'a> StringTable<'a> {
             table,
             count: declared.min(fits),
             damaged: Cell::new(0),
+            decoded: RefCell::new(HashMap::new()),
+            // Distinct strings of a sound table do not overlap: twice its size is room enough.
+            budget: Cell::new(table.len().saturating_mul(2).saturating_add(1 << 20)),
         })
     }
 
@@ -570,10 +581,23 @@ impl<'a> StringTable<'a> {
         if index >= self.count {
             return None;
         }
-        let rel = Cursor::at(self.table, 4 + index * 4).u32()?;
-        let mut c = Cursor::at(self.table, rel as usize);
-        let size = c.u32()? as usize;
-        c.utf16(size)
+        if let Some(known) = self.decoded.borrow().get(&index) {
+            return known.clone();
+        }
+        let read = || {
+            let rel = Cursor::at(self.table, 4 + index * 4).u32()?;
+            let mut c = Cursor::at(self.table, rel as usize);
+            let size = c.u32()? as usize;
+            let left = self.budget.get();
+            if size > MAX_STRING_BYTES || size > left {
+                return None;
+            }
+            self.budget.set(left - size);
+            c.utf16(size)
+        };
+        let text = read();
+        self.decoded.borrow_mut().insert(index, text.clone());
+        text
     }
 }
 
