@@ -15,6 +15,11 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use msidiag::model::DateOrder;
 use msidiag::{report, Options, TzSpec};
 
+/// mimalloc instead of the system allocator: lines are allocated by the reading threads and
+/// freed by the one that splits sessions, which glibc's per-arena locks make slow.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "msidiag",
