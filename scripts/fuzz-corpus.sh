@@ -9,8 +9,8 @@
 # cover together, after scripts/fuzz-corpus-filter.py dropped every input that carries text of
 # the third-party corpus (../shared/corpus is never copied into the repository); inputs larger than
 # CORPUS_MAX_BYTES (default 64 KiB; 200,000 bytes for `evtx`, whose smallest file is a header
-# and one 64 KiB chunk) are left out so the committed corpora stay a few MB in
-# total. scripts/fuzz.sh replays these corpora in CI. Writes only fuzz/corpus and a temporary
+# and one 64 KiB chunk; 4,096 bytes for `analyze`, whose corpus grows large) are left out so
+# the committed corpora stay a few MB in total. scripts/fuzz.sh replays these corpora in CI. Writes only fuzz/corpus and a temporary
 # folder under $CAMPAIGN_WORK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +29,7 @@ for t in "${TARGETS[@]}"; do
     mkdir -p "$merged" "$small" "fuzz/corpus/$t"
     max="$MAX"
     [ "$t" = evtx ] && max="${CORPUS_MAX_BYTES:-200000}"
+    [ "$t" = analyze ] && max="${CORPUS_MAX_BYTES:-4096}"
     # Candidates: the project's own seeds, the campaign's corpus and the committed corpus;
     # whatever carries text of the third-party corpus (seeds named *shared_corpus*, and the
     # inputs the fuzzer grew from them) is dropped: the repository holds no copy of it.
