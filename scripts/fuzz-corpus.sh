@@ -10,8 +10,8 @@
 # the third-party corpus (../shared/corpus is never copied into the repository); inputs larger than
 # CORPUS_MAX_BYTES (default 64 KiB; 200,000 bytes for `evtx`, whose smallest file is a header
 # and one 64 KiB chunk; 4,096 bytes for `analyze`, whose corpus grows large) are left out so
-# the committed corpora stay a few MB in total. scripts/fuzz.sh replays these corpora in CI. Writes only fuzz/corpus and a temporary
-# folder under $CAMPAIGN_WORK.
+# the committed corpora stay a few MB in total. scripts/fuzz.sh replays these corpora in CI.
+# Writes only fuzz/corpus and a temporary folder under $CAMPAIGN_WORK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"

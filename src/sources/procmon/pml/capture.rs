@@ -251,38 +251,48 @@ impl<'a> Capture<'a> {
             .saturating_sub(lo)
             .saturating_add(window_or(WINDOW_MARGIN));
         let file_len = self.source.len() as usize;
-        let owned;
-        let window: Option<&[u8]> = match self.source.memory() {
-            Some(bytes) => bytes.get(lo.min(file_len)..lo.saturating_add(span).min(file_len)),
-            None if span <= MAX_BATCH_WINDOW => {
-                owned = self.source.read_vec(lo as u64, span).ok();
-                owned.as_deref()
+        let mut visit_all = |window: Option<&[u8]>| {
+            for (index, offset) in located {
+                let at = match offset {
+                    Ok(at) => *at,
+                    Err(e) => {
+                        visit(*index, Err(e.clone()));
+                        continue;
+                    }
+                };
+                if let Some(w) = window {
+                    let whole = lo + w.len() >= file_len;
+                    match record_at(w, lo, at, self.is64()) {
+                        Ok(r) if whole || !r.extra_missing => {
+                            visit(*index, Ok(r));
+                            continue;
+                        }
+                        Err(e) if whole => {
+                            visit(*index, Err(e));
+                            continue;
+                        }
+                        _ => {}
+                    }
+                }
+                self.record_alone(at, &mut |r| visit(*index, r));
             }
-            None => None,
         };
-        for (index, offset) in located {
-            let at = match offset {
-                Ok(at) => *at,
-                Err(e) => {
-                    visit(*index, Err(e.clone()));
-                    continue;
-                }
-            };
-            if let Some(w) = window {
-                let whole = lo + w.len() >= file_len;
-                match record_at(w, lo, at, self.is64()) {
-                    Ok(r) if whole || !r.extra_missing => {
-                        visit(*index, Ok(r));
-                        continue;
-                    }
-                    Err(e) if whole => {
-                        visit(*index, Err(e));
-                        continue;
-                    }
-                    _ => {}
+        match self.source.memory() {
+            Some(bytes) => {
+                visit_all(bytes.get(lo.min(file_len)..lo.saturating_add(span).min(file_len)))
+            }
+            // Read into the thread's reused buffer (a fresh vector per batch was zeroed and
+            // paged in every time).
+            None if span <= MAX_BATCH_WINDOW => {
+                if self
+                    .source
+                    .with(lo as u64, span, |w| visit_all(Some(w)))
+                    .is_err()
+                {
+                    visit_all(None);
                 }
             }
-            self.record_alone(at, &mut |r| visit(*index, r));
+            None => visit_all(None),
         }
     }
 

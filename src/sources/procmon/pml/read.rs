@@ -163,7 +163,14 @@ struct Batch {
     /// Problems past the cap, only counted.
     suppressed: u64,
     candidates: Vec<Candidate>,
+    /// The class of each result status met in this batch (a capture uses a handful), so that
+    /// the status table and the class's name tests run once per status, not once per record.
+    result_classes: Vec<(u32, ResultClass)>,
 }
+
+/// Statuses whose class a batch remembers; a damaged capture's other statuses are looked up
+/// every time.
+const REMEMBERED_STATUSES: usize = 32;
 
 /// A record that may be kept, decoded.
 struct Candidate {
@@ -208,10 +215,7 @@ impl Judge<'_, '_> {
             ));
         }
         let lifecycle = raw.class == CLASS_PROCESS && LIFECYCLE_OPERATIONS.contains(&raw.operation);
-        let result_class = match known_result_name(raw.result) {
-            Some(name) => classify_result(name),
-            None => ResultClass::Noise, // `0x…`: never a signal name
-        };
+        let result_class = batch.result_class(raw.result);
         let tracked = self.tracked.contains(&raw.process_index);
         let mut wanted = None;
         if !self.keep_all {
@@ -258,6 +262,21 @@ impl Judge<'_, '_> {
 }
 
 impl Batch {
+    /// How result `status` counts (remembered for the batch).
+    fn result_class(&mut self, status: u32) -> ResultClass {
+        if let Some(&(_, class)) = self.result_classes.iter().find(|(s, _)| *s == status) {
+            return class;
+        }
+        let class = match known_result_name(status) {
+            Some(name) => classify_result(name),
+            None => ResultClass::Noise, // `0x…`: never a signal name
+        };
+        if self.result_classes.len() < REMEMBERED_STATUSES {
+            self.result_classes.push((status, class));
+        }
+        class
+    }
+
     /// Keeps the first problems of a batch (the file's list is capped anyway).
     fn problem(&mut self, text: String) {
         if self.problems.len() < Problems::MAX + 1 {
