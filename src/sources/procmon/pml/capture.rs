@@ -327,23 +327,32 @@ impl<'a> Capture<'a> {
         let file_len = self.source.len() as usize;
         let mut at = start;
         let mut index = 0u64;
-        let mut window: Vec<u8> = Vec::new();
+        // Windows are read into one buffer, grown but not zeroed again (as `for_each_located`
+        // reads its batches into the thread's buffer); a capture in memory is not copied.
+        let mut buffer: Vec<u8> = Vec::new();
+        let mut window: &[u8] = &[];
         let mut base = start;
         while at + RECORD_HEADER_SIZE <= limit {
             let mut want = window_or(WALK_WINDOW);
             if at + RECORD_HEADER_SIZE > base + window.len() {
                 base = at;
-                window = self.source.read_vec(at as u64, want).unwrap_or_default();
+                window = self
+                    .source
+                    .read(at as u64, want, &mut buffer)
+                    .unwrap_or_default();
             }
             let record = loop {
                 let last = base + window.len() >= file_len || want >= MAX_RECORD;
-                match record_at(&window, base, at, self.is64()) {
+                match record_at(window, base, at, self.is64()) {
                     Ok(r) if last || !r.extra_missing => break Ok(r),
                     Err(e) if last => break Err(e),
                     _ => {
                         want *= 4;
                         base = at;
-                        window = self.source.read_vec(at as u64, want).unwrap_or_default();
+                        window = self
+                            .source
+                            .read(at as u64, want, &mut buffer)
+                            .unwrap_or_default();
                     }
                 }
             };
