@@ -61,6 +61,11 @@ impl Origin {
 /// past 9999). A date outside them is damage: readers give such a reading no date.
 pub const WINDOWS_YEARS: std::ops::RangeInclusive<i32> = 1601..=9999;
 
+/// True when the year of `t` is one of [`WINDOWS_YEARS`] (the readers drop other times).
+pub fn in_windows_years(t: &impl chrono::Datelike) -> bool {
+    WINDOWS_YEARS.contains(&t.year())
+}
+
 /// When an event happened, in the clock of its source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "clock", content = "at", rename_all = "kebab-case")]

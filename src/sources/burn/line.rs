@@ -32,7 +32,7 @@ pub fn parse(line: &str) -> Option<BurnLine<'_>> {
     let (when, rest) = rest.split_once(']')?;
     let time = NaiveDateTime::parse_from_str(when, "%Y-%m-%dT%H:%M:%S")
         .ok()
-        .filter(|t| crate::model::WINDOWS_YEARS.contains(&chrono::Datelike::year(t)));
+        .filter(crate::model::in_windows_years);
     if time.is_none() && !when.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }

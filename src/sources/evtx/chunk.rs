@@ -369,8 +369,7 @@ fn parse_time(text: &str) -> Option<DateTime<Utc>> {
 /// ISO 8601 form without a sign, which spreadsheets would read as a formula).
 fn to_chrono(t: ::evtx::Timestamp) -> Option<DateTime<Utc>> {
     let nanos = u32::try_from(t.subsec_nanosecond()).ok()?;
-    DateTime::from_timestamp(t.as_second(), nanos)
-        .filter(|t| crate::model::WINDOWS_YEARS.contains(&chrono::Datelike::year(t)))
+    DateTime::from_timestamp(t.as_second(), nanos).filter(crate::model::in_windows_years)
 }
 
 /// An error and its causes, `outer: inner: …`, without the crate's vague wrapper messages.

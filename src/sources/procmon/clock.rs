@@ -105,8 +105,7 @@ pub fn filetime_to_utc(filetime: u64) -> Option<DateTime<Utc>> {
     }
     let secs = (filetime / 10_000_000) as i64 - UNIX_EPOCH_AS_FILETIME_SECS;
     let nanos = (filetime % 10_000_000) as u32 * 100;
-    DateTime::from_timestamp(secs, nanos)
-        .filter(|t| crate::model::WINDOWS_YEARS.contains(&chrono::Datelike::year(t)))
+    DateTime::from_timestamp(secs, nanos).filter(crate::model::in_windows_years)
 }
 
 /// `HH:MM:SS.fffffff` (24-hour, 100 ns digits) as used in msidiag's one-line renderings.
