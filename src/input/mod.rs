@@ -10,3 +10,4 @@ pub mod excerpt;
 pub mod paste;
 pub(crate) mod report;
 pub mod sniff;
+pub mod utf16;

@@ -289,6 +289,11 @@ fn capped<'a>(line: &'a str, cut: &mut u64) -> &'a str {
     &line[..end]
 }
 
+thread_local! {
+    /// The buffer a worker decodes its windows into (see [`decode_window`]).
+    static DECODED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 /// Decodes and classifies the lines of the window that starts at the first line break at or
 /// after `nominal` (`body`, the first byte after the BOM, for the first window) and ends at the
 /// first line break at or after `nominal + window` (the end of the input for the last one).
@@ -317,14 +322,11 @@ fn decode_window(
     let mut cut = 0u64;
     if start < end || is_last {
         source.with(start, (end.max(start) - start) as usize, |raw| {
-            let mut decoder = codec(encoding).new_decoder_without_bom_handling();
-            let mut text = String::with_capacity(
-                decoder
-                    .max_utf8_buffer_length(raw.len())
-                    .unwrap_or(raw.len() * 3),
-            );
-            let (_, _, errors) = decoder.decode_to_string(raw, &mut text, true);
-            had_errors = errors;
+            // The decoded text's buffer is the thread's, reused window after window (a fresh
+            // half-megabyte buffer per window costs its page faults every time).
+            let mut text = DECODED.with(|t| std::mem::take(&mut *t.borrow_mut()));
+            text.clear();
+            had_errors = decode_into(encoding, raw, &mut text);
             lines.reserve(text.len() / 80);
             // With user line patterns: one search over the window names the candidate lines.
             let candidates = keep.and_then(|k| k.line_candidates(&text));
@@ -366,6 +368,7 @@ fn decode_window(
                     candidate,
                 ));
             }
+            DECODED.with(|t| *t.borrow_mut() = text);
         })?;
     }
     Ok(Lines {
@@ -426,6 +429,24 @@ fn line_boundary(
     }
     let stop = from + MAX_LINE as u64;
     Ok((stop.min(len), stop >= len))
+}
+
+/// Decodes a whole window into `text`; true when some bytes were replaced. UTF-16LE, the
+/// encoding of nearly every verbose log, goes through its ASCII fast path.
+fn decode_into(encoding: TextEncoding, raw: &[u8], text: &mut String) -> bool {
+    if matches!(
+        encoding,
+        TextEncoding::Utf16LeBom | TextEncoding::Utf16LeNoBom
+    ) {
+        return crate::input::utf16::utf16le_append(raw, text);
+    }
+    let mut decoder = codec(encoding).new_decoder_without_bom_handling();
+    text.reserve(
+        decoder
+            .max_utf8_buffer_length(raw.len())
+            .unwrap_or(raw.len() * 3),
+    );
+    decoder.decode_to_string(raw, text, true).2
 }
 
 /// The decoder of an encoding (as `input::decode` uses it).
