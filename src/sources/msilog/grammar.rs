@@ -1,15 +1,16 @@
 //! nom grammars of the kept MSI log line shapes, written so that each reads like the line it
-//! parses: the engine prefix `MSI (s) (PP:TT) [HH:MM:SS:mmm]: `, `Property(S): Name = Value`,
+//! parses: the engine prefix `MSI (s) (PP:TT) [HH:MM:SS:mmm]: ` (the reference for the byte
+//! reader of `prefix.rs`, which every line goes through), `Property(S): Name = Value`,
 //! the `=== Verbose logging started: … ===` banner labels, and `Action start` / `Action ended`.
 //!
 //! Only grammars live here: what a line means is decided in `line.rs`, and which lines are kept
 //! is decided there too, by its memchr / Aho-Corasick pass; nothing here may panic.
 
 use nom::branch::alt;
-use nom::bytes::complete::{tag, take_till, take_until, take_while_m_n};
-use nom::character::complete::{anychar, char, one_of};
+use nom::bytes::complete::{tag, take_until};
+use nom::character::complete::{anychar, char};
 use nom::combinator::{map, opt, rest, value};
-use nom::sequence::{delimited, separated_pair, terminated};
+use nom::sequence::{delimited, separated_pair};
 use nom::{IResult, Parser};
 
 use super::line::BannerKind;
@@ -28,12 +29,21 @@ pub struct EnginePrefix<'a> {
     pub time: Option<&'a str>,
 }
 
+#[cfg(test)]
 fn hex_id(i: &str) -> IResult<&str, &str> {
+    use nom::bytes::complete::take_while_m_n;
     take_while_m_n(1, 8, |c: char| c.is_ascii_hexdigit()).parse(i)
 }
 
-/// `MSI (s) (PP:TT) [HH:MM:SS:mmm]: message` → the prefix and `message`.
+/// `MSI (s) (PP:TT) [HH:MM:SS:mmm]: message` → the prefix and `message`. The reader reads
+/// this prefix on bytes (`prefix.rs`, the hot path); this grammar is the reference its tests
+/// compare it with.
+#[cfg(test)]
 pub fn engine_prefix(line: &str) -> IResult<&str, EnginePrefix<'_>> {
+    use nom::bytes::complete::take_till;
+    use nom::character::complete::one_of;
+    use nom::sequence::terminated;
+
     let ids = (hex_id, one_of(":!"), hex_id);
     let time = delimited(tag(" ["), take_till(|c| c == ']'), char(']'));
     map(

@@ -187,7 +187,7 @@ fn starts_like_record(line: &str) -> bool {
 }
 
 fn parse_msi_prefixed(line: &str, depth: Depth) -> Option<ParsedLine> {
-    let (message, prefix) = grammar::engine_prefix(line).ok()?;
+    let (message, prefix) = super::prefix::engine_prefix(line)?;
     let pid_low = low_byte_hex(prefix.pid)?;
     let tid_low = low_byte_hex(prefix.tid)?;
     let time = prefix.time.and_then(parse_bracket_time);
