@@ -7,13 +7,25 @@
 //! is decided there too, by its memchr / Aho-Corasick pass; nothing here may panic.
 
 use nom::branch::alt;
-use nom::bytes::complete::{tag, take_until};
+use nom::bytes::complete::tag;
 use nom::character::complete::{anychar, char};
 use nom::combinator::{map, opt, rest, value};
 use nom::sequence::{delimited, separated_pair};
 use nom::{IResult, Parser};
 
 use super::line::BannerKind;
+use super::substring;
+
+/// nom's `take_until` for a literal, found by `substring.rs` (no searcher built per call).
+fn until<'a>(needle: &'static str) -> impl Fn(&'a str) -> IResult<&'a str, &'a str> {
+    move |input: &'a str| match substring::find(input, needle) {
+        Some(at) => Ok((&input[at..], &input[..at])),
+        None => Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::TakeUntil,
+        ))),
+    }
+}
 
 /// The facts of an engine prefix, before the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +82,7 @@ pub fn engine_prefix(line: &str) -> IResult<&str, EnginePrefix<'_>> {
 /// empty value; the value may continue on the next lines).
 pub fn property(line: &str) -> IResult<&str, (char, &str, &str)> {
     let name_value = alt((
-        separated_pair(take_until(" = "), tag(" = "), rest),
+        separated_pair(until(" = "), tag(" = "), rest),
         map(rest, |body: &str| (body.trim_end(), "")),
     ));
     map(
@@ -98,7 +110,7 @@ pub fn banner_label(line: &str) -> IResult<&str, BannerKind> {
 
 /// `Action start 8:32:13: InstallFinalize.` → the time text and the action.
 pub fn action_start(line: &str) -> IResult<&str, (&str, &str)> {
-    (tag("Action start "), take_until(": "), tag(": "), rest)
+    (tag("Action start "), until(": "), tag(": "), rest)
         .map(|(_, time, _, name): (_, &str, _, &str)| (time, name.trim_end().trim_end_matches('.')))
         .parse(line)
 }
@@ -106,8 +118,8 @@ pub fn action_start(line: &str) -> IResult<&str, (&str, &str)> {
 /// `Action ended 8:32:13: InstallFinalize. Return value 3.` → time text, action, return value
 /// text (the action is what comes before the last `. Return value `).
 pub fn action_ended(line: &str) -> IResult<&str, (&str, &str, &str)> {
-    let (tail, (_, time, _)) = (tag("Action ended "), take_until(": "), tag(": ")).parse(line)?;
-    match tail.rsplit_once(". Return value ") {
+    let (tail, (_, time, _)) = (tag("Action ended "), until(": "), tag(": ")).parse(line)?;
+    match substring::rsplit_once(tail, ". Return value ") {
         Some((name, ret)) => Ok(("", (time, name, ret.trim_end().trim_end_matches('.')))),
         None => Err(nom::Err::Error(nom::error::Error::new(
             tail,

@@ -9,6 +9,7 @@ use chrono::NaiveTime;
 use super::clock::parse_time_of_day;
 use super::dates::parse_raw_date;
 use super::grammar;
+use super::substring;
 use crate::model::{EventKind, MsiThread, Operation, PolicyScope, ProductOutcome, Side};
 
 /// What one physical line says.
@@ -276,7 +277,7 @@ fn classify_bare(line: &str) -> EventKind {
         }
     }
     if let Some(rest) = line.strip_prefix("Action ") {
-        if let Some((time, tail)) = rest.split_once(": ") {
+        if let Some((time, tail)) = substring::split_once(rest, ": ") {
             if parse_hms(time).is_some() {
                 let name = tail.split('.').next().unwrap_or("").trim();
                 return EventKind::ActionText {
@@ -306,13 +307,13 @@ fn classify_bare(line: &str) -> EventKind {
         return kind;
     }
     if let Some(rest) = line.strip_prefix("CustomAction ") {
-        if let Some((name, tail)) = rest.split_once(" returned actual error code ") {
+        if let Some((name, tail)) = substring::split_once(rest, " returned actual error code ") {
             let code = tail.split_whitespace().next().and_then(|c| c.parse().ok());
             if let Some(code) = code {
                 return EventKind::CustomActionReturned {
                     action: name.to_string(),
                     code,
-                    ignored: tail.contains("translated to success"),
+                    ignored: substring::contains(tail, "translated to success"),
                 };
             }
         }
@@ -349,10 +350,10 @@ fn numbered_message(line: &str) -> Option<EventKind> {
 
 /// `… unexpected error … The error code is 2503. The arguments are: …`.
 fn internal_error_dialog_code(text: &str) -> Option<u32> {
-    if !text.contains("unexpected error") {
+    if !substring::contains(text, "unexpected error") {
         return None;
     }
-    let i = text.find("The error code is ")?;
+    let i = substring::find(text, "The error code is ")?;
     let rest = &text[i + 18..];
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     rest[..digits].parse().ok()
@@ -364,7 +365,7 @@ fn classify_msi_message(msg: &str, depth: Depth) -> EventKind {
         return parse_note(rest, depth);
     }
     if let Some(rest) = msg.strip_prefix("Product: ") {
-        if let Some((product, message)) = rest.split_once(" -- ") {
+        if let Some((product, message)) = substring::split_once(rest, " -- ") {
             return EventKind::ProductMessage {
                 product: product.to_string(),
                 message: message.trim_end().to_string(),
@@ -392,7 +393,7 @@ fn classify_msi_message(msg: &str, depth: Depth) -> EventKind {
         }
     }
     if let Some(rest) = msg.strip_prefix("MSI_LUA: Setting ") {
-        if let Some((name, tail)) = rest.split_once(" property to ") {
+        if let Some((name, tail)) = substring::split_once(rest, " property to ") {
             let value = tail.split_whitespace().next().unwrap_or("").to_string();
             return EventKind::PropertyChange {
                 name: name.to_string(),
@@ -405,7 +406,7 @@ fn classify_msi_message(msg: &str, depth: Depth) -> EventKind {
         ("User policy value '", PolicyScope::User),
     ] {
         if let Some(rest) = msg.strip_prefix(prefix) {
-            if let Some((name, value)) = rest.split_once("' is ") {
+            if let Some((name, value)) = substring::split_once(rest, "' is ") {
                 return EventKind::PolicyValue {
                     scope,
                     name: name.to_string(),
@@ -430,7 +431,7 @@ fn classify_msi_message(msg: &str, depth: Depth) -> EventKind {
         }
     }
     if let Some(rest) = msg.strip_prefix("Invoking remote custom action. DLL: ") {
-        if let Some((dll, entry)) = rest.split_once(", Entrypoint: ") {
+        if let Some((dll, entry)) = substring::split_once(rest, ", Entrypoint: ") {
             return EventKind::CustomActionInvoked {
                 dll: dll.to_string(),
                 entry_point: entry.trim().to_string(),
@@ -610,7 +611,7 @@ fn parse_product_outcome(msg: &str) -> Option<EventKind> {
             .unwrap_or(tail.len());
         Some(tail[..end].trim_end_matches('.').trim().to_string())
     };
-    let status_text = rest.rsplit_once("status: ")?.1;
+    let status_text = substring::rsplit_once(rest, "status: ")?.1;
     let status = status_text.trim().trim_end_matches('.').parse().ok()?;
     Some(EventKind::ProductOutcome(Box::new(ProductOutcome {
         operation,
@@ -676,14 +677,14 @@ fn parse_translated_outcome(msg: &str) -> Option<EventKind> {
 /// / `Deleting X property. Its current value is 'v'.`
 fn parse_property_change(rest: &str) -> Option<EventKind> {
     if let Some(r) = rest.strip_prefix("Adding ") {
-        let (name, tail) = r.split_once(" property. Its value is '")?;
+        let (name, tail) = substring::split_once(r, " property. Its value is '")?;
         return Some(EventKind::PropertyChange {
             name: name.to_string(),
             value: Some(quoted_value(tail)),
         });
     }
     if let Some(r) = rest.strip_prefix("Modifying ") {
-        let (name, tail) = r.split_once(" property. ")?;
+        let (name, tail) = substring::split_once(r, " property. ")?;
         let value = tail
             .split_once("Its new value: '")
             .map(|(_, v)| quoted_value(v));
@@ -693,7 +694,7 @@ fn parse_property_change(rest: &str) -> Option<EventKind> {
         });
     }
     if let Some(r) = rest.strip_prefix("Deleting ") {
-        let (name, _) = r.split_once(" property.")?;
+        let (name, _) = substring::split_once(r, " property.")?;
         return Some(EventKind::PropertyChange {
             name: name.to_string(),
             value: None,

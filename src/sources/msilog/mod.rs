@@ -1,7 +1,7 @@
 //! Verbose MSI log (`msiexec /l*v`) reader: bytes in, sessions of events out.
 //!
 //! `line.rs` is the line grammar (its kept shapes written with nom in `grammar.rs`, the engine
-//! prefix of every line read on bytes in `prefix.rs`), `dates.rs`
+//! prefix of every line read on bytes in `prefix.rs`, literals found by `substring.rs`), `dates.rs`
 //! reads banner dates, `clock.rs` times of day, `localized.rs` learns the action and message
 //! lines of another UI language, `own_clock.rs` reads the clock custom-action output writes
 //! itself, `session.rs` splits sessions and assigns times. This module only reads; it must not
@@ -16,6 +16,7 @@ pub(crate) mod localized;
 pub(crate) mod own_clock;
 pub(crate) mod prefix;
 pub mod session;
+pub(crate) mod substring;
 
 use std::sync::Arc;
 

@@ -20,7 +20,7 @@ pub fn own_clock(line: &str) -> Option<NaiveTime> {
 
 /// `CA: rest`, `CA(ddnpm): rest`, `SetupHelper: rest` → `rest` (one word, then `:` and a space).
 fn after_label(line: &str) -> Option<&str> {
-    let colon = line.find(": ")?;
+    let colon = super::substring::find(line, ": ")?;
     let label = &line[..colon];
     let word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '(' | ')');
     (!label.is_empty() && label.len() <= MAX_LABEL && label.chars().all(word))
