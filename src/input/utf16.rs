@@ -21,20 +21,22 @@ pub fn utf16le_append(raw: &[u8], out: &mut String) -> bool {
     let mut other = String::new();
     let mut at = 0;
     while at < raw.len() {
-        // A run of ASCII blocks, narrowed.
-        while let Some(block) = raw.get(at..at + BLOCK).and_then(ascii_block) {
-            // Four code units (8 bytes, high bytes zero) to four bytes, a word at a time.
-            let mut narrow = [0u8; BLOCK / 2];
-            for (four, units) in narrow.chunks_exact_mut(4).zip(block.chunks_exact(8)) {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(units);
-                let x = u64::from_le_bytes(word);
-                let x = (x | (x >> 8)) & 0x0000_FFFF_0000_FFFF;
-                let x = (x | (x >> 16)) & 0xFFFF_FFFF;
-                four.copy_from_slice(&(x as u32).to_le_bytes());
+        // A run of ASCII blocks, narrowed (up to eight blocks per append).
+        loop {
+            let mut narrow = [0u8; 8 * BLOCK / 2];
+            let mut filled = 0;
+            while filled < narrow.len() {
+                let Some(block) = raw.get(at..at + BLOCK).and_then(ascii_block) else {
+                    break;
+                };
+                narrow_block(block, &mut narrow[filled..filled + BLOCK / 2]);
+                filled += BLOCK / 2;
+                at += BLOCK;
             }
-            bytes.extend_from_slice(&narrow);
-            at += BLOCK;
+            bytes.extend_from_slice(&narrow[..filled]);
+            if filled < narrow.len() {
+                break;
+            }
         }
         if at >= raw.len() {
             break;
@@ -67,6 +69,19 @@ pub fn utf16le_append(raw: &[u8], out: &mut String) -> bool {
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
     had_errors
+}
+
+/// The low bytes of an ASCII block's code units: four units (8 bytes, high bytes zero) to four
+/// bytes, a word at a time.
+fn narrow_block(block: &[u8], into: &mut [u8]) {
+    for (four, units) in into.chunks_exact_mut(4).zip(block.chunks_exact(8)) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(units);
+        let x = u64::from_le_bytes(word);
+        let x = (x | (x >> 8)) & 0x0000_FFFF_0000_FFFF;
+        let x = (x | (x >> 16)) & 0xFFFF_FFFF;
+        four.copy_from_slice(&(x as u32).to_le_bytes());
+    }
 }
 
 /// The block when its 32 code units are all ASCII.
