@@ -51,6 +51,10 @@ pub enum BannerKind {
 /// Parses `=== Verbose logging started: 5/24/2020  11:04:55  Build type: … ===` and friends,
 /// and the same banners in another UI language (see `localized_banner`).
 pub fn parse_banner(line: &str) -> Option<Banner<'_>> {
+    // Every line is asked; nearly none is a banner.
+    if !line.starts_with("=== ") {
+        return None;
+    }
     let line = line.trim_end();
     let (kind, rest) = match grammar::banner_label(line) {
         Ok((rest, kind)) => (kind, rest),
