@@ -224,7 +224,9 @@ fn low_byte_hex(s: &str) -> Option<u8> {
     if s.is_empty() || s.len() > 8 {
         return None;
     }
-    u32::from_str_radix(s, 16).ok().map(|v| (v & 0xFF) as u8)
+    s.chars()
+        .try_fold(0u32, |v, c| Some(v << 4 | c.to_digit(16)?))
+        .map(|v| (v & 0xFF) as u8)
 }
 
 /// `HH:MM:SS:mmm` (milliseconds after a colon; a dot is accepted too).
@@ -363,12 +365,21 @@ fn internal_error_dialog_code(text: &str) -> Option<u32> {
     rest[..digits].parse().ok()
 }
 
+/// `msg.strip_prefix(prefix)`, comparing the first byte before the rest: most messages are
+/// tested against every shape below, and a call to compare whole prefixes costs more.
+fn after<'a>(msg: &'a str, prefix: &str) -> Option<&'a str> {
+    if msg.as_bytes().first() != prefix.as_bytes().first() {
+        return None;
+    }
+    msg.strip_prefix(prefix)
+}
+
 /// Classifies the message part of an `MSI (x) (..) [..]: message` line.
 fn classify_msi_message(msg: &str, depth: Depth) -> EventKind {
-    if let Some(rest) = msg.strip_prefix("Note: 1: ") {
+    if let Some(rest) = after(msg, "Note: 1: ") {
         return parse_note(rest, depth);
     }
-    if let Some(rest) = msg.strip_prefix("Product: ") {
+    if let Some(rest) = after(msg, "Product: ") {
         if let Some((product, message)) = substring::split_once(rest, " -- ") {
             return EventKind::ProductMessage {
                 product: product.to_string(),
@@ -376,27 +387,27 @@ fn classify_msi_message(msg: &str, depth: Depth) -> EventKind {
             };
         }
     }
-    if let Some(rest) = msg.strip_prefix("MainEngineThread is returning ") {
+    if let Some(rest) = after(msg, "MainEngineThread is returning ") {
         if let Ok(code) = rest.trim().parse() {
             return EventKind::EngineReturned { code };
         }
     }
-    if let Some(rest) = msg.strip_prefix("Back from server. Return value: ") {
+    if let Some(rest) = after(msg, "Back from server. Return value: ") {
         if let Ok(code) = rest.trim().parse() {
             return EventKind::BackFromServer { code };
         }
     }
-    if msg.starts_with("Windows Installer ") {
+    if after(msg, "Windows Installer ").is_some() {
         if let Some(kind) = parse_product_outcome(msg).or_else(|| parse_translated_outcome(msg)) {
             return kind;
         }
     }
-    if let Some(rest) = msg.strip_prefix("PROPERTY CHANGE: ") {
+    if let Some(rest) = after(msg, "PROPERTY CHANGE: ") {
         if let Some(kind) = parse_property_change(rest) {
             return kind;
         }
     }
-    if let Some(rest) = msg.strip_prefix("MSI_LUA: Setting ") {
+    if let Some(rest) = after(msg, "MSI_LUA: Setting ") {
         if let Some((name, tail)) = substring::split_once(rest, " property to ") {
             let value = tail.split_whitespace().next().unwrap_or("").to_string();
             return EventKind::PropertyChange {
@@ -409,7 +420,7 @@ fn classify_msi_message(msg: &str, depth: Depth) -> EventKind {
         ("Machine policy value '", PolicyScope::Machine),
         ("User policy value '", PolicyScope::User),
     ] {
-        if let Some(rest) = msg.strip_prefix(prefix) {
+        if let Some(rest) = after(msg, prefix) {
             if let Some((name, value)) = substring::split_once(rest, "' is ") {
                 return EventKind::PolicyValue {
                     scope,
@@ -419,22 +430,22 @@ fn classify_msi_message(msg: &str, depth: Depth) -> EventKind {
             }
         }
     }
-    if let Some(rest) = msg.strip_prefix("Running Script: ") {
+    if let Some(rest) = after(msg, "Running Script: ") {
         return EventKind::RunningScript {
             path: rest.trim().to_string(),
         };
     }
-    if let Some(rest) = msg.strip_prefix("Doing action: ") {
+    if let Some(rest) = after(msg, "Doing action: ") {
         return EventKind::DoingAction {
             action: rest.trim().to_string(),
         };
     }
-    if let Some(rest) = msg.strip_prefix("Executing op: ") {
+    if let Some(rest) = after(msg, "Executing op: ") {
         if let Some(kind) = parse_custom_action_schedule(rest) {
             return kind;
         }
     }
-    if let Some(rest) = msg.strip_prefix("Invoking remote custom action. DLL: ") {
+    if let Some(rest) = after(msg, "Invoking remote custom action. DLL: ") {
         if let Some((dll, entry)) = substring::split_once(rest, ", Entrypoint: ") {
             return EventKind::CustomActionInvoked {
                 dll: dll.to_string(),
@@ -442,7 +453,7 @@ fn classify_msi_message(msg: &str, depth: Depth) -> EventKind {
             };
         }
     }
-    if let Some(rest) = msg.strip_prefix("Hello, I'm your ") {
+    if let Some(rest) = after(msg, "Hello, I'm your ") {
         let mut words = rest.split_whitespace();
         if let (Some(bitness), Some(context)) = (words.next(), words.next()) {
             return EventKind::CustomActionServer {
@@ -472,7 +483,6 @@ fn worth_keeping(msg: &str) -> bool {
     const MARKERS: &[&str] = &[
         "Product Code from property table",
         "rror",
-        "ail",
         "enied",
         "nvalid",
         "in use",
@@ -510,8 +520,18 @@ fn worth_keeping(msg: &str) -> bool {
         "ouldn't",
         "issing value",
     ];
-    // One pass for all markers (this runs on every engine line of the log): the SIMD "packed"
-    // searcher where the CPU has it, else an Aho-Corasick automaton.
+    // `ail` (fail, available) is the only three-letter marker: searched on its own, it lets
+    // the others be told apart on four-byte fingerprints, with far fewer false candidates.
+    static AIL: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    if AIL
+        .get_or_init(|| memchr::memmem::Finder::new("ail"))
+        .find(msg.as_bytes())
+        .is_some()
+    {
+        return true;
+    }
+    // One pass for all other markers (this runs on every engine line of the log): the SIMD
+    // "packed" searcher where the CPU has it, else an Aho-Corasick automaton.
     enum Finder {
         Packed(aho_corasick::packed::Searcher),
         Automaton(aho_corasick::AhoCorasick),
