@@ -25,6 +25,43 @@ pub struct SessionView<'a> {
     /// [`message_code`] of every event, read once for all rules on first use (several rules
     /// ask it of every event; a translated line needs a text search to answer).
     codes: std::sync::OnceLock<Vec<Option<u32>>>,
+    /// Which events carry which message number or kind, built on first use (see
+    /// [`KindIndex`]).
+    kinds: std::sync::OnceLock<KindIndex>,
+}
+
+/// The session's events by what rule-file blocks ask first: their message number, their
+/// `Info` number, action ends, event log records, Procmon operations. A block asking for one
+/// of these tests only those events instead of walking the whole session
+/// (`src/diagnose/data/mod.rs`); each list is in event order.
+#[derive(Debug, Default)]
+pub struct KindIndex {
+    /// (message number, event), sorted.
+    pub by_code: Vec<(u32, usize)>,
+    /// (`Info` number, event), sorted.
+    pub by_info: Vec<(u32, usize)>,
+    pub action_ends: Vec<usize>,
+    pub win_events: Vec<usize>,
+    pub procmon: Vec<usize>,
+}
+
+impl KindIndex {
+    /// The events whose number (in `by_code` or `by_info`) is one of `codes`, in event order.
+    pub fn numbered(pairs: &[(u32, usize)], codes: &[u32]) -> Vec<usize> {
+        let mut out: Vec<usize> = codes
+            .iter()
+            .flat_map(|&c| {
+                let from = pairs.partition_point(|&(code, _)| code < c);
+                pairs[from..]
+                    .iter()
+                    .take_while(move |&&(code, _)| code == c)
+                    .map(|&(_, i)| i)
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 impl<'a> SessionView<'a> {
@@ -35,6 +72,7 @@ impl<'a> SessionView<'a> {
             machine: &[],
             index: None,
             codes: std::sync::OnceLock::new(),
+            kinds: std::sync::OnceLock::new(),
         }
     }
 
@@ -46,6 +84,7 @@ impl<'a> SessionView<'a> {
             machine,
             index: None,
             codes: std::sync::OnceLock::new(),
+            kinds: std::sync::OnceLock::new(),
         }
     }
 
@@ -93,6 +132,28 @@ impl<'a> SessionView<'a> {
             .codes
             .get_or_init(|| self.events().iter().map(message_code).collect());
         codes.get(i).copied().flatten()
+    }
+
+    /// The session's events by number and kind (built once per session, for every rule).
+    pub fn kind_index(&self) -> &KindIndex {
+        self.kinds.get_or_init(|| {
+            let mut ix = KindIndex::default();
+            for (i, e) in self.events().iter().enumerate() {
+                if let Some(code) = self.message_code_at(i) {
+                    ix.by_code.push((code, i));
+                }
+                match &e.kind {
+                    EventKind::Info { code, .. } => ix.by_info.push((*code, i)),
+                    EventKind::ActionEnded { .. } => ix.action_ends.push(i),
+                    EventKind::WinEvent(_) => ix.win_events.push(i),
+                    EventKind::Procmon(_) => ix.procmon.push(i),
+                    _ => {}
+                }
+            }
+            ix.by_code.sort_unstable();
+            ix.by_info.sort_unstable();
+            ix
+        })
     }
 
     /// A finding about this session citing `cited` and the engine's exit line.

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use regex::Regex;
 
-use super::evidence::SessionView;
+use super::evidence::{KindIndex, SessionView};
 use super::fixes::FixValues;
 use super::registry::{FindingDoc, Origin, Rule};
 use super::{Confidence, Finding, Fix};
@@ -164,7 +164,13 @@ impl DataRule {
                 let cap = cap.unwrap_or(usize::MAX);
                 let events = v.events();
                 // The session's pattern index names the only events that can match.
-                let hits: Vec<usize> = match v.pattern_index().and_then(|ix| ix.candidates(m)) {
+                // The session's pattern index, or its kind index, names the only events that
+                // can match; a block with neither walks every event.
+                let narrowed = match v.pattern_index().and_then(|ix| ix.candidates(m)) {
+                    Some(candidates) => Some(std::borrow::Cow::Borrowed(candidates)),
+                    None => m.kind_candidates(v),
+                };
+                let hits: Vec<usize> = match narrowed {
                     Some(candidates) => candidates
                         .iter()
                         .copied()
@@ -289,6 +295,30 @@ impl Matcher {
     #[cfg(test)]
     fn matches(&self, e: &Event) -> bool {
         self.matches_with(e, || super::evidence::message_code(e))
+    }
+
+    /// The only events of the session this block can match, by what it asks before any
+    /// pattern: its message numbers, its `Info` numbers, an action end, or its source (event
+    /// log, Procmon); `None` when it can match any MSI log line. A superset: each is still
+    /// tested whole.
+    fn kind_candidates<'v>(&self, v: &'v SessionView) -> Option<std::borrow::Cow<'v, [usize]>> {
+        use std::borrow::Cow;
+        let ix = v.kind_index();
+        match self.source {
+            SourceKind::Evtx => Some(Cow::Borrowed(&ix.win_events)),
+            SourceKind::Procmon => Some(Cow::Borrowed(&ix.procmon)),
+            SourceKind::Session => Some(Cow::Borrowed(&[])),
+            SourceKind::MsiLog if !self.errors.is_empty() => {
+                Some(Cow::Owned(KindIndex::numbered(&ix.by_code, &self.errors)))
+            }
+            SourceKind::MsiLog if !self.infos.is_empty() => {
+                Some(Cow::Owned(KindIndex::numbered(&ix.by_info, &self.infos)))
+            }
+            SourceKind::MsiLog if self.action.is_some() || self.returned.is_some() => {
+                Some(Cow::Borrowed(&ix.action_ends))
+            }
+            SourceKind::MsiLog => None,
+        }
     }
 
     /// Whether event `e` matches this block; `code` gives its [`message_code`] (the session

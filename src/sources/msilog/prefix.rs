@@ -46,7 +46,11 @@ pub fn engine_prefix(line: &str) -> Option<(&str, EnginePrefix<'_>)> {
 
 /// One to eight hex digits (a process or thread id as the engine writes it) and what follows.
 fn hex_id(s: &str) -> Option<(&str, &str)> {
-    let digits = s.bytes().take(8).take_while(u8::is_ascii_hexdigit).count();
+    let b = s.as_bytes();
+    let mut digits = 0;
+    while digits < 8 && digits < b.len() && b[digits].is_ascii_hexdigit() {
+        digits += 1;
+    }
     (digits > 0).then(|| s.split_at(digits))
 }
 
