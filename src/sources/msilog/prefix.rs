@@ -24,10 +24,16 @@ pub fn engine_prefix(line: &str) -> Option<(&str, EnginePrefix<'_>)> {
     let (tid, rest) = hex_id(&rest[1..])?;
     let rest = rest.strip_prefix(')')?;
     // `[time]` is optional: without its `]` the prefix has no time (and then no `:` either).
-    let (time, rest) = match rest
-        .strip_prefix(" [")
-        .and_then(|after| memchr::memchr(b']', after.as_bytes()).map(|end| (after, end)))
-    {
+    let (time, rest) = match rest.strip_prefix(" [").and_then(|after| {
+        // Nearly every line: `HH:MM:SS:mmm]`, twelve bytes then the bracket.
+        let b = after.as_bytes();
+        let end = if b.get(12) == Some(&b']') && !b[..12].contains(&b']') {
+            Some(12)
+        } else {
+            memchr::memchr(b']', b)
+        };
+        end.map(|end| (after, end))
+    }) {
         Some((after, end)) => (Some(&after[..end]), &after[end + 1..]),
         None => (None, rest),
     };

@@ -81,7 +81,7 @@ impl PendingSession {
     /// A time earlier than the previous one by more than an hour means midnight passed.
     fn tick(&mut self, tod: NaiveTime) {
         if let Some(last) = self.last_tod {
-            if last - tod > Duration::hours(1) {
+            if later_by_over_an_hour(last, tod) {
                 self.day += 1;
             }
         }
@@ -89,6 +89,18 @@ impl PendingSession {
         self.first_time.get_or_insert((self.day, tod));
         self.last_time = Some((self.day, tod));
     }
+}
+
+/// `last - tod > 1 h`, on the seconds and nanoseconds of the two times (this runs on every
+/// timed line; `chrono`'s subtraction, which also handles leap seconds, only for those).
+fn later_by_over_an_hour(last: NaiveTime, tod: NaiveTime) -> bool {
+    if last.nanosecond() >= 1_000_000_000 || tod.nanosecond() >= 1_000_000_000 {
+        return last - tod > Duration::hours(1);
+    }
+    let nanos = |t: NaiveTime| {
+        i64::from(t.num_seconds_from_midnight()) * 1_000_000_000 + i64::from(t.nanosecond())
+    };
+    nanos(last) - nanos(tod) > 3_600_000_000_000
 }
 
 /// Options that change how dates are read.
@@ -575,6 +587,30 @@ fn join_continuation(events: &mut [Event], line: &PendingLine) -> bool {
 mod tests {
     use super::*;
     use crate::sources::keep::LineBlock;
+
+    #[test]
+    fn midnight_test_agrees_with_chrono_subtraction() {
+        let t = |h, m, s, ms| NaiveTime::from_hms_milli_opt(h, m, s, ms).unwrap();
+        let times = [
+            t(0, 0, 0, 0),
+            t(0, 59, 59, 999),
+            t(1, 0, 0, 0),
+            t(1, 0, 0, 1),
+            t(12, 30, 0, 500),
+            t(23, 59, 59, 999),
+            t(23, 59, 59, 1500), // a leap second
+            t(22, 59, 59, 999),
+        ];
+        for &a in &times {
+            for &b in &times {
+                assert_eq!(
+                    later_by_over_an_hour(a, b),
+                    a - b > Duration::hours(1),
+                    "{a} {b}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_routine_line_is_kept_only_when_a_user_pattern_or_note_number_asks() {
