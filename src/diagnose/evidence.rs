@@ -211,9 +211,7 @@ impl<'a> SessionView<'a> {
     /// Indices of events that report error `code` as a Windows Installer message
     /// (`Note: 1: N`, `DEBUG: Error N`, `Error N.`, the internal-error dialog, `Product: X -- Error N.`).
     pub fn error_events(&self, codes: &[u32]) -> Vec<usize> {
-        (0..self.events().len())
-            .filter(|&i| self.message_code_at(i).is_some_and(|c| codes.contains(&c)))
-            .collect()
+        KindIndex::numbered(&self.kind_index().by_code, codes)
     }
 
     pub fn indices(&self, pred: impl Fn(&Event) -> bool) -> Vec<usize> {
