@@ -25,9 +25,10 @@ use crate::model::LogSession;
 use crate::sources::keep::ExtraKeep;
 use crate::sources::window::{window_or, Source};
 pub use dates::DateHint;
+use line::ParsedLine;
 use rayon::prelude::*;
 pub use session::SessionOptions;
-use session::{classify_keeping, Classified};
+use session::{classify_keeping, decide, Classified, Decided};
 
 /// Everything read from one MSI log file.
 #[derive(Debug)]
@@ -144,7 +145,7 @@ fn read_windowed_into(
                 Ok(lines) => {
                     had_errors |= lines.had_errors;
                     cut_lines += lines.cut;
-                    lines.lines.into_iter().for_each(|l| splitter.push(l));
+                    lines.feed(&mut splitter);
                     hand_over(splitter.take_finished(), &mut problems);
                 }
                 Err(e) => {
@@ -270,10 +271,59 @@ fn session_problems_of(path: &Arc<str>, n: usize, s: &LogSession) -> Vec<String>
 
 /// The classified lines of one window.
 struct Lines {
-    lines: Vec<Classified>,
+    lines: Vec<Slot>,
+    /// The window's kept lines, in order: each one's range in `kept_text` (the window's decoded
+    /// text) and what it says. No box and no string per kept line on the decoding thread: the
+    /// splitting thread makes the events' texts, and frees the window's lists at once.
+    kept: Vec<(std::ops::Range<usize>, ParsedLine)>,
+    kept_text: String,
     had_errors: bool,
     /// Lines longer than [`MAX_KEPT_LINE`] (cut) or pieces of such lines (dropped).
     cut: u64,
+}
+
+/// One line of a window: classified, or the window's next kept line (`Lines::kept`).
+enum Slot {
+    Line(Classified),
+    Kept,
+}
+
+impl Lines {
+    /// Feeds the window's lines to the splitter in order.
+    fn feed(self, splitter: &mut session::Splitter) {
+        let Lines {
+            lines,
+            kept,
+            kept_text,
+            ..
+        } = self;
+        let mut kept = kept.into_iter();
+        for slot in lines {
+            match slot {
+                Slot::Line(line) => splitter.push(line),
+                Slot::Kept => {
+                    if let Some((range, parsed)) = kept.next() {
+                        let text = kept_text.get(range).unwrap_or_default().to_string();
+                        splitter.push_kept(text, parsed);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Classifies one line of the window (see [`decide`]): `raw`, which starts at byte `at` of
+    /// the window's text (the text that becomes `kept_text`).
+    fn push(&mut self, raw: &str, at: usize, keep: Option<&ExtraKeep>, may_match: bool) {
+        match decide(raw, keep, may_match) {
+            Decided::Line(line) => self.lines.push(Slot::Line(line)),
+            Decided::Kept(text, parsed) => {
+                // The kept text is `raw` or a prefix of it (a `\r` cut off).
+                let start = at + (text.as_ptr() as usize - raw.as_ptr() as usize);
+                self.kept.push((start..start + text.len(), parsed));
+                self.lines.push(Slot::Kept);
+            }
+        }
+    }
 }
 
 /// Longest line kept whole; longer lines (damage, not log lines) keep their first part.
@@ -290,11 +340,6 @@ fn capped<'a>(line: &'a str, cut: &mut u64) -> &'a str {
         end -= 1;
     }
     &line[..end]
-}
-
-thread_local! {
-    /// The buffer a worker decodes its windows into (see [`decode_window`]).
-    static DECODED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// Decodes and classifies the lines of the window that starts at the first line break at or
@@ -320,17 +365,23 @@ fn decode_window(
     } else {
         line_boundary(source, encoding, body, nominal + window as u64)?.0
     };
-    let mut lines = Vec::new();
+    let mut lines = Lines {
+        lines: Vec::new(),
+        kept: Vec::new(),
+        kept_text: String::new(),
+        had_errors: false,
+        cut: 0,
+    };
     let mut had_errors = false;
     let mut cut = 0u64;
     if start < end || is_last {
         source.with(start, (end.max(start) - start) as usize, |raw| {
-            // The decoded text's buffer is the thread's, reused window after window (a fresh
-            // half-megabyte buffer per window costs its page faults every time).
-            let mut text = DECODED.with(|t| std::mem::take(&mut *t.borrow_mut()));
-            text.clear();
+            // The decoded text stays with the window: its kept lines are ranges of it.
+            let mut text = String::new();
             had_errors = decode_into(encoding, raw, &mut text);
-            lines.reserve(text.len() / 80);
+            lines.lines.reserve(text.len() / 80);
+            // A real log keeps about a third of its lines (about 100 bytes each).
+            lines.kept.reserve(text.len() / 300);
             // With user line patterns: one search over the window names the candidate lines.
             let candidates = keep.and_then(|k| k.line_candidates(&text));
             let mut hit = 0;
@@ -351,11 +402,7 @@ fn decode_window(
                     cut += 1;
                 } else {
                     let candidate = may_match(from, nl);
-                    lines.push(classify_keeping(
-                        capped(&text[from..nl], &mut cut),
-                        keep,
-                        candidate,
-                    ));
+                    lines.push(capped(&text[from..nl], &mut cut), from, keep, candidate);
                 }
                 from = nl + 1;
             }
@@ -365,20 +412,14 @@ fn decode_window(
                 cut += 1;
             } else if is_last || from < text.len() {
                 let candidate = may_match(from, text.len());
-                lines.push(classify_keeping(
-                    capped(&text[from..], &mut cut),
-                    keep,
-                    candidate,
-                ));
+                lines.push(capped(&text[from..], &mut cut), from, keep, candidate);
             }
-            DECODED.with(|t| *t.borrow_mut() = text);
+            lines.kept_text = text;
         })?;
     }
-    Ok(Lines {
-        lines,
-        had_errors,
-        cut,
-    })
+    lines.had_errors = had_errors;
+    lines.cut = cut;
+    Ok(lines)
 }
 
 /// The position just after the first line break at or after `from` and `true`; the end of the

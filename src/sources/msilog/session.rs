@@ -132,22 +132,40 @@ pub fn classify(raw: &str) -> Classified {
 /// [`classify`], also keeping a routine line the user's rules ask for (`keep`: a note number
 /// they name, or, when `may_match` says the line is a candidate, a line pattern).
 pub fn classify_keeping(raw: &str, keep: Option<&ExtraKeep>, may_match: bool) -> Classified {
+    match decide(raw, keep, may_match) {
+        Decided::Line(line) => line,
+        Decided::Kept(text, parsed) => Classified::Kept(Box::new((text.to_string(), parsed))),
+    }
+}
+
+/// What [`classify_keeping`] decides about a line, a kept line's text still borrowed: the
+/// caller chooses where it is copied (the MSI log reader keeps a window's kept lines together
+/// and lets the splitting thread make their texts, `mod.rs`).
+pub enum Decided<'a> {
+    /// Blank, a banner, or a routine line.
+    Line(Classified),
+    /// A kept line (without `\r`) and what it says.
+    Kept(&'a str, ParsedLine),
+}
+
+/// [`classify_keeping`] without copying a kept line's text.
+pub fn decide<'a>(raw: &'a str, keep: Option<&ExtraKeep>, may_match: bool) -> Decided<'a> {
     let line = raw.strip_suffix('\r').unwrap_or(raw);
     if line.trim().is_empty() {
-        return Classified::Blank;
+        return Decided::Line(Classified::Blank);
     }
     if parse_banner(line).is_some() {
-        return Classified::Banner(line.to_string());
+        return Decided::Line(Classified::Banner(line.to_string()));
     }
     let parsed = parse_line_lean(line);
     if parsed.routine {
         if !keep.is_some_and(|k| wanted(k, line, &parsed, may_match)) {
-            return Classified::Routine(parsed.time);
+            return Decided::Line(Classified::Routine(parsed.time));
         }
         // A user rule keeps it: read it whole (a lean routine note has no fields).
-        return Classified::Kept(Box::new((line.to_string(), parse_line(line))));
+        return Decided::Kept(line, parse_line(line));
     }
-    Classified::Kept(Box::new((line.to_string(), parsed)))
+    Decided::Kept(line, parsed)
 }
 
 /// True when a user rule matches a routine line (its text, or the number of its note).
@@ -205,6 +223,23 @@ impl Splitter {
             Classified::Routine(time) => (None, time),
             Classified::Kept(kept) => (Some(*kept), None),
         };
+        self.push_counted(line_no, text, parsed);
+    }
+
+    /// Feeds one kept line (its text without `\r`, and what [`decide`] read in it), as
+    /// [`Splitter::push`] would feed it boxed in [`Classified::Kept`].
+    pub fn push_kept(&mut self, text: String, parsed: ParsedLine) {
+        self.line_no += 1;
+        self.push_counted(self.line_no, Some((text, parsed)), None);
+    }
+
+    /// A counted line that is not blank nor a banner: kept (`text`) or routine (its time).
+    fn push_counted(
+        &mut self,
+        line_no: u64,
+        text: Option<(String, ParsedLine)>,
+        parsed: Option<NaiveTime>,
+    ) {
         if self.sessions.is_empty() {
             self.start_session(PendingSession::new(false, false, line_no));
         }
