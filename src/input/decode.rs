@@ -45,7 +45,8 @@ impl TextEncoding {
         }
     }
 
-    fn bom_len(&self) -> usize {
+    /// Bytes of the byte-order mark the encoding was detected by (0 without one).
+    pub(crate) fn bom_len(&self) -> usize {
         match self {
             TextEncoding::Utf16LeBom | TextEncoding::Utf16BeBom => 2,
             TextEncoding::Utf8Bom => 3,
@@ -108,6 +109,25 @@ pub fn decode(bytes: &[u8]) -> DecodedText {
         encoding,
         had_errors,
     }
+}
+
+/// Decodes `raw` (a whole piece of text in `encoding`, without its BOM, ending where the input
+/// or a line ends) and appends it to `text`; true when some bytes were replaced. UTF-16LE, the
+/// encoding of nearly every verbose MSI log, goes through its ASCII fast path (`utf16.rs`).
+pub fn decode_append(raw: &[u8], encoding: TextEncoding, text: &mut String) -> bool {
+    if matches!(
+        encoding,
+        TextEncoding::Utf16LeBom | TextEncoding::Utf16LeNoBom
+    ) {
+        return super::utf16::utf16le_append(raw, text);
+    }
+    let mut decoder = encoding.codec().new_decoder_without_bom_handling();
+    text.reserve(
+        decoder
+            .max_utf8_buffer_length(raw.len())
+            .unwrap_or(raw.len() * 3),
+    );
+    decoder.decode_to_string(raw, text, true).2
 }
 
 /// Decodes `bytes` (in `encoding`) piece by piece and calls `on_line` for every physical line

@@ -20,7 +20,7 @@ pub(crate) mod substring;
 
 use std::sync::Arc;
 
-use crate::input::decode::{detect, TextEncoding};
+use crate::input::decode::{decode_append, detect, TextEncoding};
 use crate::model::LogSession;
 use crate::sources::keep::ExtraKeep;
 use crate::sources::window::{window_or, Source};
@@ -112,7 +112,7 @@ fn read_windowed_into(
     };
     let mut splitter = session::Splitter::new(path, options);
     let len = source.len();
-    let body = bom_len(encoding).min(len);
+    let body = (encoding.bom_len() as u64).min(len);
     let starts: Vec<u64> = (body..len.max(body + 1)).step_by(window).collect();
     let group = (rayon::current_num_threads() * 4).max(2);
     let mut had_errors = false;
@@ -378,7 +378,7 @@ fn decode_window(
         source.with(start, (end.max(start) - start) as usize, |raw| {
             // The decoded text stays with the window: its kept lines are ranges of it.
             let mut text = String::new();
-            had_errors = decode_into(encoding, raw, &mut text);
+            had_errors = decode_append(raw, encoding, &mut text);
             lines.lines.reserve(text.len() / 80);
             // A real log keeps about a third of its lines (about 100 bytes each).
             lines.kept.reserve(text.len() / 300);
@@ -473,42 +473,6 @@ fn line_boundary(
     }
     let stop = from + MAX_LINE as u64;
     Ok((stop.min(len), stop >= len))
-}
-
-/// Decodes a whole window into `text`; true when some bytes were replaced. UTF-16LE, the
-/// encoding of nearly every verbose log, goes through its ASCII fast path.
-fn decode_into(encoding: TextEncoding, raw: &[u8], text: &mut String) -> bool {
-    if matches!(
-        encoding,
-        TextEncoding::Utf16LeBom | TextEncoding::Utf16LeNoBom
-    ) {
-        return crate::input::utf16::utf16le_append(raw, text);
-    }
-    let mut decoder = codec(encoding).new_decoder_without_bom_handling();
-    text.reserve(
-        decoder
-            .max_utf8_buffer_length(raw.len())
-            .unwrap_or(raw.len() * 3),
-    );
-    decoder.decode_to_string(raw, text, true).2
-}
-
-/// The decoder of an encoding (as `input::decode` uses it).
-fn codec(encoding: TextEncoding) -> &'static encoding_rs::Encoding {
-    match encoding {
-        TextEncoding::Utf16LeBom | TextEncoding::Utf16LeNoBom => encoding_rs::UTF_16LE,
-        TextEncoding::Utf16BeBom => encoding_rs::UTF_16BE,
-        TextEncoding::Utf8Bom | TextEncoding::Utf8 => encoding_rs::UTF_8,
-        TextEncoding::Windows1252 => encoding_rs::WINDOWS_1252,
-    }
-}
-
-fn bom_len(encoding: TextEncoding) -> u64 {
-    match encoding {
-        TextEncoding::Utf16LeBom | TextEncoding::Utf16BeBom => 2,
-        TextEncoding::Utf8Bom => 3,
-        _ => 0,
-    }
 }
 
 #[cfg(test)]

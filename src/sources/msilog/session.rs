@@ -233,12 +233,13 @@ impl Splitter {
         self.push_counted(self.line_no, Some((text, parsed)), None);
     }
 
-    /// A counted line that is not blank nor a banner: kept (`text`) or routine (its time).
+    /// A counted line that is not blank nor a banner: kept (`text`), or routine (its time,
+    /// `routine_time`).
     fn push_counted(
         &mut self,
         line_no: u64,
         text: Option<(String, ParsedLine)>,
-        parsed: Option<NaiveTime>,
+        routine_time: Option<NaiveTime>,
     ) {
         if self.sessions.is_empty() {
             self.start_session(PendingSession::new(false, false, line_no));
@@ -249,7 +250,7 @@ impl Splitter {
             current.closed = false;
         }
         let Some((text, parsed)) = text else {
-            if let Some(tod) = parsed {
+            if let Some(tod) = routine_time {
                 current.tick(tod);
             }
             current.routine_lines += 1;
