@@ -130,6 +130,9 @@ pub fn analyze_with_progress(
         found
             .files
             .par_iter()
+            // Every file its own job: a thread that runs out steals single files, instead of
+            // sleeping while the other finishes a run of them.
+            .with_max_len(1)
             .map(|f| {
                 let r = read_one(f, session_options, keep.as_ref(), options.drop_events);
                 if !r.deferred {

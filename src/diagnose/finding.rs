@@ -146,3 +146,29 @@ impl Fix {
         }
     }
 }
+
+/// The findings of each session, each session's in the order of the list they come from. Built
+/// once, so that whatever walks the sessions (the reports, the notes on missing inputs) does not
+/// walk every finding again for each session: a folder of hundreds of sessions would make that
+/// quadratic.
+pub struct FindingsBySession<'a> {
+    of_session: std::collections::HashMap<&'a str, Vec<&'a Finding>>,
+}
+
+impl<'a> FindingsBySession<'a> {
+    pub fn new(findings: &'a [Finding]) -> Self {
+        let mut of_session: std::collections::HashMap<&'a str, Vec<&'a Finding>> =
+            std::collections::HashMap::new();
+        for f in findings {
+            if let Some(s) = &f.session {
+                of_session.entry(s.as_str()).or_default().push(f);
+            }
+        }
+        FindingsBySession { of_session }
+    }
+
+    /// The findings of session `id`, in the list's order (empty if it has none).
+    pub fn of(&self, id: &str) -> &[&'a Finding] {
+        self.of_session.get(id).map_or(&[], Vec::as_slice)
+    }
+}

@@ -9,22 +9,20 @@ use crate::timeline::{Outcome, Timeline};
 pub fn notes(timeline: &Timeline, findings: &[Finding], inputs: &[InputReport]) -> Vec<String> {
     let has = |kind: &str| inputs.iter().any(|i| i.kind == kind && i.usable());
     let mut out = Vec::new();
+    let by_session = super::FindingsBySession::new(findings);
     for s in &timeline.sessions {
         if !s.outcome.is_failure() && s.outcome != Outcome::Unknown {
             continue;
         }
         // A low-confidence finding names a symptom, not a cause shown by evidence: the session
         // still gets what to collect next time.
-        let specific = findings.iter().any(|f| {
-            f.session.as_deref() == Some(s.id.as_str())
-                && f.id != ids::FIRST_FAILURE
-                && f.confidence > super::Confidence::Low
-        });
+        let of_session = by_session.of(&s.id);
+        let specific = of_session
+            .iter()
+            .any(|f| f.id != ids::FIRST_FAILURE && f.confidence > super::Confidence::Low);
         // A cancel whose finding says where it happened needs no more inputs.
         let cancel_explained = s.outcome == Outcome::Cancelled
-            && findings.iter().any(|f| {
-                f.session.as_deref() == Some(s.id.as_str()) && f.id == ids::USER_CANCELLED
-            });
+            && of_session.iter().any(|f| f.id == ids::USER_CANCELLED);
         if specific || cancel_explained {
             continue;
         }

@@ -35,7 +35,9 @@ use rayon::prelude::*;
 
 pub use bundle::bundle_findings;
 pub use evidence::{order_evidence, SessionView};
-pub use finding::{Confidence, Confirmation, ConfirmedBy, Evidence, Finding, FindingId, Fix};
+pub use finding::{
+    Confidence, Confirmation, ConfirmedBy, Evidence, Finding, FindingId, FindingsBySession, Fix,
+};
 pub use registry::{FindingDoc, Origin, Registry, Rule};
 
 use crate::input::report::InputReport;
@@ -146,6 +148,9 @@ pub fn run_with_done(
     let per_session: Vec<Vec<Finding>> = timeline
         .sessions
         .par_iter()
+        // Every session its own job: a thread that runs out steals single sessions, instead of
+        // sleeping while the other finishes a run of them.
+        .with_max_len(1)
         .zip(taken.par_iter_mut())
         .map(|(session, taken)| match taken.take() {
             Some(found) => found,

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::diagnose::Finding;
+use crate::diagnose::{Finding, FindingsBySession};
 use crate::input::report::InputReport;
 use crate::report::Analysis;
 use crate::timeline::SessionSummary;
@@ -45,17 +45,13 @@ pub fn write(analysis: &Analysis, out: &mut impl std::io::Write) -> std::io::Res
 
 /// The report's serialized form.
 fn report(analysis: &Analysis) -> Report<'_> {
+    let by_session = FindingsBySession::new(&analysis.findings);
     let sessions = analysis
         .sessions
         .iter()
         .map(|s| SessionJson {
             summary: s.summary(),
-            findings: analysis
-                .findings
-                .iter()
-                .filter(|f| f.session.as_deref() == Some(s.id.as_str()))
-                .map(|f| f.id.as_ref())
-                .collect(),
+            findings: by_session.of(&s.id).iter().map(|f| f.id.as_ref()).collect(),
         })
         .collect();
     Report {

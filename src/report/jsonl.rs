@@ -15,7 +15,7 @@ use std::io::Write;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value};
 
-use crate::diagnose::Finding;
+use crate::diagnose::{Finding, FindingsBySession};
 use crate::model::{Event, EventKind, Timestamp};
 use crate::report::Analysis;
 use crate::timeline::InstallSession;
@@ -40,14 +40,10 @@ pub fn write<W: Write>(a: &Analysis, case: &str, mut out: W) -> std::io::Result<
         serde_json::to_writer(&mut out, &Value::Object(head))?;
         out.write_all(b"\n")
     };
+    let by_session = FindingsBySession::new(&a.findings);
     for s in &a.sessions {
         let host = session_host(s).or(host.clone());
-        let findings: Vec<&str> = a
-            .findings
-            .iter()
-            .filter(|f| f.session.as_deref() == Some(s.id.as_str()))
-            .map(|f| f.id.as_ref())
-            .collect();
+        let findings: Vec<&str> = by_session.of(&s.id).iter().map(|f| f.id.as_ref()).collect();
         let mut body = serde_json::to_value(s.summary()).unwrap_or(Value::Null);
         if let Value::Object(m) = &mut body {
             m.insert("findings".into(), serde_json::json!(findings));

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::diagnose::Finding;
+use crate::diagnose::{Finding, FindingsBySession};
 use crate::report::Analysis;
 use crate::timeline::InstallSession;
 
@@ -53,6 +53,10 @@ const MAX_EVIDENCE_CHARS: usize = 240;
 
 /// Replaces control characters (ESC, BEL, CR…) with visible escapes.
 pub fn neutralise(s: &str) -> String {
+    // Most text has no control character: copied whole.
+    if !s.bytes().any(|b| b.is_ascii_control() || b == 0xC2) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -139,7 +143,13 @@ fn finding_block(
 
 /// A bundle run: its verdict, each package with its result and linked session (and that
 /// session's findings), then the bundle's own findings.
-fn bundle_block(out: &mut dyn Write, a: &Analysis, ab: &super::AnalyzedBundle, st: Style) {
+fn bundle_block(
+    out: &mut dyn Write,
+    a: &Analysis,
+    ab: &super::AnalyzedBundle,
+    by_session: &FindingsBySession,
+    st: Style,
+) {
     let b = &ab.bundle;
     let log = &b.log;
     let when = match (log.started, log.ended) {
@@ -185,12 +195,7 @@ fn bundle_block(out: &mut dyn Write, a: &Analysis, ab: &super::AnalyzedBundle, s
         };
         let linked = match b.session_of(i) {
             Some(sid) => {
-                let ids: Vec<&str> = a
-                    .findings
-                    .iter()
-                    .filter(|f| f.session.as_deref() == Some(sid))
-                    .map(|f| f.id.as_ref())
-                    .collect();
+                let ids: Vec<&str> = by_session.of(sid).iter().map(|f| f.id.as_ref()).collect();
                 if ids.is_empty() {
                     format!(" → {sid}")
                 } else {
@@ -300,6 +305,7 @@ fn styled(a: &Analysis, st: Style, out: &mut dyn Write) {
         bundle_count(a),
         a.findings.len()
     );
+    let by_session = FindingsBySession::new(&a.findings);
     for s in &a.sessions {
         let _ = writeln!(out);
         let when = match (s.started, s.ended) {
@@ -339,11 +345,7 @@ fn styled(a: &Analysis, st: Style, out: &mut dyn Write) {
         if let Some(languages) = languages_line(s) {
             let _ = writeln!(out, "  {languages}");
         }
-        let findings: Vec<&Finding> = a
-            .findings
-            .iter()
-            .filter(|f| f.session.as_deref() == Some(&s.id))
-            .collect();
+        let findings = by_session.of(&s.id);
         if findings.is_empty() && s.outcome.is_failure() {
             let _ = writeln!(out, "  No cause found in these inputs.");
         }
@@ -352,7 +354,7 @@ fn styled(a: &Analysis, st: Style, out: &mut dyn Write) {
         }
     }
     for ab in &a.bundles {
-        bundle_block(out, a, ab, st);
+        bundle_block(out, a, ab, &by_session, st);
     }
     let _ = writeln!(out, "\nInputs:");
     for i in &a.inputs {
@@ -402,5 +404,19 @@ mod tests {
     #[test]
     fn control_characters_are_escaped() {
         assert_eq!(neutralise("a\x1b[31mb\x07"), "a\\x1b[31mb\\x07");
+    }
+
+    #[test]
+    fn text_without_control_characters_is_copied_and_c1_controls_are_escaped() {
+        for (text, shown) in [
+            ("plain é ü — 日本", "plain é ü — 日本"),
+            ("nbsp\u{a0}and ¢", "nbsp\u{a0}and ¢"),
+            ("next line\u{85}end", "next line\\x85end"),
+            ("csi\u{9b}31m", "csi\\x9b31m"),
+            ("del\u{7f}", "del\\x7f"),
+            ("tab\there", "tab here"),
+        ] {
+            assert_eq!(neutralise(text), shown, "{text:?}");
+        }
     }
 }

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
-use crate::diagnose::{Confidence, Evidence, Finding};
+use crate::diagnose::{Confidence, Evidence, Finding, FindingsBySession};
 use crate::model::{EventKind, Timestamp};
 use crate::report::Analysis;
 use crate::timeline::align::format_offset;
@@ -43,6 +43,7 @@ pub fn render(a: &Analysis) -> String {
     let csp = csp::policy(SCRIPT);
     let mut cmd_ids = 0usize;
     let ctx = ContextView::new(a);
+    let by_session = FindingsBySession::new(&a.findings);
     let machine: Vec<&Finding> = a
         .findings
         .iter()
@@ -82,7 +83,7 @@ pub fn render(a: &Analysis) -> String {
                     }
                     div.verdicts {
                         @for s in &a.sessions {
-                            (verdict_card(a, s))
+                            (verdict_card(a, s, &by_session))
                         }
                         @for ab in &a.bundles {
                             (bundle_card(a, ab))
@@ -115,7 +116,7 @@ pub fn render(a: &Analysis) -> String {
                         p.muted { "No finding: nothing in these inputs points at a failure." }
                     }
                     @for s in &a.sessions {
-                        @let fs = session_findings(a, s);
+                        @let fs = by_session.of(&s.id);
                         @if !fs.is_empty() {
                             div.session-group {
                                 h3 { (session_heading(s)) }
@@ -149,7 +150,7 @@ pub fn render(a: &Analysis) -> String {
                 @if !a.sessions.is_empty() {
                     section #timeline {
                         h2 { "Timeline" }
-                        (timeline(a, &names))
+                        (timeline(a, &by_session, &names))
                     }
                 }
                 section #inputs {
@@ -238,13 +239,6 @@ fn outcome_label(o: Outcome) -> &'static str {
         Outcome::Cancelled => "Cancelled",
         Outcome::Unknown => "Outcome unknown",
     }
-}
-
-fn session_findings<'a>(a: &'a Analysis, s: &InstallSession) -> Vec<&'a Finding> {
-    a.findings
-        .iter()
-        .filter(|f| f.session.as_deref() == Some(s.id.as_str()))
-        .collect()
 }
 
 fn anchor(s: &InstallSession, n: usize) -> String {
@@ -381,8 +375,8 @@ fn bundle_card(a: &Analysis, ab: &crate::report::AnalyzedBundle) -> Markup {
     }
 }
 
-fn verdict_card(a: &Analysis, s: &InstallSession) -> Markup {
-    let fs = session_findings(a, s);
+fn verdict_card(a: &Analysis, s: &InstallSession, by_session: &FindingsBySession) -> Markup {
+    let fs = by_session.of(&s.id);
     let out = s.outcome.as_str();
     html! {
         article class={"verdict out-" (out)} id={"verdict-" (s.id)} {

@@ -126,7 +126,7 @@ const PLOT_X: f64 = 230.0;
 const PLOT_W: f64 = SVG_W - PLOT_X - 20.0;
 const LANE_H: f64 = 24.0;
 
-pub(super) fn timeline(a: &Analysis, names: &PathNames) -> Markup {
+pub(super) fn timeline(a: &Analysis, by_session: &FindingsBySession, names: &PathNames) -> Markup {
     struct Row<'a> {
         s: &'a InstallSession,
         axis: Axis,
@@ -167,7 +167,7 @@ pub(super) fn timeline(a: &Analysis, names: &PathNames) -> Markup {
         }
         lanes.sort_by_key(|l| l.kind);
         let mut marks = Vec::new();
-        for f in session_findings(a, s) {
+        for f in by_session.of(&s.id) {
             for e in &f.evidence {
                 let Some(lane) = lanes.iter().position(|l| l.path == e.path) else {
                     continue;

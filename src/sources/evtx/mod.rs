@@ -86,6 +86,9 @@ pub fn read_source(path: &Arc<str>, source: &Source) -> EvtxFile {
             .unwrap_or_default();
         chunks
             .par_iter()
+            // Every chunk its own job: a thread that runs out steals single chunks, instead of
+            // sleeping while the other finishes a run of them.
+            .with_max_len(1)
             .enumerate()
             .map(|(number, bytes)| read_chunk_safely(&place(number), bytes))
             .collect()
@@ -94,6 +97,9 @@ pub fn read_source(path: &Arc<str>, source: &Source) -> EvtxFile {
         let groups: Vec<usize> = (0..chunk_count).step_by(per_read).collect();
         let per_group: Vec<Vec<ChunkOutput>> = groups
             .par_iter()
+            // Every read of chunks its own job: a thread that runs out steals single reads, instead of
+            // sleeping while the other finishes a run of them.
+            .with_max_len(1)
             .map(|&first| {
                 let offset = (FILE_HEADER_SIZE + first * CHUNK_SIZE) as u64;
                 let read = source.with(offset, per_read * CHUNK_SIZE, |bytes| {

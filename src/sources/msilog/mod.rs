@@ -131,6 +131,9 @@ fn read_windowed_into(
     let decode_group = |g: usize, firsts: &[u64]| -> Vec<std::io::Result<Lines>> {
         firsts
             .par_iter()
+            // Every window its own job: a thread that runs out steals single windows, instead of
+            // sleeping while the other finishes a run of them.
+            .with_max_len(1)
             .enumerate()
             .map(|(i, &nominal)| {
                 let is_last = g * group + i + 1 == starts.len();
