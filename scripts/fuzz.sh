@@ -123,8 +123,10 @@ BIG_FAILED=0
 if [ "${FUZZ_SKIP_BIG:-0}" != "1" ]; then
     echo "fuzz.sh: large inputs (release)"
     set +e
-    cargo test --release --quiet --test robustness -- --ignored --nocapture \
-        --skip write_fuzz_seeds >"$WORK/large.log" 2>&1
+    # Optimised, but without the release profile's whole-program LTO (a shorter build).
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+        cargo test --release --quiet --test robustness -- --ignored --nocapture \
+            --skip write_fuzz_seeds >"$WORK/large.log" 2>&1
     BIG_FAILED=$?
     set -e
     grep -E 'property lines|single line|skipped|panicked|FAILED|test result' "$WORK/large.log" || true
