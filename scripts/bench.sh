@@ -31,7 +31,8 @@
 #
 # Environment (sizes in bytes): CSV_BYTES PML_BYTES EVTX_BYTES MSILOG_BYTES BIG_CSV_BYTES
 # BIG_PML_BYTES BIG_MSILOG_BYTES CORPUS (default ../shared/corpus) EVTX_FOLDER_COUNT
-# EVTX_FOLDER_EACH RUNS PY_RUNS THREADS BENCH_DIR BENCH_TOOLS
+# EVTX_FOLDER_EACH RUNS PY_RUNS SHORT_RUNS THREADS BENCH_DIR BENCH_TOOLS (SHORT_RUNS: runs of the
+# 100 MB event logs, which take tens of milliseconds: more runs for a steady median)
 # RESULTS (output file), MSIDIAG_BASELINE (a second msidiag binary timed alongside, e.g. the
 # build before a change: adds a "before" column), KEEP_INPUTS=1.
 set -euo pipefail
@@ -52,12 +53,12 @@ done
 if [[ $MODE == quick ]]; then
   : "${CSV_BYTES:=100000000}" "${PML_BYTES:=100000000}" "${EVTX_BYTES:=100000000}"
   : "${MSILOG_BYTES:=100000000}" "${BIG_CSV_BYTES:=400000000}" "${BIG_PML_BYTES:=400000000}"
-  : "${EVTX_FOLDER_COUNT:=10}" "${EVTX_FOLDER_EACH:=20000000}" "${RUNS:=3}" "${PY_RUNS:=1}"
+  : "${EVTX_FOLDER_COUNT:=10}" "${EVTX_FOLDER_EACH:=20000000}" "${RUNS:=3}" "${PY_RUNS:=1}" "${SHORT_RUNS:=9}"
   : "${BIG_MSILOG_BYTES:=400000000}"
 else
   : "${CSV_BYTES:=1000000000}" "${PML_BYTES:=1000000000}" "${EVTX_BYTES:=100000000}"
   : "${MSILOG_BYTES:=1000000000}" "${BIG_CSV_BYTES:=4000000000}" "${BIG_PML_BYTES:=4000000000}"
-  : "${EVTX_FOLDER_COUNT:=50}" "${EVTX_FOLDER_EACH:=20000000}" "${RUNS:=5}" "${PY_RUNS:=2}"
+  : "${EVTX_FOLDER_COUNT:=50}" "${EVTX_FOLDER_EACH:=20000000}" "${RUNS:=5}" "${PY_RUNS:=2}" "${SHORT_RUNS:=21}"
   : "${BIG_MSILOG_BYTES:=4000000000}"
 fi
 : "${CORPUS:=$ROOT/../shared/corpus}"
@@ -277,9 +278,10 @@ compare() {
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-ANALYZE=("$MSIDIAG" analyze --threads "$THREADS")
+# As the issue measures it: the JSON report is written (to /dev/null) besides the summary.
+ANALYZE=("$MSIDIAG" analyze --threads "$THREADS" --json /dev/null)
 BASE_ANALYZE=()
-[[ -n $BASELINE ]] && BASE_ANALYZE=("$BASELINE" analyze --threads "$THREADS")
+[[ -n $BASELINE ]] && BASE_ANALYZE=("$BASELINE" analyze --threads "$THREADS" --json /dev/null)
 with_base() { if [[ -n $BASELINE ]]; then echo "|||"; printf '%s\n' "${BASE_ANALYZE[@]}" "$1"; fi; }
 
 mapfile -t B < <(with_base "$CSV")
@@ -289,14 +291,14 @@ mapfile -t B < <(with_base "$PML")
 compare "PML $(numfmt --to=si "$PML_BYTES")B" "Python procmon-parser" "$PY_RUNS" \
   "${ANALYZE[@]}" "$PML" "|||" "$VENV/bin/python" "$PML_REF" "$PML" "${B[@]}"
 mapfile -t B < <(with_base "$EVTX")
-compare "EVTX $(numfmt --to=si "$EVTX_BYTES")B" "evtx_dump -o jsonl -t $THREADS" "$RUNS" \
+compare "EVTX $(numfmt --to=si "$EVTX_BYTES")B" "evtx_dump -o jsonl -t $THREADS" "$SHORT_RUNS" \
   "${ANALYZE[@]}" "$EVTX" "|||" "$EVTX_DUMP" -o jsonl -t "$THREADS" "$EVTX" "${B[@]}"
 mapfile -t B < <(with_base "$MSILOG")
 compare "MSI log UTF-16LE $(numfmt --to=si "$MSILOG_BYTES")B" "rg -c 'Return value 3'" "$RUNS" \
   "${ANALYZE[@]}" "$MSILOG" "|||" "$RG" -c "Return value 3" "$MSILOG" "${B[@]}"
 if [[ -n $CORPUS_EVTX ]]; then
   mapfile -t B < <(with_base "$CORPUS_EVTX")
-  compare "EVTX $(numfmt --to=si "$EVTX_BYTES")B, corpus Application.evtx chunks" "evtx_dump -o jsonl -t $THREADS" "$RUNS" \
+  compare "EVTX $(numfmt --to=si "$EVTX_BYTES")B, corpus Application.evtx chunks" "evtx_dump -o jsonl -t $THREADS" "$SHORT_RUNS" \
     "${ANALYZE[@]}" "$CORPUS_EVTX" "|||" "$EVTX_DUMP" -o jsonl -t "$THREADS" "$CORPUS_EVTX" "${B[@]}"
   mapfile -t B < <(with_base "$CORPUS_MSILOG")
   compare "MSI log UTF-16LE $(numfmt --to=si "$MSILOG_BYTES")B, corpus logs" "rg -c 'Return value 3'" "$RUNS" \
@@ -305,17 +307,17 @@ fi
 
 # Scaling: throughput with all threads vs one thread (same binary, alternating).
 SCALE=()
-scaling() { # name file
+scaling() { # name file runs
   local t1=() tn=()
-  log "scaling on $1"
-  for ((i = 0; i < RUNS; i++)); do
-    t1+=("$(wall "$MSIDIAG" analyze --threads 1 "$2")")
-    tn+=("$(wall "$MSIDIAG" analyze --threads "$THREADS" "$2")")
+  log "scaling on $1: $3 alternating runs"
+  for ((i = 0; i < $3; i++)); do
+    t1+=("$(wall "$MSIDIAG" analyze --threads 1 --json /dev/null "$2")")
+    tn+=("$(wall "$MSIDIAG" analyze --threads "$THREADS" --json /dev/null "$2")")
   done
   local m1 mn
   m1=$(printf '%s\n' "${t1[@]}" | median)
   mn=$(printf '%s\n' "${tn[@]}" | median)
-  SCALE+=("| $1 | $m1 | $mn | $(ratio "$m1" "$mn") |")
+  SCALE+=("| $1 | $3 | $m1 | $mn | $(ratio "$m1" "$mn") |")
 }
 # What the machine gives two threads right now: two CPU-bound processes against one.
 PROBE="$BENCH_DIR/probe.bin"
@@ -328,13 +330,13 @@ done
 MACHINE_PARALLELISM=$(awk -v a="$(printf '%s\n' "${P1[@]}" | median)" -v b="$(printf '%s\n' "${P2[@]}" | median)" 'BEGIN { printf "%.2f", 2 * a / b }')
 rm -f "$PROBE"
 log "machine parallelism available: ${MACHINE_PARALLELISM}x"
-scaling "Procmon CSV" "$CSV"
-scaling "PML" "$PML"
-scaling "EVTX" "$EVTX"
-scaling "MSI log" "$MSILOG"
+scaling "Procmon CSV" "$CSV" "$RUNS"
+scaling "PML" "$PML" "$RUNS"
+scaling "EVTX" "$EVTX" "$SHORT_RUNS"
+scaling "MSI log" "$MSILOG" "$RUNS"
 if [[ -n $CORPUS_EVTX ]]; then
-  scaling "EVTX, corpus" "$CORPUS_EVTX"
-  scaling "MSI log, corpus" "$CORPUS_MSILOG"
+  scaling "EVTX, corpus" "$CORPUS_EVTX" "$SHORT_RUNS"
+  scaling "MSI log, corpus" "$CORPUS_MSILOG" "$RUNS"
 fi
 
 # Peak memory on the large inputs (generated one at a time, deleted after unless kept).
@@ -384,7 +386,7 @@ CPU=$(awk -F: '/model name/ { sub(/^ /, "", $2); print $2; exit }' /proc/cpuinfo
   echo
   echo "- Machine: $CPU, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM"
   echo "- Load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER; benchmark niceness $(nice) (other processes on the machine compete for the same cores: scaling and the ratios of the multi-threaded runs need a quiet machine, or \`nice -n -15 scripts/bench.sh\` as root on a shared one)"
-  echo "- msidiag runs with \`--threads $THREADS\`; $RUNS alternating runs per side ($PY_RUNS for Python); medians in seconds of wall time; inputs in the page cache"
+  echo "- msidiag runs as \`msidiag analyze --threads $THREADS --json /dev/null FILE\`; $RUNS alternating runs per side ($SHORT_RUNS for the 100 MB event logs, $PY_RUNS for Python); medians in seconds of wall time; inputs in the page cache"
   echo "- Inputs: generated by \`examples/gen_bench_inputs.rs\` (Procmon rows with the long Win10 column set, mostly SUCCESS/NAME NOT FOUND noise from many processes and a small msiexec tree with ACCESS DENIED; PML built from the test writer's records; EVTX from the test writer's \`noisy_log\`; UTF-16LE verbose MSI logs of repeated failing sessions); rows marked *corpus* are real content built from \`../shared/corpus\` (the 64 UTF-16LE MSI logs concatenated and repeated; the 8 chunks of \`evtx/anotherc0ne-EventLog/Application.evtx\` repeated and renumbered)"
   echo
   echo "## Time against the references (ratio = msidiag / reference, lower is better; speed-up = reference / msidiag)"
@@ -397,8 +399,8 @@ CPU=$(awk -F: '/model name/ { sub(/^ /, "", $2); print $2; exit }' /proc/cpuinfo
   echo
   echo "What the machine gave two threads during the run: ${MACHINE_PARALLELISM}× (two \`sha256sum\` processes against one; 2.00 on an idle 2-core machine)."
   echo
-  echo "| input | 1 thread s | $THREADS threads s | speed-up |"
-  echo "|---|---:|---:|---:|"
+  echo "| input | runs | 1 thread s | $THREADS threads s | speed-up |"
+  echo "|---|---:|---:|---:|---:|"
   printf '%s\n' "${SCALE[@]}"
   echo
   echo "## Peak resident memory (\`/usr/bin/time -v\`, MB)"
