@@ -97,8 +97,8 @@ pub fn read_source(path: &Arc<str>, source: &Source) -> EvtxFile {
         let groups: Vec<usize> = (0..chunk_count).step_by(per_read).collect();
         let per_group: Vec<Vec<ChunkOutput>> = groups
             .par_iter()
-            // Every read of chunks its own job: a thread that runs out steals single reads, instead of
-            // sleeping while the other finishes a run of them.
+            // Every read of chunks its own job: a thread that runs out steals single reads,
+            // instead of sleeping while the other finishes a run of them.
             .with_max_len(1)
             .map(|&first| {
                 let offset = (FILE_HEADER_SIZE + first * CHUNK_SIZE) as u64;

@@ -106,8 +106,8 @@ fn read_batched(
             let judge_group = |starts: &[u64]| -> Vec<Batch> {
                 starts
                     .par_iter()
-                    // Every batch its own job: a thread that runs out steals single batches, instead of
-                    // sleeping while the other finishes a run of them.
+                    // Every batch its own job: a thread that runs out steals single batches,
+                    // instead of sleeping while the other finishes a run of them.
                     .with_max_len(1)
                     .map(|&first| {
                         let mut batch = Batch::default();
