@@ -375,13 +375,13 @@ fn decode_window(
         had_errors: false,
         cut: 0,
     };
-    let mut had_errors = false;
+    // Counted apart from `lines`: `lines.push` takes each line through `capped`.
     let mut cut = 0u64;
     if start < end || is_last {
         source.with(start, (end.max(start) - start) as usize, |raw| {
             // The decoded text stays with the window: its kept lines are ranges of it.
             let mut text = String::new();
-            had_errors = decode_append(raw, encoding, &mut text);
+            lines.had_errors = decode_append(raw, encoding, &mut text);
             lines.lines.reserve(text.len() / 80);
             // A real log keeps about a third of its lines (about 100 bytes each).
             lines.kept.reserve(text.len() / 300);
@@ -420,7 +420,6 @@ fn decode_window(
             lines.kept_text = text;
         })?;
     }
-    lines.had_errors = had_errors;
     lines.cut = cut;
     Ok(lines)
 }
